@@ -1,0 +1,50 @@
+import { Frame, SoftwareScaleContext } from 'node-av/lib';
+import { AV_PIX_FMT_RGBA, AV_PIX_FMT_YUV420P, SWS_BILINEAR } from 'node-av/constants';
+import type { Mat } from '../transforms/opencv.js';
+
+/**
+ * YUV420P <-> RGBA with libswscale, reading from and writing into an OpenCV Mat's WASM memory
+ * directly (a Buffer view over the heap), so a frame is never copied through JS.
+ * Contexts are made once per size.
+ */
+export class FrameConverter {
+  private toRgba = new SoftwareScaleContext();
+  private toYuv = new SoftwareScaleContext();
+  readonly yuv = new Frame();
+
+  constructor(readonly width: number, readonly height: number) {
+    this.toRgba.getContext(width, height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_RGBA, SWS_BILINEAR);
+    this.toYuv.getContext(width, height, AV_PIX_FMT_RGBA, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+    this.yuv.alloc();
+    this.yuv.width = width;
+    this.yuv.height = height;
+    this.yuv.format = AV_PIX_FMT_YUV420P;
+    if (this.yuv.allocBuffer() < 0) throw new Error('cannot allocate a YUV frame');
+  }
+
+  /** Decoded frame -> RGBA Mat (which must be height x width CV_8UC4). */
+  decodedToMat(decoded: Frame, mat: Mat): void {
+    const data = decoded.data;
+    if (!data) throw new Error('decoded frame has no data');
+    this.toRgba.scaleSync(data, decoded.linesize, 0, this.height, [matView(mat)], [this.width * 4]);
+  }
+
+  /** RGBA Mat -> this.yuv, ready for the encoder. */
+  matToYuv(mat: Mat): Frame {
+    this.yuv.makeWritable();
+    this.toYuv.scaleSync([matView(mat)], [this.width * 4], 0, this.height, this.yuv.data!, this.yuv.linesize);
+    return this.yuv;
+  }
+
+  dispose(): void {
+    this.toRgba.freeContext();
+    this.toYuv.freeContext();
+    this.yuv.free();
+  }
+}
+
+/** A Buffer over the Mat's pixels in the WASM heap; made per call since heap growth detaches old views. */
+function matView(mat: Mat): Buffer {
+  const bytes: Uint8Array = mat.data;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

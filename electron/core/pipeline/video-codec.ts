@@ -1,0 +1,61 @@
+import { Codec, CodecContext, Rational } from 'node-av/lib';
+import { AV_CODEC_ID_H264, AV_CODEC_ID_VP8, AV_PIX_FMT_YUV420P, FF_ENCODER_LIBVPX_VP8, FF_ENCODER_LIBX264 } from 'node-av/constants';
+import type { VideoCodecName } from './worker-protocol.js';
+
+const CLOCK_RATE = 90000;
+
+/** Bits per pixel per frame that look clean for camera content; gives ~0.9 Mbps at 480p30, ~2.8 Mbps at 720p30. */
+const BITS_PER_PIXEL = 0.1;
+const MIN_BITRATE = 300_000;
+const MAX_BITRATE = 6_000_000;
+
+export function bitrateFor(width: number, height: number, fps = 30, ceiling = MAX_BITRATE): number {
+  return Math.round(Math.max(MIN_BITRATE, Math.min(ceiling, width * height * fps * BITS_PER_PIXEL)));
+}
+
+function check(ret: number, what: string): void {
+  if (ret < 0) throw new Error(`${what} failed (${ret})`);
+}
+
+/** A single-threaded decoder: frame threading would hold frames back and add latency. */
+export function openDecoder(codec: VideoCodecName): CodecContext {
+  const decoder = Codec.findDecoder(codec === 'vp8' ? AV_CODEC_ID_VP8 : AV_CODEC_ID_H264);
+  if (!decoder) throw new Error(`no ${codec} decoder in this FFmpeg build`);
+  const ctx = new CodecContext();
+  ctx.allocContext3(decoder);
+  ctx.threadCount = 1;
+  ctx.pktTimebase = new Rational(1, CLOCK_RATE);
+  // Options one by one: a Dictionary passed to open2Sync segfaults in node-av 6.
+  check(ctx.open2Sync(decoder, null), `open ${codec} decoder`);
+  return ctx;
+}
+
+export interface EncoderSettings {
+  width: number;
+  height: number;
+  bitrate: number;
+}
+
+/** A real-time encoder: no lookahead, no B-frames, keyframes on demand (PLI) plus a safety GOP. */
+export function openEncoder(codec: VideoCodecName, { width, height, bitrate }: EncoderSettings): CodecContext {
+  const encoder = Codec.findEncoderByName(codec === 'vp8' ? FF_ENCODER_LIBVPX_VP8 : FF_ENCODER_LIBX264);
+  if (!encoder) throw new Error(`no ${codec} encoder in this FFmpeg build`);
+  const ctx = new CodecContext();
+  ctx.allocContext3(encoder);
+  ctx.width = width;
+  ctx.height = height;
+  ctx.pixelFormat = AV_PIX_FMT_YUV420P;
+  ctx.timeBase = new Rational(1, CLOCK_RATE);
+  ctx.framerate = new Rational(30, 1);
+  ctx.bitRate = BigInt(bitrate);
+  ctx.gopSize = 300;
+  ctx.maxBFrames = 0;
+  ctx.threadCount = width * height > 640 * 480 ? 2 : 1;
+  const options: Record<string, string> =
+    codec === 'vp8'
+      ? { deadline: 'realtime', 'cpu-used': '8', 'lag-in-frames': '0', 'auto-alt-ref': '0', 'max-intra-rate': '300', 'noise-sensitivity': '0', 'static-thresh': '0' }
+      : { preset: 'ultrafast', tune: 'zerolatency', profile: 'baseline', 'forced-idr': '1' };
+  for (const [name, value] of Object.entries(options)) check(ctx.setOption(name, value), `${codec} option ${name}=${value}`);
+  check(ctx.open2Sync(encoder, null), `open ${codec} encoder ${width}x${height}`);
+  return ctx;
+}

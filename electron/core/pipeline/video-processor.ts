@@ -1,0 +1,173 @@
+import { CodecContext, Frame, Packet } from 'node-av/lib';
+import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AVERROR_EAGAIN } from 'node-av/constants';
+import type { OpenCV, Mat } from '../transforms/opencv.js';
+import { findTransform } from '../transforms/registry.js';
+import { withDefaults, type TransformInstance, type ParamValues } from '../transforms/types.js';
+import { FrameConverter } from './frame-converter.js';
+import { bitrateFor, openDecoder, openEncoder } from './video-codec.js';
+import type { FrameTimings, TransformChoice, VideoCodecName } from './worker-protocol.js';
+
+export interface EncodedFrame {
+  data: Uint8Array;
+  timestamp: number;
+  keyframe: boolean;
+  width: number;
+  height: number;
+  timings: FrameTimings;
+  dropped: number;
+}
+
+const CLOCK_RATE = 90000;
+
+/**
+ * Decode -> transform -> encode for one camera, synchronously (it runs inside a worker).
+ * Every encoded frame must be decoded (inter frames depend on it), but only the newest decoded
+ * frame is transformed and encoded: `decode()` many, then `encodeLatest()` once.
+ */
+export class VideoProcessor {
+  private readonly decoder: CodecContext;
+  private readonly decoded = new Frame();
+  private readonly packet = new Packet();
+  private readonly encodedPacket = new Packet();
+  private encoder?: CodecContext;
+  private converter?: FrameConverter;
+  private rgba?: Mat;
+  private instance?: TransformInstance;
+  private transformId = '';
+  private params: ParamValues = {};
+  private hasLatest = false;
+  private pendingDecoded = 0;
+  private decodeMs = 0;
+  private forceKeyframe = true;
+  private firstTimestamp?: number;
+  private unwrapped = 0;
+  private lastTimestamp?: number;
+
+  constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, transform: TransformChoice, private readonly maxBitrate?: number) {
+    this.decoder = openDecoder(codec);
+    this.decoded.alloc();
+    this.packet.alloc();
+    this.encodedPacket.alloc();
+    this.setTransform(transform);
+  }
+
+  /** Throws for an unknown id; the caller validated it already, so this is a programming error. */
+  setTransform({ id, params }: TransformChoice): void {
+    const transform = findTransform(id);
+    if (!transform) throw new Error(`unknown transform ${id}`);
+    if (id !== this.transformId) {
+      this.instance?.dispose();
+      this.instance = transform.create(this.cv);
+      this.transformId = id;
+    }
+    this.params = withDefaults(transform.params, params);
+  }
+
+  requestKeyframe(): void {
+    this.forceKeyframe = true;
+  }
+
+  /** Feeds one encoded frame. Returns false when it could not be decoded (the caller asks for a keyframe). */
+  decode(data: Uint8Array, timestamp: number): boolean {
+    const start = performance.now();
+    this.packet.unref();
+    this.packet.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.packet.pts = BigInt(this.unwrap(timestamp));
+    let ok = this.decoder.sendPacketSync(this.packet) >= 0;
+    while (ok) {
+      const ret = this.decoder.receiveFrameSync(this.decoded);
+      if (ret === AVERROR_EAGAIN) break;
+      if (ret < 0) ok = false;
+      else {
+        if (this.hasLatest) this.pendingDecoded++;
+        this.hasLatest = true;
+      }
+    }
+    this.decodeMs += performance.now() - start;
+    return ok;
+  }
+
+  /** Transforms and encodes the newest decoded frame, if there is one not yet sent. */
+  encodeLatest(): EncodedFrame | undefined {
+    if (!this.hasLatest) return undefined;
+    this.hasLatest = false;
+    const { width, height } = this.decoded;
+    this.ensureSize(width, height);
+
+    const transformStart = performance.now();
+    let toEncode: Frame = this.decoded;
+    if (!findTransform(this.transformId)?.identity) {
+      this.converter!.decodedToMat(this.decoded, this.rgba);
+      const time = Number(this.decoded.pts) / CLOCK_RATE;
+      this.instance!.apply({ rgba: this.rgba, width, height, time }, this.params);
+      toEncode = this.converter!.matToYuv(this.rgba);
+      toEncode.pts = this.decoded.pts;
+    }
+    const encodeStart = performance.now();
+    const encoded = this.encode(toEncode);
+    const end = performance.now();
+    const result: EncodedFrame | undefined = encoded && {
+      ...encoded,
+      timestamp: Number(BigInt.asUintN(32, this.decoded.pts + BigInt(this.firstTimestamp ?? 0))),
+      width,
+      height,
+      timings: { decodeMs: this.decodeMs, transformMs: encodeStart - transformStart, encodeMs: end - encodeStart },
+      dropped: this.pendingDecoded,
+    };
+    this.decodeMs = 0;
+    this.pendingDecoded = 0;
+    return result;
+  }
+
+  dispose(): void {
+    this.instance?.dispose();
+    this.rgba?.delete();
+    this.converter?.dispose();
+    this.encoder?.freeContext();
+    this.decoder.freeContext();
+    this.decoded.free();
+    this.packet.free();
+    this.encodedPacket.free();
+  }
+
+  private encode(frame: Frame): { data: Uint8Array; keyframe: boolean } | undefined {
+    const encoder = this.encoder!;
+    frame.pictType = this.forceKeyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+    this.forceKeyframe = false;
+    if (encoder.sendFrameSync(frame) < 0) throw new Error('encoder rejected a frame');
+    const chunks: Buffer[] = [];
+    let keyframe = false;
+    while (encoder.receivePacketSync(this.encodedPacket) >= 0) {
+      chunks.push(Buffer.from(this.encodedPacket.data!));
+      keyframe ||= this.encodedPacket.isKeyframe;
+      this.encodedPacket.unref();
+    }
+    if (chunks.length === 0) return undefined;
+    return { data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), keyframe };
+  }
+
+  /** (Re)builds the size-dependent state: encoder, converter and RGBA Mat. */
+  private ensureSize(width: number, height: number): void {
+    if (this.converter?.width === width && this.converter.height === height) return;
+    this.encoder?.freeContext();
+    this.converter?.dispose();
+    this.rgba?.delete();
+    this.encoder = openEncoder(this.codec, { width, height, bitrate: bitrateFor(width, height, 30, this.maxBitrate) });
+    this.converter = new FrameConverter(width, height);
+    this.rgba = new this.cv.Mat(height, width, this.cv.CV_8UC4);
+    this.forceKeyframe = true;
+  }
+
+  /** RTP timestamps wrap at 2^32; pts must grow monotonically. Stored relative to the first frame. */
+  private unwrap(timestamp: number): number {
+    if (this.firstTimestamp === undefined || this.lastTimestamp === undefined) {
+      this.firstTimestamp = timestamp;
+      this.lastTimestamp = timestamp;
+      return 0;
+    }
+    const delta = ((timestamp - this.lastTimestamp + 2 ** 31) >>> 0) - 2 ** 31;
+    this.lastTimestamp = timestamp;
+    this.unwrapped += delta;
+    return this.unwrapped;
+  }
+}

@@ -1,0 +1,9 @@
+import type { Transform } from './types.js';
+
+export const none: Transform = {
+  id: 'none',
+  label: 'No transform',
+  params: [],
+  identity: true,
+  create: () => ({ apply() {}, dispose() {} }),
+};
