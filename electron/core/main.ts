@@ -1,0 +1,38 @@
+import { parseConfig, USAGE } from './cli.js';
+import { createLogger } from './log.js';
+import { startServer } from './server.js';
+
+/** Headless entry point (`npm start`): the same core the desktop app runs, with its pages served to any browser. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (config.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const log = createLogger(config.verbose);
+  const server = await startServer({ host: config.host, port: config.port, log, maxBitrate: config.maxBitrate });
+  log.info(`CamLoop is serving ${server.url}/ (open it in a browser; POST ${server.url}/offer for aiortc clients)`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: closing ${server.sessions.list().length} session(s)`);
+    // Whatever hangs, the process is gone within 2 s.
+    setTimeout(() => process.exit(0), 1800).unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(0),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();

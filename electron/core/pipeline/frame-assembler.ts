@@ -1,0 +1,100 @@
+import { dePacketizeRtpPackets, Vp8RtpPayload, type RtpPacket } from 'werift';
+import type { VideoCodecName } from './worker-protocol.js';
+
+export interface AssembledFrame {
+  data: Buffer;
+  timestamp: number;
+  keyframe: boolean;
+}
+
+export interface AssemblerOutput {
+  frames: AssembledFrame[];
+  /** True when a frame was given up as lost: the caller should ask the sender for a keyframe. */
+  lost: boolean;
+}
+
+/** Frames that may wait for a retransmission before the oldest incomplete one is given up. */
+const MAX_PENDING_FRAMES = 6;
+
+const seqAfter = (seq: number) => (seq + 1) & 0xffff;
+const seqDiff = (a: number, b: number) => ((a - b + 0x8000) & 0xffff) - 0x8000;
+
+/**
+ * RTP packets in, whole encoded frames out, in order. Packets of a frame are ordered by sequence
+ * number; a frame is emitted only when it is complete (marker seen, no gap). When frames are lost,
+ * the output stops until the next keyframe so the decoder never sees a broken reference chain.
+ */
+export class FrameAssembler {
+  private readonly pending = new Map<number, RtpPacket[]>();
+  private lastSeq?: number;
+  private waitingForKeyframe = true;
+
+  constructor(private readonly codec: VideoCodecName) {}
+
+  push(packet: RtpPacket): AssemblerOutput {
+    const { timestamp, sequenceNumber } = packet.header;
+    if (this.lastSeq !== undefined && seqDiff(sequenceNumber, this.lastSeq) <= 0) return { frames: [], lost: false };
+    const bucket = this.pending.get(timestamp) ?? [];
+    if (!bucket.some((p) => p.header.sequenceNumber === sequenceNumber)) bucket.push(packet);
+    this.pending.set(timestamp, bucket);
+    return this.drain();
+  }
+
+  private drain(): AssemblerOutput {
+    const frames: AssembledFrame[] = [];
+    let lost = false;
+    for (;;) {
+      const oldest = this.oldestBucket();
+      if (!oldest) break;
+      const [timestamp, packets] = oldest;
+      if (this.isComplete(packets, this.lastSeq)) {
+        this.pending.delete(timestamp);
+        this.lastSeq = packets[packets.length - 1].header.sequenceNumber;
+        const frame = this.depacketize(packets, timestamp);
+        if (frame.keyframe) this.waitingForKeyframe = false;
+        if (!this.waitingForKeyframe) frames.push(frame);
+        continue;
+      }
+      if (this.pending.size <= MAX_PENDING_FRAMES) break;
+      // Give the oldest frame up: its missing packets are not coming in time.
+      this.pending.delete(timestamp);
+      this.lastSeq = undefined;
+      this.waitingForKeyframe = true;
+      lost = true;
+    }
+    return { frames, lost };
+  }
+
+  /** The bucket whose first packet is earliest in sequence order. */
+  private oldestBucket(): [number, RtpPacket[]] | undefined {
+    let best: [number, RtpPacket[]] | undefined;
+    for (const entry of this.pending) {
+      entry[1].sort((a, b) => seqDiff(a.header.sequenceNumber, b.header.sequenceNumber));
+      if (!best || seqDiff(entry[1][0].header.sequenceNumber, best[1][0].header.sequenceNumber) < 0) best = entry;
+    }
+    return best;
+  }
+
+  private isComplete(packets: RtpPacket[], lastSeq: number | undefined): boolean {
+    if (!packets[packets.length - 1].header.marker) return false;
+    for (let i = 1; i < packets.length; i++) {
+      if (packets[i].header.sequenceNumber !== seqAfter(packets[i - 1].header.sequenceNumber)) return false;
+    }
+    const first = packets[0];
+    return lastSeq !== undefined ? first.header.sequenceNumber === seqAfter(lastSeq) : this.startsFrame(first.payload);
+  }
+
+  private startsFrame(payload: Buffer): boolean {
+    if (this.codec === 'vp8') {
+      const vp8 = Vp8RtpPayload.deSerialize(payload);
+      return vp8.sBit === 1 && vp8.pid === 0;
+    }
+    const nalType = payload[0] & 0x1f;
+    return nalType === 28 ? (payload[1] & 0x80) !== 0 : true;
+  }
+
+  private depacketize(packets: RtpPacket[], timestamp: number): AssembledFrame {
+    const { data, isKeyframe } = dePacketizeRtpPackets(this.codec === 'vp8' ? 'VP8' : 'MPEG4/ISO/AVC', packets);
+    return { data, timestamp, keyframe: isKeyframe };
+  }
+}

@@ -1,0 +1,98 @@
+import type { Worker } from 'node:worker_threads';
+import type { AssembledFrame } from './frame-assembler.js';
+import type { FrameTimings, FromWorker, ToWorker, TransformChoice, VideoCodecName } from './worker-protocol.js';
+
+export interface ProcessedFrame {
+  data: Uint8Array;
+  timestamp: number;
+  keyframe: boolean;
+  width: number;
+  height: number;
+}
+
+export interface PipelineEvents {
+  onFrame(frame: ProcessedFrame): void;
+  onNeedKeyframe(reason: string): void;
+  onError(message: string): void;
+}
+
+export interface PipelineStats {
+  framesIn: number;
+  framesOut: number;
+  dropped: number;
+  width: number;
+  height: number;
+  /** Per-frame timings, exponentially smoothed (about the last 10 frames). */
+  timings: FrameTimings;
+}
+
+/** The main-thread side of one camera's codec worker: frames in, processed frames out. */
+export class VideoPipeline {
+  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  private closed = false;
+
+  constructor(private readonly worker: Worker, codec: VideoCodecName, transform: TransformChoice, private readonly events: PipelineEvents, maxBitrate?: number) {
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => events.onError(`codec worker crashed: ${error.message}`));
+    worker.ref();
+    this.post({ type: 'init', codec, transform, maxBitrate });
+  }
+
+  push(frame: AssembledFrame): void {
+    this.stats.framesIn++;
+    // One copy into a buffer of its own, then transferred (not cloned) to the worker.
+    const data = new Uint8Array(frame.data);
+    this.post({ type: 'frame', data, timestamp: frame.timestamp, keyframe: frame.keyframe }, [data.buffer]);
+  }
+
+  setTransform(transform: TransformChoice): void {
+    this.post({ type: 'transform', transform });
+  }
+
+  requestKeyframe(): void {
+    this.post({ type: 'keyframe' });
+  }
+
+  /** Asks the worker to free its codecs, then ends the thread (forcibly if it does not answer). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.post({ type: 'close' });
+    this.closed = true;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const timeout = setTimeout(() => void this.worker.terminate(), 500);
+    await exited;
+    clearTimeout(timeout);
+  }
+
+  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (!this.closed) this.worker.postMessage(message, transfer);
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.type) {
+      case 'encoded': {
+        const { stats } = this;
+        stats.framesOut++;
+        stats.dropped += message.dropped;
+        stats.width = message.width;
+        stats.height = message.height;
+        const smooth = (old: number, value: number) => old * 0.9 + value * 0.1;
+        stats.timings = {
+          decodeMs: smooth(stats.timings.decodeMs, message.timings.decodeMs),
+          transformMs: smooth(stats.timings.transformMs, message.timings.transformMs),
+          encodeMs: smooth(stats.timings.encodeMs, message.timings.encodeMs),
+        };
+        this.events.onFrame(message);
+        break;
+      }
+      case 'need-keyframe':
+        this.events.onNeedKeyframe(message.reason);
+        break;
+      case 'error':
+        this.events.onError(message.message);
+        break;
+      case 'ready':
+        break;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError } from './http-error.js';
+import { readJson, sendError, sendJson } from './http-util.js';
+import type { Logger } from './log.js';
+import { WorkerPool } from './pipeline/worker-pool.js';
+import { Session, type IceServer } from './session.js';
+import { Sessions } from './sessions.js';
+import { parseOffer } from './signaling.js';
+import { isStaticRoute, sendStatic } from './static-files.js';
+import { describeTransforms, findTransform } from './transforms/registry.js';
+import { withDefaults, type ParamValues } from './transforms/types.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  log: Logger;
+  iceServers?: IceServer[];
+  maxBitrate?: number;
+}
+
+export interface CamLoopServer {
+  url: string;
+  sessions: Sessions;
+  close(): Promise<void>;
+}
+
+/** The HTTP side of the core: pages, POST /offer (aiortc-compatible) and the JSON API. */
+export async function startServer(options: ServerOptions): Promise<CamLoopServer> {
+  const sessions = new Sessions();
+  const pool = new WorkerPool();
+  const { log } = options;
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && isStaticRoute(path)) return sendStatic(res, path);
+    if (path === '/offer') {
+      if (method !== 'POST') throw new HttpError(405, 'use POST /offer');
+      const offer = parseOffer(await readJson(req));
+      const { session, sdp } = await Session.answer(offer, { pool, log, iceServers: options.iceServers, maxBitrate: options.maxBitrate });
+      sessions.add(session);
+      return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
+    }
+    if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());
+    if (method === 'GET' && path === '/api/sessions') return sendJson(res, 200, sessions.list().map((s) => s.info()));
+    const sessionRoute = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform)?$/);
+    if (sessionRoute) {
+      const session = sessions.get(sessionRoute[1]);
+      if (!session) throw new HttpError(404, 'no such session');
+      if (sessionRoute[2] && method === 'PUT') {
+        session.setTransform(parseTransformChoice(await readJson(req)));
+        return sendJson(res, 200, session.info());
+      }
+      if (!sessionRoute[2] && method === 'GET') return sendJson(res, 200, session.info());
+      if (!sessionRoute[2] && method === 'DELETE') {
+        await session.close();
+        return sendJson(res, 200, { closed: session.id });
+      }
+      throw new HttpError(405, `${method} is not allowed here`);
+    }
+    throw new HttpError(404, `nothing at ${path}`);
+  }
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!(error instanceof HttpError)) log.warn(`${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
+      else log.debug(`${req.method} ${req.url}: ${error.status} ${error.message}`);
+      if (!res.headersSent) sendError(res, error);
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${host}:${address.port}`,
+    sessions,
+    async close() {
+      server.closeAllConnections();
+      await Promise.all([sessions.closeAll(), pool.close(), new Promise((resolve) => server.close(resolve))]);
+    },
+  };
+}
+
+function parseTransformChoice(body: unknown): { id: string; params: ParamValues } {
+  const { id, params = {} } = (body ?? {}) as { id?: unknown; params?: unknown };
+  const transform = typeof id === 'string' ? findTransform(id) : undefined;
+  if (!transform) throw new HttpError(400, `unknown transform ${JSON.stringify(id)}`);
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new HttpError(400, 'params must be an object');
+  return { id: transform.id, params: withDefaults(transform.params, params as ParamValues) };
+}

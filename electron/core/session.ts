@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  useAbsSendTime,
+  useH264,
+  useSdesMid,
+  useTransportWideCC,
+  useVP8,
+  useNACK,
+  usePLI,
+  useREMB,
+  useTWCC,
+  type RTCRtpCodecParameters,
+  type RTCRtpTransceiver,
+  type RtpPacket,
+} from 'werift';
+import type { Logger } from './log.js';
+import type { OfferRequest } from './signaling.js';
+import { HttpError } from './http-error.js';
+import { FrameAssembler } from './pipeline/frame-assembler.js';
+import { createPacketizer, type Packetizer } from './pipeline/frame-packetizer.js';
+import { KeyframeRequester } from './pipeline/keyframe-requester.js';
+import { VideoPipeline, type PipelineStats, type ProcessedFrame } from './pipeline/video-pipeline.js';
+import type { WorkerPool } from './pipeline/worker-pool.js';
+import type { TransformChoice, VideoCodecName } from './pipeline/worker-protocol.js';
+
+export interface IceServer {
+  urls: string;
+  username?: string;
+  credential?: string;
+}
+
+export interface SessionOptions {
+  pool: WorkerPool;
+  log: Logger;
+  iceServers?: IceServer[];
+  maxBitrate?: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  createdAt: number;
+  connectionState: string;
+  codec?: VideoCodecName;
+  transform: TransformChoice;
+  stats?: PipelineStats;
+}
+
+const ICE_GATHERING_TIMEOUT_MS = 5000;
+const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
+const codecParameters: Record<VideoCodecName, () => RTCRtpCodecParameters> = {
+  vp8: () => useVP8({ rtcpFeedback: feedback() }),
+  h264: () => useH264({ rtcpFeedback: feedback() }),
+};
+
+/**
+ * One remote camera: a werift peer answering the browser's offer, whose incoming video goes through
+ * a codec worker and comes back on the same transceiver (sendrecv).
+ */
+export class Session {
+  readonly id = randomUUID();
+  readonly createdAt = Date.now();
+  private readonly pc: RTCPeerConnection;
+  private readonly log: Logger;
+  private pipeline?: VideoPipeline;
+  private codec?: VideoCodecName;
+  private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+
+  private constructor(private transform: TransformChoice, private readonly options: SessionOptions, preferred: VideoCodecName[]) {
+    this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
+    this.pc = new RTCPeerConnection({
+      codecs: { video: preferred.map((codec) => codecParameters[codec]()) },
+      headerExtensions: { video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()] },
+      iceServers: options.iceServers ?? [],
+    });
+    this.pc.connectionStateChange.subscribe((state) => {
+      this.log.info(`connection ${state}`);
+      if (state === 'failed' || state === 'closed') void this.close();
+    });
+    this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
+    this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
+    this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
+    this.pc.onDataChannel.subscribe((channel) => {
+      channel.onMessage.subscribe((message) => {
+        if (typeof message === 'string' && message.startsWith('ping')) channel.send(`pong${message.slice(4)}`);
+      });
+    });
+  }
+
+  /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
+  static async answer(offer: OfferRequest, options: SessionOptions): Promise<{ session: Session; sdp: string }> {
+    const session = new Session({ id: offer.videoTransform, params: {} }, options, offer.videoCodecs);
+    try {
+      const sdp = await session.negotiate(offer.sdp);
+      return { session, sdp };
+    } catch (error) {
+      await session.close();
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, `cannot answer this offer: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  info(): SessionInfo {
+    return { id: this.id, createdAt: this.createdAt, connectionState: this.pc.connectionState, codec: this.codec, transform: this.transform, stats: this.pipeline?.stats };
+  }
+
+  setTransform(transform: TransformChoice): void {
+    this.transform = transform;
+    this.pipeline?.setTransform(transform);
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([this.pipeline?.close(), this.pc.close()]);
+    this.log.info('closed');
+    for (const listener of this.closeListeners) listener();
+  }
+
+  private async negotiate(sdp: string): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    const video = this.pc.getTransceivers().find((t) => t.kind === 'video');
+    if (!video) throw new HttpError(400, 'the offer has no video transceiver');
+    // Without sendrecv the browser decodes our video but never fires ontrack.
+    video.setDirection('sendrecv');
+    const outgoing = new MediaStreamTrack({ kind: 'video' });
+    video.sender.replaceTrack(outgoing);
+    video.onTrack.subscribe((incoming) => this.startPipeline(video, incoming, outgoing));
+
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await this.gatheringComplete();
+    return this.pc.localDescription!.sdp;
+  }
+
+  private gatheringComplete(): Promise<void> {
+    if (this.pc.iceGatheringState === 'complete') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
+      const { unSubscribe } = this.pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && done());
+      function done() {
+        clearTimeout(timer);
+        unSubscribe();
+        resolve();
+      }
+    });
+  }
+
+  private startPipeline(transceiver: RTCRtpTransceiver, incoming: MediaStreamTrack, outgoing: MediaStreamTrack): void {
+    if (this.pipeline || this.closed) return;
+    const negotiated = transceiver.codecs[0];
+    const codec: VideoCodecName = negotiated.mimeType.toLowerCase() === 'video/h264' ? 'h264' : 'vp8';
+    this.codec = codec;
+    this.log.info(`receiving ${codec} (payload type ${negotiated.payloadType}), transform ${this.transform.id}`);
+
+    const assembler = new FrameAssembler(codec);
+    const packetizer: Packetizer = createPacketizer(codec, negotiated.payloadType);
+    const pli = new KeyframeRequester(() => {
+      if (incoming.ssrc !== undefined) void transceiver.receiver.sendRtcpPLI(incoming.ssrc);
+    });
+    const send = (frame: ProcessedFrame) => {
+      for (const packet of packetizer.packetize(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.timestamp)) outgoing.writeRtp(packet);
+    };
+    this.pipeline = new VideoPipeline(
+      this.options.pool.take(),
+      codec,
+      this.transform,
+      {
+        onFrame: send,
+        onNeedKeyframe: (reason) => {
+          this.log.debug(`asking for a keyframe: ${reason}`);
+          pli.request();
+        },
+        onError: (message) => this.log.warn(`pipeline: ${message}`),
+      },
+      this.options.maxBitrate,
+    );
+    const pipeline = this.pipeline;
+    transceiver.sender.onPictureLossIndication.subscribe(() => pipeline.requestKeyframe());
+    incoming.onReceiveRtp.subscribe((packet: RtpPacket) => {
+      const { frames, lost } = assembler.push(packet);
+      if (lost) pli.request();
+      for (const frame of frames) pipeline.push(frame);
+    });
+    pli.request();
+  }
+}

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+
+const PACKAGE_ROOT = new URL('../../../', import.meta.url);
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+const PAGE_CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/** URL path -> file under the package root. An allow-list: nothing else on disk is ever served. */
+const ROUTES: Record<string, string> = {
+  '/': 'renderer/phone/index.html',
+  '/phone.js': 'renderer/phone/phone.js',
+  '/phone.css': 'renderer/phone/phone.css',
+};
+
+export function isStaticRoute(path: string): boolean {
+  return Object.hasOwn(ROUTES, path);
+}
+
+export async function sendStatic(res: ServerResponse, path: string): Promise<void> {
+  const file = ROUTES[path];
+  const body = await readFile(new URL(file, PACKAGE_ROOT));
+  res.writeHead(200, {
+    'Content-Type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream',
+    'Content-Length': body.length,
+    'Content-Security-Policy': PAGE_CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-cache',
+  });
+  res.end(body);
+}
