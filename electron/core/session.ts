@@ -131,7 +131,8 @@ export class Session {
     video.setDirection('sendrecv');
     const outgoing = new MediaStreamTrack({ kind: 'video' });
     video.sender.replaceTrack(outgoing);
-    video.onTrack.subscribe((incoming) => this.startPipeline(video, incoming, outgoing));
+    // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
+    this.startPipeline(video, video.receiver.track, outgoing);
 
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     await this.gatheringComplete();
@@ -152,7 +153,6 @@ export class Session {
   }
 
   private startPipeline(transceiver: RTCRtpTransceiver, incoming: MediaStreamTrack, outgoing: MediaStreamTrack): void {
-    if (this.pipeline || this.closed) return;
     const negotiated = transceiver.codecs[0];
     const codec: VideoCodecName = negotiated.mimeType.toLowerCase() === 'video/h264' ? 'h264' : 'vp8';
     this.codec = codec;

@@ -1,4 +1,6 @@
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { Log } from 'node-av/lib';
+import { AV_LOG_ERROR } from 'node-av/constants';
 import { loadOpenCV } from '../transforms/opencv.js';
 import { VideoProcessor } from './video-processor.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
@@ -10,6 +12,8 @@ import type { FromWorker, ToWorker } from './worker-protocol.js';
  * frames are dropped here and latency stays bounded.
  */
 const port = parentPort!;
+// FFmpeg's info lines (libx264 summaries, libvpx banners) are noise in the app's log.
+Log.setLevel(AV_LOG_ERROR);
 const { cv } = await loadOpenCV();
 let processor: VideoProcessor | undefined;
 

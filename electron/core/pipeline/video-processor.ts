@@ -26,7 +26,9 @@ const CLOCK_RATE = 90000;
  */
 export class VideoProcessor {
   private readonly decoder: CodecContext;
-  private readonly decoded = new Frame();
+  /** The newest decoded frame; `scratch` receives the next one (receiving unrefs its target first). */
+  private decoded = new Frame();
+  private scratch = new Frame();
   private readonly packet = new Packet();
   private readonly encodedPacket = new Packet();
   private encoder?: CodecContext;
@@ -46,6 +48,7 @@ export class VideoProcessor {
   constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, transform: TransformChoice, private readonly maxBitrate?: number) {
     this.decoder = openDecoder(codec);
     this.decoded.alloc();
+    this.scratch.alloc();
     this.packet.alloc();
     this.encodedPacket.alloc();
     this.setTransform(transform);
@@ -75,10 +78,11 @@ export class VideoProcessor {
     this.packet.pts = BigInt(this.unwrap(timestamp));
     let ok = this.decoder.sendPacketSync(this.packet) >= 0;
     while (ok) {
-      const ret = this.decoder.receiveFrameSync(this.decoded);
+      const ret = this.decoder.receiveFrameSync(this.scratch);
       if (ret === AVERROR_EAGAIN) break;
       if (ret < 0) ok = false;
       else {
+        [this.decoded, this.scratch] = [this.scratch, this.decoded];
         if (this.hasLatest) this.pendingDecoded++;
         this.hasLatest = true;
       }
@@ -126,6 +130,7 @@ export class VideoProcessor {
     this.encoder?.freeContext();
     this.decoder.freeContext();
     this.decoded.free();
+    this.scratch.free();
     this.packet.free();
     this.encodedPacket.free();
   }

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { CamLoopServer } from '../../electron/core/server.js';
+import { launchBrowser, openCameraPage, sample, thumbDifference, waitForFrames } from '../support/browser.js';
+import type { FrameSample } from '../support/frame-probe.js';
+import { startTestServer } from '../support/server.js';
+
+let server: CamLoopServer;
+let browser: Browser;
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** What each transform must visibly do to the fake camera's test card. */
+const looksRight: Record<string, (out: FrameSample, source: FrameSample, later: FrameSample[]) => void> = {
+  none(out, source) {
+    const diff = thumbDifference(out, source);
+    assert.ok(diff < 12, `returned picture matches what was sent (mean difference ${diff.toFixed(1)})`);
+  },
+  edges(out, source) {
+    assert.ok(out.meanLuma < 40 && out.meanLuma < source.meanLuma / 2, `mostly dark (mean luma ${out.meanLuma.toFixed(1)})`);
+    assert.ok(out.bright > 0.002 && out.bright < 0.2, `with bright lines (${(out.bright * 100).toFixed(2)} % bright)`);
+  },
+  cartoon(out, source) {
+    assert.ok(out.dark > source.dark + 0.003, `outlines added (${(source.dark * 100).toFixed(2)} % -> ${(out.dark * 100).toFixed(2)} % dark)`);
+    assert.ok(thumbDifference(out, source) > 1.5, 'differs from the source');
+  },
+  rotate(out, source, later) {
+    const rotated = [out, ...later].some((s) => s.cornerLuma < 30);
+    assert.ok(source.cornerLuma > 60, 'the source has bright corners');
+    assert.ok(rotated, `corners turn black as the picture rotates (${[out, ...later].map((s) => s.cornerLuma.toFixed(0)).join(', ')})`);
+  },
+};
+
+for (const codec of ['VP8', 'H264'] as const) {
+  describe(`${codec}: camera -> server -> transform -> back`, () => {
+    for (const transform of Object.keys(looksRight)) {
+      it(`${transform}: at least 60 processed frames at 640x480 that show the transform`, async () => {
+        const page = await openCameraPage(browser, server.url, { codec, transform });
+        try {
+          await waitForFrames(page, 60);
+          const [out, source] = await Promise.all([sample(page), sample(page, '#local')]);
+          assert.equal(out.width, 640);
+          assert.equal(out.height, 480);
+          const later: FrameSample[] = [];
+          if (transform === 'rotate') for (let i = 0; i < 3; i++) later.push(await new Promise((r) => setTimeout(r, 300)).then(() => sample(page)));
+          looksRight[transform](out, source, later);
+          const [info] = server.sessions.list().map((s) => s.info());
+          assert.equal(info.codec, codec.toLowerCase(), 'the server decoded the codec the browser preferred');
+        } finally {
+          await page.close();
+          await waitForNoSessions(server);
+        }
+      });
+    }
+  });
+}
+
+async function waitForNoSessions(s: CamLoopServer): Promise<void> {
+  await Promise.all(s.sessions.list().map((session) => session.close()));
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { installFakeCamera } from './fake-camera.js';
+import { installFrameProbe, type FrameSample, type ProbeState } from './frame-probe.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Debian's Chromium, headless. A missing browser is an error, never a skip. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run 'apt-get install -y chromium' (see .ci/run)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+}
+
+export interface CameraOptions {
+  width?: number;
+  height?: number;
+  codec?: 'default' | 'VP8' | 'H264';
+  transform?: string;
+  /** Use Chromium's built-in fake device instead of the known-content canvas. */
+  builtinFakeDevice?: boolean;
+}
+
+/** Opens CamLoop's camera page with a fake camera, starts it, and resolves once connected. */
+export async function openCameraPage(browser: Browser, url: string, options: CameraOptions = {}): Promise<Page> {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
+  if (!options.builtinFakeDevice) await page.addInitScript(installFakeCamera);
+  await page.goto(url);
+  await page.waitForFunction(() => (document.getElementById('transform') as HTMLSelectElement).options.length > 0);
+  await page.selectOption('#resolution', `${options.width ?? 640}x${options.height ?? 480}`);
+  await page.selectOption('#codec', options.codec ?? 'default');
+  await page.selectOption('#transform', options.transform ?? 'none');
+  await page.click('#start');
+  await page.waitForFunction(() => ['connected', 'failed'].includes(document.body.dataset.state ?? ''), null, { timeout: 20_000 });
+  const state = await page.evaluate(() => `${document.body.dataset.state}: ${document.getElementById('status')!.textContent}`);
+  if (!state.startsWith('connected')) throw new Error(`camera page did not connect (${state})`);
+  await page.evaluate(installFrameProbe, '#remote');
+  await page.evaluate(installFrameProbe, '#local');
+  return page;
+}
+
+export function probe(page: Page, selector = '#remote'): Promise<ProbeState> {
+  return page.evaluate((s) => (window as unknown as { probes: Record<string, ProbeState> }).probes[s], selector);
+}
+
+export async function waitForFrames(page: Page, count: number, selector = '#remote', timeoutMs = 30_000): Promise<number> {
+  const start = (await probe(page, selector)).frames;
+  await page.waitForFunction(
+    ([s, target]) => (window as unknown as { probes: Record<string, ProbeState> }).probes[s as string].frames >= (target as number),
+    [selector, start + count] as const,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  return (await probe(page, selector)).frames;
+}
+
+export function sample(page: Page, selector = '#remote'): Promise<FrameSample> {
+  return page.evaluate((s) => (window as unknown as { sampleVideo: (s: string) => FrameSample }).sampleVideo(s), selector);
+}
+
+/** Mean absolute difference of two luma thumbnails (0-255). */
+export function thumbDifference(a: FrameSample, b: FrameSample): number {
+  return a.thumb.reduce((sum, v, i) => sum + Math.abs(v - b.thumb[i]), 0) / a.thumb.length;
+}

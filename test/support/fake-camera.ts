@@ -1,0 +1,64 @@
+/**
+ * Runs in the page (Playwright addInitScript) before any page script: replaces getUserMedia with a
+ * canvas of known content, so tests can tell what the server did to the pixels.
+ * Scenes: 'card' (gradient, white square with a black border, a moving ball) and, when
+ * `window.fakeCamera.probe` is on, a scene switch every 500 ms for latency measurement.
+ */
+export function installFakeCamera(): void {
+  type Scene = 'card' | 'flat' | 'checker';
+  const state = { scene: 'card' as Scene, switchedAt: 0, switches: [] as number[], probe: false, canvas: null as HTMLCanvasElement | null };
+  (window as unknown as { fakeCamera: typeof state }).fakeCamera = state;
+
+  function draw(ctx: CanvasRenderingContext2D, width: number, height: number, t: number): void {
+    if (state.scene === 'card') {
+      const gradient = ctx.createLinearGradient(0, 0, width, height);
+      gradient.addColorStop(0, '#3060c0');
+      gradient.addColorStop(0.5, '#40a060');
+      gradient.addColorStop(1, '#c08030');
+      ctx.fillStyle = gradient;
+      ctx.fillRect(0, 0, width, height);
+      const side = Math.round(height / 3);
+      ctx.fillStyle = '#000';
+      ctx.fillRect((width - side) / 2 - 6, (height - side) / 2 - 6, side + 12, side + 12);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect((width - side) / 2, (height - side) / 2, side, side);
+    } else {
+      ctx.fillStyle = '#808080';
+      ctx.fillRect(0, 0, width, height);
+      if (state.scene === 'checker') {
+        const cell = Math.round(height / 24);
+        ctx.fillStyle = '#fff';
+        for (let y = 0; y < height; y += cell) for (let x = (y / cell) % 2 ? cell : 0; x < width; x += 2 * cell) ctx.fillRect(x, y, cell, cell);
+      }
+    }
+    // A moving ball along the bottom keeps the encoder honest (real cameras never stand still).
+    ctx.fillStyle = '#e03030';
+    ctx.beginPath();
+    ctx.arc(((t / 20) % width), height - height / 10, height / 20, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+
+  navigator.mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+    const video = (constraints?.video ?? {}) as MediaTrackConstraints;
+    const ideal = (c: ConstrainULong | undefined, fallback: number) => (typeof c === 'number' ? c : (c as { ideal?: number; exact?: number })?.ideal ?? (c as { exact?: number })?.exact ?? fallback);
+    const width = ideal(video.width, 640);
+    const height = ideal(video.height, 480);
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    state.canvas = canvas;
+    const ctx = canvas.getContext('2d')!;
+    const start = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      if (state.probe && now - state.switchedAt >= 500) {
+        state.scene = state.scene === 'checker' ? 'flat' : 'checker';
+        state.switchedAt = now;
+        state.switches.push(now);
+      }
+      draw(ctx, width, height, now - start);
+    }, 1000 / 60);
+    draw(ctx, width, height, 0);
+    return canvas.captureStream(30);
+  };
+}

@@ -1,0 +1,8 @@
+import { silentLogger, createLogger } from '../../electron/core/log.js';
+import { startServer, type CamLoopServer } from '../../electron/core/server.js';
+
+/** The core in-process on a free loopback port. CAMLOOP_TEST_LOG=1 shows its log. */
+export function startTestServer(): Promise<CamLoopServer> {
+  const log = process.env.CAMLOOP_TEST_LOG ? createLogger(true) : silentLogger;
+  return startServer({ host: '127.0.0.1', port: 0, log });
+}
