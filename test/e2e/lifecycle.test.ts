@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { after, before, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openCameraPage, waitForFrames } from '../support/browser.js';
+
+const MAIN = new URL('../../electron/core/main.js', import.meta.url).pathname;
+
+let browser: Browser;
+before(async () => (browser = await launchBrowser()));
+after(() => browser.close());
+
+/** Starts the headless app as a user would, on a free port; resolves with its URL from the log. */
+async function startApp(): Promise<{ app: ChildProcess; url: string; log: () => string }> {
+  const app = spawn(process.execPath, [MAIN, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    app.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = log.match(/serving (http:\/\/[\d.:]+)\//);
+      if (match) resolve(match[1]);
+    });
+    app.once('exit', (code) => reject(new Error(`app exited (${code}) before serving:\n${log}`)));
+  });
+  return { app, url, log: () => log };
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  it(`${signal} with a live camera session closes it and exits 0 within 2 s`, async () => {
+    const { app, url, log } = await startApp();
+    const page = await openCameraPage(browser, url, { transform: 'edges' });
+    await waitForFrames(page, 10);
+    const start = Date.now();
+    app.kill(signal);
+    const [code] = await once(app, 'exit');
+    const elapsed = Date.now() - start;
+    assert.equal(code, 0, log());
+    assert.ok(elapsed < 2000, `exited after ${elapsed} ms`);
+    assert.match(log(), /closing 1 session/);
+    await page.close();
+  });
+}
+
+it('--help documents every flag and exits 0', async () => {
+  const app = spawn(process.execPath, [MAIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  app.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const [code] = await once(app, 'exit');
+  assert.equal(code, 0);
+  for (const flag of ['--host', '--port', '--max-bitrate', '--verbose', '--help']) assert.ok(out.includes(flag), `${flag} documented`);
+});
+
+it('a bad flag exits 2 with the reason', async () => {
+  const app = spawn(process.execPath, [MAIN, '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  app.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = await once(app, 'exit');
+  assert.equal(code, 2);
+  assert.match(err, /--port must be/);
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CamLoopServer } from '../../electron/core/server.js';
+import { startTestServer } from '../support/server.js';
+
+let server: CamLoopServer;
+before(async () => (server = await startTestServer()));
+after(() => server.close());
+
+const videoOffer = (codecLines: string) =>
+  ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', codecLines, 'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=sendrecv', ''].join('\r\n');
+
+async function postOffer(body: string | object, contentType = 'application/json') {
+  const response = await fetch(`${server.url}/offer`, { method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as { error?: string } };
+}
+
+describe('POST /offer rejects bad input with a 4xx and a reason', () => {
+  const cases: [string, string | object, number, RegExp][] = [
+    ['a body that is not JSON', '{"sdp": ', 400, /not valid JSON/],
+    ['a JSON array', '[]', 400, /JSON object/],
+    ['a missing sdp', { type: 'offer' }, 400, /sdp must be a non-empty string/],
+    ['an sdp that is not a string', { type: 'offer', sdp: 42 }, 400, /sdp must be/],
+    ['type "answer"', { type: 'answer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000') }, 400, /type must be "offer"/],
+    ['an sdp that is not SDP', { type: 'offer', sdp: 'hello' }, 400, /v=0/],
+    ['an offer without video', { type: 'offer', sdp: videoOffer('m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2') }, 400, /no video/],
+    ['an offer with only VP9', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 98\r\na=rtpmap:98 VP9/90000') }, 400, /no video codec we support/],
+    ['an unknown transform', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), video_transform: 'sharpen' }, 400, /unknown video_transform "sharpen"/],
+    ['an sdp over 64 KB', { type: 'offer', sdp: 'v=0\r\n' + 'a=x\r\n'.repeat(20_000) }, 413, /larger than/],
+    ['a body over 256 KB', { type: 'offer', sdp: 'v=0' + ' '.repeat(300_000) }, 413, /larger than/],
+    ['a video offer werift cannot parse', { type: 'offer', sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n' }, 400, /cannot answer/],
+  ];
+  for (const [what, body, status, message] of cases) {
+    it(`${what} -> ${status}`, async () => {
+      const result = await postOffer(body);
+      assert.equal(result.status, status);
+      assert.match(result.body.error ?? '', message);
+    });
+  }
+
+  it('GET /offer -> 405', async () => {
+    const response = await fetch(`${server.url}/offer`);
+    assert.equal(response.status, 405);
+  });
+
+  it('keeps serving after all that, and holds no session', async () => {
+    const response = await fetch(`${server.url}/api/transforms`);
+    assert.equal(response.status, 200);
+    assert.ok(((await response.json()) as unknown[]).length >= 4);
+    assert.equal(server.sessions.list().length, 0);
+  });
+});
+
+describe('the JSON API', () => {
+  it('unknown paths -> 404 with an error body', async () => {
+    const response = await fetch(`${server.url}/etc/passwd`);
+    assert.equal(response.status, 404);
+    assert.match(((await response.json()) as { error: string }).error, /nothing at/);
+  });
+  it('a transform change for a session that does not exist -> 404', async () => {
+    const response = await fetch(`${server.url}/api/sessions/nope/transform`, { method: 'PUT', body: '{"id":"edges"}' });
+    assert.equal(response.status, 404);
+  });
+});

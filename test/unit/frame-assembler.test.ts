@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { RtpHeader, RtpPacket, Vp8Packetizer } from 'werift';
+import { FrameAssembler } from '../../electron/core/pipeline/frame-assembler.js';
+
+/** VP8-packetized fake frames: frame i is `size` bytes of value i; a keyframe bit pattern for i=0. */
+function vp8Frames(count: number, size = 3000, keyframes = [0]): RtpPacket[][] {
+  const packetizer = new Vp8Packetizer({ payloadType: 96, sequenceNumber: 65530 });
+  return Array.from({ length: count }, (_, i) => {
+    const data = Buffer.alloc(size, i + 1);
+    data[0] = keyframes.includes(i) ? 0x10 : 0x11; // VP8 frame tag: bit 0 = 0 means keyframe
+    return packetizer.packetize(data, 1000 + i * 3000);
+  });
+}
+
+function feed(assembler: FrameAssembler, packets: RtpPacket[]) {
+  const frames = [];
+  let lost = false;
+  for (const packet of packets) {
+    const out = assembler.push(packet);
+    frames.push(...out.frames);
+    lost ||= out.lost;
+  }
+  return { frames, lost };
+}
+
+describe('FrameAssembler', () => {
+  it('rebuilds frames in order across a sequence-number wrap', () => {
+    const frames = vp8Frames(5);
+    const { frames: out, lost } = feed(new FrameAssembler('vp8'), frames.flat());
+    assert.equal(lost, false);
+    assert.deepEqual(out.map((f) => f.timestamp), [1000, 4000, 7000, 10000, 13000]);
+    assert.equal(out[0].keyframe, true);
+    assert.equal(out[1].keyframe, false);
+    assert.equal(out[2].data.length, 3000);
+    assert.ok(out[2].data.subarray(1).every((b) => b === 3));
+  });
+
+  it('orders packets that arrive shuffled within a frame', () => {
+    const frames = vp8Frames(2);
+    const shuffled = [...frames[0]].reverse().concat([...frames[1]].reverse());
+    const { frames: out } = feed(new FrameAssembler('vp8'), shuffled);
+    assert.equal(out.length, 2);
+    assert.ok(out[1].data.subarray(1).every((b) => b === 2));
+  });
+
+  it('waits for a late (retransmitted) packet, then emits everything in order', () => {
+    const frames = vp8Frames(3);
+    const late = frames[1][1];
+    const early = [...frames[0], frames[1][0], ...frames[1].slice(2), ...frames[2]];
+    const assembler = new FrameAssembler('vp8');
+    assert.equal(feed(assembler, early).frames.length, 1);
+    const { frames: out, lost } = feed(assembler, [late]);
+    assert.equal(lost, false);
+    assert.deepEqual(out.map((f) => f.timestamp), [4000, 7000]);
+  });
+
+  it('gives a lost frame up, reports the loss and emits nothing until the next keyframe', () => {
+    const frames = vp8Frames(13, 3000, [0, 12]);
+    frames[1].splice(1, 1); // a packet that never comes
+    const assembler = new FrameAssembler('vp8');
+    const { frames: out, lost } = feed(assembler, frames.slice(0, 12).flat());
+    assert.equal(lost, true);
+    assert.deepEqual(out.map((f) => f.timestamp), [1000], 'inter frames after the loss are held back');
+    const after = feed(assembler, frames[12]);
+    assert.equal(after.frames.length, 1);
+    assert.equal(after.frames[0].keyframe, true);
+  });
+
+  it('starts only at a keyframe', () => {
+    const frames = vp8Frames(3);
+    const { frames: out } = feed(new FrameAssembler('vp8'), [...frames[1], ...frames[2]]);
+    assert.equal(out.length, 0);
+  });
+
+  it('ignores duplicates and packets older than what was emitted', () => {
+    const frames = vp8Frames(2);
+    const assembler = new FrameAssembler('vp8');
+    const { frames: out } = feed(assembler, [...frames[0], ...frames[0], ...frames[1], frames[0][0]]);
+    assert.equal(out.length, 2);
+  });
+
+  it('handles a single-packet H.264 frame', () => {
+    const idr = Buffer.from([0x65, 0x88, 0x84, 0x00]);
+    const packet = new RtpPacket(new RtpHeader({ sequenceNumber: 1, timestamp: 5, marker: true, payloadType: 102 }), idr);
+    const { frames } = feed(new FrameAssembler('h264'), [packet]);
+    assert.equal(frames.length, 1);
+    assert.equal(frames[0].keyframe, true);
+  });
+});
