@@ -93,7 +93,7 @@ export function installFrameProbe(selector: string): void {
     probe.times.push(now);
     if (probe.times.length > 600) probe.times.shift();
     if (w.trackScene) {
-      const checker = centreContrast() > 8;
+      const checker = centreContrast() > 2.5;
       if (lastChecker !== undefined && checker !== lastChecker) probe.changes.push({ at: now, checker });
       lastChecker = checker;
     }

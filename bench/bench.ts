@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { launchBrowser } from '../test/support/browser.js';
+import { runCell, type CellResult } from './cell.js';
+import { servers, type BenchServer } from './servers.js';
+
+const USAGE = `npm run bench -- [options]
+
+  --servers LIST      comma-separated: camloop, aiortc, echo (default camloop)
+  --url URL           benchmark an already-running aiortc-compatible server instead (no CPU figures
+                      unless --pid is given)
+  --pid PID           process to read CPU from for --url
+  --resolutions LIST  default 640x480,1280x720
+  --transforms LIST   default none,edges,cartoon,rotate
+  --seconds N         measured seconds per cell (default 8)
+`;
+
+const { values } = parseArgs({
+  options: {
+    servers: { type: 'string', default: 'camloop' },
+    url: { type: 'string' },
+    pid: { type: 'string' },
+    resolutions: { type: 'string', default: '640x480,1280x720' },
+    transforms: { type: 'string', default: 'none,edges,cartoon,rotate' },
+    seconds: { type: 'string', default: '8' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const fmt = (v: number | undefined, digits = 0) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
+
+async function main(): Promise<void> {
+  const browser = await launchBrowser();
+  const results: CellResult[] = [];
+  const targets: (() => Promise<BenchServer>)[] = values.url
+    ? [async () => ({ name: values.url!, url: values.url!, pid: values.pid ? Number(values.pid) : undefined, stop: async () => {} })]
+    : values.servers.split(',').map((name, i) => {
+        const start = servers[name];
+        if (!start) throw new Error(`unknown server ${name} (camloop, aiortc, echo)`);
+        return () => start(18_500 + i);
+      });
+  for (const startServer of targets) {
+    const server = await startServer();
+    try {
+      for (const resolution of values.resolutions.split(',')) {
+        for (const transform of server.name === 'werift echo' ? ['none'] : values.transforms.split(',')) {
+          const result = await runCell(browser, server, resolution, transform, Number(values.seconds));
+          results.push(result);
+          process.stderr.write(`${server.name} ${resolution} ${transform}: ${fmt(result.fps, 1)} fps, p50 ${fmt(result.latencyP50)} ms, cpu ${fmt(result.cpuMsPerFrame, 1)} ms/frame\n`);
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  await browser.close();
+
+  const lines = [
+    '| server | resolution | transform | fps back | latency p50 (ms) | p95 (ms) | server CPU ms/frame | first frame (ms) | browser send target (kbps) | browser send fps |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.server} | ${r.resolution} | ${r.transform} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} |`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+await main();

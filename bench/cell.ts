@@ -1,0 +1,112 @@
+import type { Browser } from 'playwright-core';
+import { serveAiortcClient } from '../test/support/aiortc-client.js';
+import { installFakeCamera } from '../test/support/fake-camera.js';
+import { installFrameProbe, type ProbeState } from '../test/support/frame-probe.js';
+import { cpuSeconds, type BenchServer } from './servers.js';
+
+export interface CellResult {
+  server: string;
+  resolution: string;
+  transform: string;
+  fps: number;
+  width: number;
+  latencyP50?: number;
+  latencyP95?: number;
+  cpuMsPerFrame?: number;
+  firstFrameMs: number;
+  sendTargetKbps?: number;
+  sendFps?: number;
+}
+
+interface CameraWindow {
+  fakeCamera: { probe: boolean; switches: number[] };
+  probes: Record<string, ProbeState>;
+  trackScene: boolean;
+  pc: RTCPeerConnection;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+/**
+ * One benchmark cell: aiortc's example client (the same for every server) sends the fake camera at
+ * `resolution` with `transform`; we count what comes back, time the scene switches (glass to glass)
+ * and read the server's CPU over the measured window.
+ */
+export async function runCell(browser: Browser, server: BenchServer, resolution: string, transform: string, seconds: number): Promise<CellResult> {
+  const client = await serveAiortcClient(server.url);
+  const page = await browser.newPage();
+  try {
+    page.on('dialog', (dialog) => void dialog.dismiss());
+    await page.addInitScript(installFakeCamera);
+    await page.goto(client.url);
+    await page.check('#use-video');
+    await page.setChecked('#use-audio', false);
+    await page.setChecked('#use-datachannel', false);
+    await page.selectOption('#video-resolution', resolution);
+    await page.selectOption('#video-transform', transform);
+    const started = Date.now();
+    await page.click('#start');
+    await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, { timeout: 30_000, polling: 10 });
+    const firstFrameMs = Date.now() - started;
+    await page.evaluate(installFrameProbe, '#video');
+    await page.waitForTimeout(3000);
+
+    await page.evaluate(() => {
+      const w = window as unknown as CameraWindow;
+      w.fakeCamera.probe = true;
+      w.trackScene = true;
+    });
+    const cpuBefore = server.pid ? await cpuSeconds(server.pid) : undefined;
+    const framesBefore = await page.evaluate(() => (window as unknown as CameraWindow).probes['#video'].frames);
+    const statsBefore = await sendStats(page);
+    const t0 = Date.now();
+    await page.waitForTimeout(seconds * 1000);
+    const elapsed = (Date.now() - t0) / 1000;
+    const cpuAfter = server.pid ? await cpuSeconds(server.pid) : undefined;
+    const { frames, changes, switches, width } = await page.evaluate(() => {
+      const w = window as unknown as CameraWindow;
+      return { frames: w.probes['#video'].frames, changes: w.probes['#video'].changes, switches: w.fakeCamera.switches, width: (document.getElementById('video') as HTMLVideoElement).videoWidth };
+    });
+    const statsAfter = await sendStats(page);
+    const returned = frames - framesBefore;
+
+    // Each switch of the source's scene should show up as one change in what comes back.
+    const latencies: number[] = [];
+    for (const change of changes) {
+      const cause = switches.filter((s) => s <= change.at).pop();
+      if (cause !== undefined && change.at - cause < 2000) latencies.push(change.at - cause);
+    }
+    return {
+      server: server.name,
+      resolution,
+      transform,
+      fps: returned / elapsed,
+      width,
+      latencyP50: latencies.length ? percentile(latencies, 50) : undefined,
+      latencyP95: latencies.length ? percentile(latencies, 95) : undefined,
+      cpuMsPerFrame: cpuBefore !== undefined && cpuAfter !== undefined && returned > 0 ? ((cpuAfter - cpuBefore) * 1000) / returned : undefined,
+      firstFrameMs,
+      sendTargetKbps: statsAfter.targetBitrate !== undefined ? statsAfter.targetBitrate / 1000 : undefined,
+      sendFps: statsAfter.framesSent !== undefined && statsBefore.framesSent !== undefined ? (statsAfter.framesSent - statsBefore.framesSent) / elapsed : undefined,
+    };
+  } finally {
+    await page.close();
+    await client.close();
+  }
+}
+
+/** The browser's own view of what it sends (aiortc's client keeps its peer in a global `pc`). */
+async function sendStats(page: import('playwright-core').Page): Promise<{ targetBitrate?: number; framesSent?: number }> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { pc: RTCPeerConnection | null }).pc;
+    if (!pc) return {};
+    const report = await pc.getStats();
+    for (const stat of report.values()) {
+      if (stat.type === 'outbound-rtp' && stat.kind === 'video') return { targetBitrate: stat.targetBitrate as number | undefined, framesSent: stat.framesSent as number | undefined };
+    }
+    return {};
+  });
+}

@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { AIORTC_CLIENT_DIR } from '../test/support/aiortc-client.js';
+
+export interface BenchServer {
+  name: string;
+  url: string;
+  pid?: number;
+  stop(): Promise<void>;
+}
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+function startProcess(name: string, command: string, args: string[], url: string, ready: RegExp, cwd = ROOT): Promise<BenchServer> {
+  const child: ChildProcess = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (ready.test(log)) {
+        resolve({
+          name,
+          url,
+          pid: child.pid,
+          stop: async () => {
+            if (child.exitCode !== null) return;
+            child.kill('SIGTERM');
+            await new Promise((r) => child.once('exit', r));
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${log}`)));
+  });
+}
+
+export const servers: Record<string, (port: number) => Promise<BenchServer>> = {
+  camloop: (port) => startProcess('CamLoop', process.execPath, ['dist/electron/core/main.js', '--port', String(port)], `http://127.0.0.1:${port}`, /serving/),
+  aiortc: (port) => startProcess('aiortc', '/usr/bin/python3', ['server.py', '--host', '127.0.0.1', '--port', String(port)], `http://127.0.0.1:${port}`, /Running on/, AIORTC_CLIENT_DIR),
+  echo: (port) => startProcess('werift echo', process.execPath, ['dist/bench/echo-server.js', String(port)], `http://127.0.0.1:${port}`, /echo server on/),
+};
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
