@@ -21,6 +21,7 @@ import { HttpError } from './http-error.js';
 import { FrameAssembler } from './pipeline/frame-assembler.js';
 import { createPacketizer, type Packetizer } from './pipeline/frame-packetizer.js';
 import { KeyframeRequester } from './pipeline/keyframe-requester.js';
+import { TwccFeedback } from './pipeline/twcc-feedback.js';
 import { VideoPipeline, type PipelineStats, type ProcessedFrame } from './pipeline/video-pipeline.js';
 import type { WorkerPool } from './pipeline/worker-pool.js';
 import type { TransformChoice, VideoCodecName } from './pipeline/worker-protocol.js';
@@ -157,6 +158,12 @@ export class Session {
     const codec: VideoCodecName = negotiated.mimeType.toLowerCase() === 'video/h264' ? 'h264' : 'vp8';
     this.codec = codec;
     this.log.info(`receiving ${codec} (payload type ${negotiated.payloadType}), transform ${this.transform.id}`);
+
+    const { receiver } = transceiver;
+    const twcc = new TwccFeedback((packet) => void receiver.dtlsTransport.sendRtcp([packet]).catch(() => {}), receiver.rtcpSsrc, () => incoming.ssrc ?? 0);
+    // werift calls receiverTWCC.handleTWCC(seq) for each packet; ours replaces its drifting one.
+    receiver.receiverTWCC = twcc as unknown as typeof receiver.receiverTWCC;
+    this.onClose(() => twcc.stop());
 
     const assembler = new FrameAssembler(codec);
     const packetizer: Packetizer = createPacketizer(codec, negotiated.payloadType);
