@@ -19,10 +19,12 @@ import type { Logger } from './log.js';
 import type { OfferRequest } from './signaling.js';
 import { HttpError } from './http-error.js';
 import { FrameAssembler } from './pipeline/frame-assembler.js';
-import { createPacketizer, type Packetizer } from './pipeline/frame-packetizer.js';
+import { createPacketizer } from './pipeline/frame-packetizer.js';
+import { VideoOutput } from './pipeline/video-output.js';
+import { findTransform } from './transforms/registry.js';
 import { KeyframeRequester } from './pipeline/keyframe-requester.js';
 import { TwccFeedback } from './pipeline/twcc-feedback.js';
-import { VideoPipeline, type PipelineStats, type ProcessedFrame } from './pipeline/video-pipeline.js';
+import { VideoPipeline, type PipelineStats } from './pipeline/video-pipeline.js';
 import type { WorkerPool } from './pipeline/worker-pool.js';
 import type { TransformChoice, VideoCodecName } from './pipeline/worker-protocol.js';
 
@@ -45,6 +47,10 @@ export interface SessionInfo {
   connectionState: string;
   codec?: VideoCodecName;
   transform: TransformChoice;
+  /** True while the browser's own packets are sent back untouched (identity filter). */
+  forwarding: boolean;
+  /** Frames sent back to the browser, forwarded or processed. */
+  framesSent: number;
   stats?: PipelineStats;
 }
 
@@ -65,6 +71,7 @@ export class Session {
   private readonly pc: RTCPeerConnection;
   private readonly log: Logger;
   private pipeline?: VideoPipeline;
+  private output?: VideoOutput;
   private codec?: VideoCodecName;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
@@ -104,12 +111,24 @@ export class Session {
   }
 
   info(): SessionInfo {
-    return { id: this.id, createdAt: this.createdAt, connectionState: this.pc.connectionState, codec: this.codec, transform: this.transform, stats: this.pipeline?.stats };
+    return {
+      id: this.id,
+      createdAt: this.createdAt,
+      connectionState: this.pc.connectionState,
+      codec: this.codec,
+      transform: this.transform,
+      forwarding: this.output?.forwarding ?? false,
+      framesSent: this.output?.framesSent ?? 0,
+      stats: this.pipeline?.stats,
+    };
   }
 
+  /** Applies to the next frame; into an identity filter it waits for the browser's next keyframe. */
   setTransform(transform: TransformChoice): void {
     this.transform = transform;
-    this.pipeline?.setTransform(transform);
+    const identity = isIdentity(transform);
+    this.output?.setIdentity(identity);
+    if (!identity) this.pipeline?.setTransform(transform);
   }
 
   onClose(listener: () => void): void {
@@ -166,19 +185,17 @@ export class Session {
     this.onClose(() => twcc.stop());
 
     const assembler = new FrameAssembler(codec);
-    const packetizer: Packetizer = createPacketizer(codec, negotiated.payloadType);
     const pli = new KeyframeRequester(() => {
-      if (incoming.ssrc !== undefined) void transceiver.receiver.sendRtcpPLI(incoming.ssrc);
+      if (incoming.ssrc !== undefined) void receiver.sendRtcpPLI(incoming.ssrc);
     });
-    const send = (frame: ProcessedFrame) => {
-      for (const packet of packetizer.packetize(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.timestamp)) outgoing.writeRtp(packet);
-    };
-    this.pipeline = new VideoPipeline(
+    const output = new VideoOutput(transceiver.sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => pli.request(), isIdentity(this.transform));
+    this.output = output;
+    const pipeline = new VideoPipeline(
       this.options.pool.take(),
       codec,
       this.transform,
       {
-        onFrame: send,
+        onFrame: (frame) => output.processed(frame),
         onNeedKeyframe: (reason) => {
           this.log.debug(`asking for a keyframe: ${reason}`);
           pli.request();
@@ -187,13 +204,24 @@ export class Session {
       },
       this.options.maxBitrate,
     );
-    const pipeline = this.pipeline;
-    transceiver.sender.onPictureLossIndication.subscribe(() => pipeline.requestKeyframe());
+    this.pipeline = pipeline;
+    transceiver.sender.onPictureLossIndication.subscribe(() => {
+      if (output.forwarding) pli.request();
+      else pipeline.requestKeyframe();
+    });
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => {
       const { frames, lost } = assembler.push(packet);
       if (lost) pli.request();
-      for (const frame of frames) pipeline.push(frame);
+      for (const frame of frames) {
+        pipeline.push(frame);
+        // Now forwarding the browser's own stream: the worker may stop encoding.
+        if (output.fromBrowser(frame)) pipeline.setTransform(this.transform);
+      }
     });
     pli.request();
   }
+}
+
+function isIdentity(choice: TransformChoice): boolean {
+  return findTransform(choice.id)?.identity === true;
 }

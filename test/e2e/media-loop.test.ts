@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
-import { launchBrowser, openCameraPage, sample, thumbDifference, waitForFrames } from '../support/browser.js';
+import { launchBrowser, openCameraPage, probe, sample, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
 import { startTestServer } from '../support/server.js';
 
@@ -63,4 +63,45 @@ for (const codec of ['VP8', 'H264'] as const) {
 
 async function waitForNoSessions(s: CamLoopServer): Promise<void> {
   await Promise.all(s.sessions.list().map((session) => session.close()));
+}
+
+describe('live transform switching (no new offer)', () => {
+  it('none -> edges -> none keeps the video playing and the pixels follow within a second', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'none' });
+    try {
+      await waitForFrames(page, 30);
+      const [session] = server.sessions.list();
+      assert.equal(session.info().forwarding, true, "'none' forwards the browser's packets untouched");
+      const put = (id: string) => fetch(`${server.url}/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify({ id }) });
+
+      const before = await sample(page);
+      assert.ok(before.meanLuma > 60, 'the unfiltered card is bright');
+      assert.equal((await put('edges')).status, 200);
+      await page.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 1000, polling: 30 });
+      assert.equal(session.info().forwarding, false);
+      await assertKeepsPlaying(page);
+
+      assert.equal((await put('none')).status, 200);
+      await page.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma > 60, null, { timeout: 1000, polling: 30 });
+      await assertKeepsPlaying(page);
+      assert.equal(session.info().forwarding, true);
+      const source = await sample(page, '#local');
+      const out = await sample(page);
+      assert.ok(thumbDifference(out, source) < 12, 'back to the untouched picture');
+    } finally {
+      await page.close();
+      await waitForNoSessions(server);
+    }
+  });
+});
+
+/** Frames keep arriving with no gap over 1 s during the next 1.5 s. */
+async function assertKeepsPlaying(page: import('playwright-core').Page): Promise<void> {
+  const before = await probe(page);
+  await new Promise((r) => setTimeout(r, 1500));
+  const after = await probe(page);
+  const times = after.times.filter((t) => t > (before.times.at(-1) ?? 0));
+  assert.ok(times.length > 20, `frames keep arriving (${times.length} in 1.5 s)`);
+  const gaps = times.slice(1).map((t, i) => t - times[i]);
+  assert.ok(Math.max(...gaps) < 1000, `no freeze (longest gap ${Math.max(...gaps).toFixed(0)} ms)`);
 }

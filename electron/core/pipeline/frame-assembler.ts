@@ -5,6 +5,8 @@ export interface AssembledFrame {
   data: Buffer;
   timestamp: number;
   keyframe: boolean;
+  /** The frame's RTP packets in order, for forwarding it untouched. */
+  packets: RtpPacket[];
 }
 
 export interface AssemblerOutput {
@@ -95,6 +97,6 @@ export class FrameAssembler {
 
   private depacketize(packets: RtpPacket[], timestamp: number): AssembledFrame {
     const { data, isKeyframe } = dePacketizeRtpPackets(this.codec === 'vp8' ? 'VP8' : 'MPEG4/ISO/AVC', packets);
-    return { data, timestamp, keyframe: isKeyframe };
+    return { data, timestamp, keyframe: isKeyframe, packets };
   }
 }

@@ -59,6 +59,8 @@ export class VideoProcessor {
     const transform = findTransform(id);
     if (!transform) throw new Error(`unknown transform ${id}`);
     if (id !== this.transformId) {
+      // Leaving an identity transform: the browser was getting its own stream, ours must start clean.
+      if (findTransform(this.transformId)?.identity) this.forceKeyframe = true;
       this.instance?.dispose();
       this.instance = transform.create(this.cv);
       this.transformId = id;
@@ -91,22 +93,27 @@ export class VideoProcessor {
     return ok;
   }
 
-  /** Transforms and encodes the newest decoded frame, if there is one not yet sent. */
+  /**
+   * Transforms and encodes the newest decoded frame, if there is one not yet sent.
+   * With an identity transform nothing is encoded: the session forwards the browser's own packets.
+   */
   encodeLatest(): EncodedFrame | undefined {
     if (!this.hasLatest) return undefined;
     this.hasLatest = false;
+    if (findTransform(this.transformId)?.identity) {
+      this.pendingDecoded = 0;
+      this.decodeMs = 0;
+      return undefined;
+    }
     const { width, height } = this.decoded;
     this.ensureSize(width, height);
 
     const transformStart = performance.now();
-    let toEncode: Frame = this.decoded;
-    if (!findTransform(this.transformId)?.identity) {
-      this.converter!.decodedToMat(this.decoded, this.rgba);
-      const time = Number(this.decoded.pts) / CLOCK_RATE;
-      this.instance!.apply({ rgba: this.rgba, width, height, time }, this.params);
-      toEncode = this.converter!.matToYuv(this.rgba);
-      toEncode.pts = this.decoded.pts;
-    }
+    this.converter!.decodedToMat(this.decoded, this.rgba);
+    const time = Number(this.decoded.pts) / CLOCK_RATE;
+    this.instance!.apply({ rgba: this.rgba, width, height, time }, this.params);
+    const toEncode = this.converter!.matToYuv(this.rgba);
+    toEncode.pts = this.decoded.pts;
     const encodeStart = performance.now();
     const encoded = this.encode(toEncode);
     const end = performance.now();

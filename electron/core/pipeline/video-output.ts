@@ -1,0 +1,78 @@
+import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
+import type { AssembledFrame } from './frame-assembler.js';
+import type { Packetizer } from './frame-packetizer.js';
+import type { ProcessedFrame } from './video-pipeline.js';
+
+/** One frame at 30 fps on the 90 kHz clock: the gap we leave in timestamps at a source switch. */
+const FRAME_TICKS = 3000;
+
+/**
+ * What goes back to the browser: its own packets, untouched, while the filter leaves the picture
+ * alone (no decode/encode cost), or our processed frames. Switches happen only at keyframes, and
+ * the sender's continuity offsets keep sequence numbers and timestamps seamless across them.
+ */
+export class VideoOutput {
+  private passthrough: boolean;
+  private wantPassthrough: boolean;
+  switches = 0;
+  framesSent = 0;
+
+  constructor(
+    private readonly sender: RTCRtpSender,
+    private readonly track: MediaStreamTrack,
+    private readonly packetizer: Packetizer,
+    private readonly askBrowserForKeyframe: () => void,
+    identity: boolean,
+  ) {
+    this.passthrough = identity;
+    this.wantPassthrough = identity;
+  }
+
+  get forwarding(): boolean {
+    return this.passthrough;
+  }
+
+  /**
+   * The filter changed. Into an identity: keep sending processed frames until the browser's next
+   * keyframe (asked for now). Out of one: the worker's first encoded frame (a keyframe) switches.
+   */
+  setIdentity(identity: boolean): void {
+    this.wantPassthrough = identity;
+    if (identity && !this.passthrough) this.askBrowserForKeyframe();
+  }
+
+  /** Each frame assembled from the browser. Returns true when this frame switched us to forwarding. */
+  fromBrowser(frame: AssembledFrame): boolean {
+    let switched = false;
+    if (!this.passthrough && this.wantPassthrough && frame.keyframe) {
+      this.switchTo(true, frame.packets[0]);
+      switched = true;
+    }
+    if (this.passthrough) {
+      this.framesSent++;
+      for (const packet of frame.packets) {
+        // The browser's header extensions (its transport-cc numbers) must not leak into ours.
+        packet.header.extensions = [];
+        this.track.writeRtp(packet);
+      }
+    }
+    return switched;
+  }
+
+  processed(frame: ProcessedFrame): void {
+    if (this.wantPassthrough && this.passthrough) return;
+    const packets = this.packetizer.packetize(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.timestamp);
+    if (this.passthrough) {
+      if (!frame.keyframe) return;
+      this.switchTo(false, packets[0]);
+    }
+    this.framesSent++;
+    for (const packet of packets) this.track.writeRtp(packet);
+  }
+
+  private switchTo(passthrough: boolean, first: RtpPacket): void {
+    this.passthrough = passthrough;
+    this.switches++;
+    this.sender.replaceRTP(first.header, false, FRAME_TICKS);
+  }
+}
