@@ -8,10 +8,18 @@ import { brightFraction, distinctColours, luma, noisyCard, roughness, whiteSquar
 let cv: OpenCV;
 before(async () => ({ cv } = await loadOpenCV()));
 
+/** Runs a transform the way the pipeline does: on RGBA, or on the grey plane for `input: 'gray'`. */
 function run(id: string, mat: OpenCV, time = 0, params = {}) {
   const transform = findTransform(id)!;
   const instance = transform.create(cv);
-  instance.apply({ rgba: mat, width: mat.cols, height: mat.rows, time }, withDefaults(transform.params, params));
+  const gray = transform.input === 'gray';
+  const image = gray ? new cv.Mat() : mat;
+  if (gray) cv.cvtColor(mat, image, cv.COLOR_RGBA2GRAY);
+  instance.apply({ image, width: mat.cols, height: mat.rows, time }, withDefaults(transform.params, params));
+  if (gray) {
+    cv.cvtColor(image, mat, cv.COLOR_GRAY2RGBA);
+    image.delete();
+  }
   instance.dispose();
   return mat;
 }

@@ -29,6 +29,23 @@ export class FrameConverter {
     this.toRgba.scaleSync(data, decoded.linesize, 0, this.height, [matView(mat)], [this.width * 4]);
   }
 
+  /** Decoded frame's luma plane -> grey Mat (height x width CV_8UC1): a row copy, no conversion. */
+  decodedToGray(decoded: Frame, mat: Mat): void {
+    const luma = decoded.data?.[0];
+    if (!luma) throw new Error('decoded frame has no data');
+    copyPlane(luma, decoded.linesize[0], matView(mat), this.width, this.width, this.height);
+  }
+
+  /** Grey Mat -> this.yuv with neutral chroma, ready for the encoder. */
+  grayToYuv(mat: Mat): Frame {
+    this.yuv.makeWritable();
+    const [y, u, v] = this.yuv.data!;
+    copyPlane(matView(mat), this.width, y, this.yuv.linesize[0], this.width, this.height);
+    u.fill(128);
+    v.fill(128);
+    return this.yuv;
+  }
+
   /** RGBA Mat -> this.yuv, ready for the encoder. */
   matToYuv(mat: Mat): Frame {
     this.yuv.makeWritable();
@@ -41,6 +58,14 @@ export class FrameConverter {
     this.toYuv.freeContext();
     this.yuv.free();
   }
+}
+
+function copyPlane(from: Buffer, fromStride: number, to: Buffer, toStride: number, width: number, height: number): void {
+  if (fromStride === width && toStride === width) {
+    from.copy(to, 0, 0, width * height);
+    return;
+  }
+  for (let row = 0; row < height; row++) from.copy(to, row * toStride, row * fromStride, row * fromStride + width);
 }
 
 /** A Buffer over the Mat's pixels in the WASM heap; made per call since heap growth detaches old views. */

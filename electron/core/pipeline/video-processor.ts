@@ -34,6 +34,7 @@ export class VideoProcessor {
   private encoder?: CodecContext;
   private converter?: FrameConverter;
   private rgba?: Mat;
+  private gray?: Mat;
   private instance?: TransformInstance;
   private transformId = '';
   private params: ParamValues = {};
@@ -109,10 +110,18 @@ export class VideoProcessor {
     this.ensureSize(width, height);
 
     const transformStart = performance.now();
-    this.converter!.decodedToMat(this.decoded, this.rgba);
+    const converter = this.converter!;
     const time = Number(this.decoded.pts) / CLOCK_RATE;
-    this.instance!.apply({ rgba: this.rgba, width, height, time }, this.params);
-    const toEncode = this.converter!.matToYuv(this.rgba);
+    let toEncode: Frame;
+    if (findTransform(this.transformId)?.input === 'gray') {
+      converter.decodedToGray(this.decoded, this.gray);
+      this.instance!.apply({ image: this.gray, width, height, time }, this.params);
+      toEncode = converter.grayToYuv(this.gray);
+    } else {
+      converter.decodedToMat(this.decoded, this.rgba);
+      this.instance!.apply({ image: this.rgba, width, height, time }, this.params);
+      toEncode = converter.matToYuv(this.rgba);
+    }
     toEncode.pts = this.decoded.pts;
     const encodeStart = performance.now();
     const encoded = this.encode(toEncode);
@@ -133,6 +142,7 @@ export class VideoProcessor {
   dispose(): void {
     this.instance?.dispose();
     this.rgba?.delete();
+    this.gray?.delete();
     this.converter?.dispose();
     this.encoder?.freeContext();
     this.decoder.freeContext();
@@ -164,9 +174,11 @@ export class VideoProcessor {
     this.encoder?.freeContext();
     this.converter?.dispose();
     this.rgba?.delete();
+    this.gray?.delete();
     this.encoder = openEncoder(this.codec, { width, height, bitrate: bitrateFor(width, height, 30, this.maxBitrate) });
     this.converter = new FrameConverter(width, height);
     this.rgba = new this.cv.Mat(height, width, this.cv.CV_8UC4);
+    this.gray = new this.cv.Mat(height, width, this.cv.CV_8UC1);
     this.forceKeyframe = true;
   }
 

@@ -28,7 +28,7 @@ export const cartoon: Transform = {
         const scale = Math.min(1, WORK_WIDTH / frame.width);
         // Even multiples of 4 keep pyrDown/pyrUp sizes symmetric.
         const workSize = new cv.Size(Math.max(4, Math.round((frame.width * scale) / 4) * 4), Math.max(4, Math.round((frame.height * scale) / 4) * 4));
-        cv.resize(frame.rgba, small, workSize, 0, 0, cv.INTER_AREA);
+        cv.resize(frame.image, small, workSize, 0, 0, cv.INTER_AREA);
         cv.cvtColor(small, rgb, cv.COLOR_RGBA2RGB);
 
         cv.pyrDown(rgb, half);
@@ -47,7 +47,7 @@ export const cartoon: Transform = {
 
         cv.bitwise_and(colour, outlineRgb, combined);
         cv.cvtColor(combined, small, cv.COLOR_RGB2RGBA);
-        cv.resize(small, frame.rgba, new cv.Size(frame.width, frame.height), 0, 0, cv.INTER_LINEAR);
+        cv.resize(small, frame.image, new cv.Size(frame.width, frame.height), 0, 0, cv.INTER_LINEAR);
       },
       dispose() {
         for (const mat of [small, rgb, half, tiny, tinyFiltered, colour, gray, blurred, outline, outlineRgb, combined]) mat.delete();

@@ -8,17 +8,15 @@ export const edges: Transform = {
     { name: 'low', label: 'Low threshold', type: 'number', min: 0, max: 500, step: 5, default: 100 },
     { name: 'high', label: 'High threshold', type: 'number', min: 0, max: 500, step: 5, default: 200 },
   ],
+  input: 'gray',
   create(cv) {
-    const gray = new cv.Mat();
     const lines = new cv.Mat();
     return {
       apply(frame, params) {
-        cv.cvtColor(frame.rgba, gray, cv.COLOR_RGBA2GRAY);
-        cv.Canny(gray, lines, Number(params.low), Number(params.high));
-        cv.cvtColor(lines, frame.rgba, cv.COLOR_GRAY2RGBA);
+        cv.Canny(frame.image, lines, Number(params.low), Number(params.high));
+        lines.copyTo(frame.image);
       },
       dispose() {
-        gray.delete();
         lines.delete();
       },
     };

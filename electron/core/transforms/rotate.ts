@@ -9,11 +9,11 @@ export const rotate: Transform = {
     const source = new cv.Mat();
     return {
       apply(frame, params) {
-        const { width, height, rgba } = frame;
+        const { width, height, image } = frame;
         const angle = (frame.time * Number(params.speed)) % 360;
         const matrix = cv.getRotationMatrix2D(new cv.Point(width / 2, height / 2), angle, 1);
-        rgba.copyTo(source);
-        cv.warpAffine(source, rgba, matrix, new cv.Size(width, height), cv.INTER_LINEAR, cv.BORDER_CONSTANT, new cv.Scalar(0, 0, 0, 255));
+        image.copyTo(source);
+        cv.warpAffine(source, image, matrix, new cv.Size(width, height), cv.INTER_LINEAR, cv.BORDER_CONSTANT, new cv.Scalar(0, 0, 0, 255));
         matrix.delete();
       },
       dispose() {

@@ -8,9 +8,12 @@ export type ParamSpec =
 
 export type ParamValues = Record<string, number | boolean | string>;
 
-/** One video frame as the transform sees it: an RGBA cv.Mat it may rewrite in place. */
+/**
+ * One video frame as the transform sees it: a cv.Mat it rewrites in place, same size and type.
+ * RGBA (CV_8UC4) by default; the luma plane alone (CV_8UC1) for transforms with `input: 'gray'`.
+ */
 export interface Frame {
-  rgba: Mat;
+  image: Mat;
   width: number;
   height: number;
   /** Seconds since the stream started (from RTP timestamps, not the wall clock). */
@@ -29,6 +32,11 @@ export interface Transform {
   params: ParamSpec[];
   /** True when apply() leaves every pixel as it was: the pipeline can skip decoding and re-encoding. */
   identity?: boolean;
+  /**
+   * 'gray': the transform works on luma only and its output is grey. The pipeline then hands it the
+   * decoded Y plane directly, skipping two colour conversions per frame.
+   */
+  input?: 'rgba' | 'gray';
   create(cv: OpenCV): TransformInstance;
 }
 
