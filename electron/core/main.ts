@@ -8,15 +8,15 @@ async function main(): Promise<void> {
   try {
     config = parseConfig(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE()}`);
     process.exit(2);
   }
   if (config.help) {
-    process.stdout.write(USAGE);
+    process.stdout.write(USAGE());
     return;
   }
   const log = createLogger(config.verbose);
-  const server = await startServer({ host: config.host, port: config.port, log, maxBitrate: config.maxBitrate });
+  const server = await startServer({ host: config.host, port: config.port, log, maxBitrate: config.maxBitrate, pluginsDir: config.pluginsDir });
   log.info(`CamLoop is serving ${server.url}/ (open it in a browser; POST ${server.url}/offer for aiortc clients)`);
 
   let stopping = false;

@@ -8,8 +8,9 @@ import { Session, type IceServer } from './session.js';
 import { Sessions } from './sessions.js';
 import { parseOffer } from './signaling.js';
 import { isStaticRoute, sendStatic } from './static-files.js';
-import { describeTransforms, findTransform } from './transforms/registry.js';
-import { withDefaults, type ParamValues } from './transforms/types.js';
+import { PluginHost } from './plugin-host.js';
+import { ChainError, parseChain } from './transforms/chain.js';
+import { describeTransforms } from './transforms/registry.js';
 
 export interface ServerOptions {
   host: string;
@@ -17,6 +18,8 @@ export interface ServerOptions {
   log: Logger;
   iceServers?: IceServer[];
   maxBitrate?: number;
+  /** Folder of user transform plugins, watched for changes. */
+  pluginsDir?: string;
 }
 
 export interface CamLoopServer {
@@ -30,6 +33,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const sessions = new Sessions();
   const pool = new WorkerPool();
   const { log } = options;
+  const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log) : undefined;
+  await plugins?.start();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -38,18 +43,20 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     if (path === '/offer') {
       if (method !== 'POST') throw new HttpError(405, 'use POST /offer');
       const offer = parseOffer(await readJson(req));
-      const { session, sdp } = await Session.answer(offer, { pool, log, iceServers: options.iceServers, maxBitrate: options.maxBitrate });
+      const { session, sdp } = await Session.answer(offer, { pool, log, iceServers: options.iceServers, maxBitrate: options.maxBitrate, plugins });
       sessions.add(session);
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
     }
     if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());
+    if (method === 'GET' && path === '/api/plugins') return sendJson(res, 200, { dir: plugins?.dir ?? null, errors: plugins?.errors ?? [] });
     if (method === 'GET' && path === '/api/sessions') return sendJson(res, 200, sessions.list().map((s) => s.info()));
     const sessionRoute = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform)?$/);
     if (sessionRoute) {
       const session = sessions.get(sessionRoute[1]);
       if (!session) throw new HttpError(404, 'no such session');
       if (sessionRoute[2] && method === 'PUT') {
-        session.setTransform(parseTransformChoice(await readJson(req)));
+        const body = (await readJson(req)) as { chain?: unknown } | null;
+        session.setTransform(parseChain(body && typeof body === 'object' && 'chain' in body ? body.chain : body));
         return sendJson(res, 200, session.info());
       }
       if (!sessionRoute[2] && method === 'GET') return sendJson(res, 200, session.info());
@@ -63,7 +70,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   }
 
   const server: Server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
+    route(req, res).catch((caught: unknown) => {
+      const error = caught instanceof ChainError ? new HttpError(400, caught.message) : caught;
       if (!(error instanceof HttpError)) log.warn(`${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
       else log.debug(`${req.method} ${req.url}: ${error.status} ${error.message}`);
       if (!res.headersSent) sendError(res, error);
@@ -84,15 +92,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     sessions,
     async close() {
       server.closeAllConnections();
+      plugins?.close();
       await Promise.all([sessions.closeAll(), pool.close(), new Promise((resolve) => server.close(resolve))]);
     },
   };
-}
-
-function parseTransformChoice(body: unknown): { id: string; params: ParamValues } {
-  const { id, params = {} } = (body ?? {}) as { id?: unknown; params?: unknown };
-  const transform = typeof id === 'string' ? findTransform(id) : undefined;
-  if (!transform) throw new HttpError(400, `unknown transform ${JSON.stringify(id)}`);
-  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new HttpError(400, 'params must be an object');
-  return { id: transform.id, params: withDefaults(transform.params, params as ParamValues) };
 }

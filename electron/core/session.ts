@@ -21,12 +21,14 @@ import { HttpError } from './http-error.js';
 import { FrameAssembler } from './pipeline/frame-assembler.js';
 import { createPacketizer } from './pipeline/frame-packetizer.js';
 import { VideoOutput } from './pipeline/video-output.js';
-import { findTransform } from './transforms/registry.js';
 import { KeyframeRequester } from './pipeline/keyframe-requester.js';
 import { TwccFeedback } from './pipeline/twcc-feedback.js';
 import { VideoPipeline, type PipelineStats } from './pipeline/video-pipeline.js';
 import type { WorkerPool } from './pipeline/worker-pool.js';
-import type { TransformChoice, VideoCodecName } from './pipeline/worker-protocol.js';
+import type { VideoCodecName } from './pipeline/worker-protocol.js';
+import type { PluginHost } from './plugin-host.js';
+import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
+import type { TransformResult } from './transforms/types.js';
 
 export interface IceServer {
   urls: string;
@@ -39,6 +41,7 @@ export interface SessionOptions {
   log: Logger;
   iceServers?: IceServer[];
   maxBitrate?: number;
+  plugins?: PluginHost;
 }
 
 export interface SessionInfo {
@@ -46,7 +49,11 @@ export interface SessionInfo {
   createdAt: number;
   connectionState: string;
   codec?: VideoCodecName;
-  transform: TransformChoice;
+  transform: TransformChain;
+  /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
+  results: Record<string, TransformResult>;
+  /** Transform failures (e.g. a plugin that threw), newest last; the session keeps running. */
+  errors: string[];
   /** True while the browser's own packets are sent back untouched (identity filter). */
   forwarding: boolean;
   /** Frames sent back to the browser, forwarded or processed. */
@@ -75,8 +82,10 @@ export class Session {
   private codec?: VideoCodecName;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
+  private results: Record<string, TransformResult> = {};
+  private readonly errors: string[] = [];
 
-  private constructor(private transform: TransformChoice, private readonly options: SessionOptions, preferred: VideoCodecName[]) {
+  private constructor(private transform: TransformChain, private readonly options: SessionOptions, preferred: VideoCodecName[]) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.pc = new RTCPeerConnection({
       codecs: { video: preferred.map((codec) => codecParameters[codec]()) },
@@ -92,14 +101,17 @@ export class Session {
     this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
     this.pc.onDataChannel.subscribe((channel) => {
       channel.onMessage.subscribe((message) => {
-        if (typeof message === 'string' && message.startsWith('ping')) channel.send(`pong${message.slice(4)}`);
+        if (typeof message !== 'string') return;
+        // aiortc's example protocol: "ping <n>" -> "pong <n>".
+        if (message.startsWith('ping')) channel.send(`pong${message.slice(4)}`);
+        else if (channel.label === 'control') channel.send(JSON.stringify(this.handleControl(message)));
       });
     });
   }
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
   static async answer(offer: OfferRequest, options: SessionOptions): Promise<{ session: Session; sdp: string }> {
-    const session = new Session({ id: offer.videoTransform, params: {} }, options, offer.videoCodecs);
+    const session = new Session(parseChain(offer.videoTransform), options, offer.videoCodecs);
     try {
       const sdp = await session.negotiate(offer.sdp);
       return { session, sdp };
@@ -117,18 +129,32 @@ export class Session {
       connectionState: this.pc.connectionState,
       codec: this.codec,
       transform: this.transform,
+      results: this.results,
+      errors: this.errors,
       forwarding: this.output?.forwarding ?? false,
       framesSent: this.output?.framesSent ?? 0,
       stats: this.pipeline?.stats,
     };
   }
 
-  /** Applies to the next frame; into an identity filter it waits for the browser's next keyframe. */
-  setTransform(transform: TransformChoice): void {
-    this.transform = transform;
-    const identity = isIdentity(transform);
+  /** Applies to the next frame; into an identity chain it waits for the browser's next keyframe. */
+  setTransform(chain: TransformChain): void {
+    this.transform = chain;
+    this.log.info(`transform ${describeChain(chain)}`);
+    const identity = isIdentityChain(chain);
     this.output?.setIdentity(identity);
-    if (!identity) this.pipeline?.setTransform(transform);
+    if (!identity) this.pipeline?.setChain(chain);
+  }
+
+  /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
+  private handleControl(text: string): object {
+    try {
+      const message = JSON.parse(text) as { transform?: unknown };
+      if (message.transform !== undefined) this.setTransform(parseChain(message.transform));
+      return { type: 'info', info: this.info() };
+    } catch (error) {
+      return { type: 'error', error: error instanceof ChainError || error instanceof SyntaxError ? error.message : 'bad control message' };
+    }
   }
 
   onClose(listener: () => void): void {
@@ -176,7 +202,7 @@ export class Session {
     const negotiated = transceiver.codecs[0];
     const codec: VideoCodecName = negotiated.mimeType.toLowerCase() === 'video/h264' ? 'h264' : 'vp8';
     this.codec = codec;
-    this.log.info(`receiving ${codec} (payload type ${negotiated.payloadType}), transform ${this.transform.id}`);
+    this.log.info(`receiving ${codec} (payload type ${negotiated.payloadType}), transform ${describeChain(this.transform)}`);
 
     const { receiver } = transceiver;
     const twcc = new TwccFeedback((packet) => void receiver.dtlsTransport.sendRtcp([packet]).catch(() => {}), receiver.rtcpSsrc, () => incoming.ssrc ?? 0);
@@ -188,23 +214,33 @@ export class Session {
     const pli = new KeyframeRequester(() => {
       if (incoming.ssrc !== undefined) void receiver.sendRtcpPLI(incoming.ssrc);
     });
-    const output = new VideoOutput(transceiver.sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => pli.request(), isIdentity(this.transform));
+    const output = new VideoOutput(transceiver.sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => pli.request(), isIdentityChain(this.transform));
     this.output = output;
     const pipeline = new VideoPipeline(
       this.options.pool.take(),
       codec,
       this.transform,
       {
-        onFrame: (frame) => output.processed(frame),
+        onFrame: (frame) => {
+          this.results = frame.results;
+          output.processed(frame);
+        },
         onNeedKeyframe: (reason) => {
           this.log.debug(`asking for a keyframe: ${reason}`);
           pli.request();
         },
         onError: (message) => this.log.warn(`pipeline: ${message}`),
+        onTransformErrors: (errors) => {
+          for (const error of errors) this.log.warn(`transform: ${error}`);
+          this.errors.push(...errors);
+          this.errors.splice(0, Math.max(0, this.errors.length - 20));
+        },
       },
-      this.options.maxBitrate,
+      { maxBitrate: this.options.maxBitrate, pluginsDir: this.options.plugins?.dir },
     );
     this.pipeline = pipeline;
+    const plugins = this.options.plugins;
+    if (plugins) this.onClose(plugins.onChange(() => pipeline.reloadPlugins(plugins.dir)));
     transceiver.sender.onPictureLossIndication.subscribe(() => {
       if (output.forwarding) pli.request();
       else pipeline.requestKeyframe();
@@ -215,13 +251,9 @@ export class Session {
       for (const frame of frames) {
         pipeline.push(frame);
         // Now forwarding the browser's own stream: the worker may stop encoding.
-        if (output.fromBrowser(frame)) pipeline.setTransform(this.transform);
+        if (output.fromBrowser(frame)) pipeline.setChain(this.transform);
       }
     });
     pli.request();
   }
-}
-
-function isIdentity(choice: TransformChoice): boolean {
-  return findTransform(choice.id)?.identity === true;
 }

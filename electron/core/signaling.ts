@@ -1,12 +1,12 @@
-import { findTransform } from './transforms/registry.js';
 import { HttpError } from './http-error.js';
+import { ChainError, parseChain, type TransformChain } from './transforms/chain.js';
 import type { VideoCodecName } from './pipeline/worker-protocol.js';
 
 /** The body of aiortc's examples/server POST /offer, validated. */
 export interface OfferRequest {
   sdp: string;
   type: 'offer';
-  videoTransform: string;
+  videoTransform: TransformChain;
   /** Video codecs we support, in the order the offer prefers them. */
   videoCodecs: VideoCodecName[];
 }
@@ -20,14 +20,22 @@ export function parseOffer(body: unknown): OfferRequest {
   if (typeof sdp !== 'string' || sdp.trim() === '') throw new HttpError(400, 'sdp must be a non-empty string');
   if (Buffer.byteLength(sdp) > MAX_SDP_BYTES) throw new HttpError(413, `sdp is larger than ${MAX_SDP_BYTES} bytes`);
   if (!sdp.startsWith('v=0')) throw new HttpError(400, 'sdp is not a session description (must start with v=0)');
-  if (typeof videoTransform !== 'string') throw new HttpError(400, 'video_transform must be a string');
-  const transform = videoTransform === '' ? 'none' : videoTransform;
-  if (!findTransform(transform)) throw new HttpError(400, `unknown video_transform "${transform}"`);
+  const chain = parseVideoTransform(videoTransform);
   const videoSection = sdp.split(/\r?\nm=/).find((section) => section.startsWith('video '));
   if (!videoSection) throw new HttpError(400, 'the offer has no video section (m=video)');
   const videoCodecs = videoCodecsOf(videoSection);
   if (videoCodecs.length === 0) throw new HttpError(400, 'the offer has no video codec we support (VP8, H264 packetization-mode=1)');
-  return { sdp, type, videoTransform: transform, videoCodecs };
+  return { sdp, type, videoTransform: chain, videoCodecs };
+}
+
+/** aiortc sends a transform name; CamLoop's own page may send a chain ([{id, params}, ...]). */
+function parseVideoTransform(value: unknown): TransformChain {
+  try {
+    return parseChain(value === '' ? 'none' : value);
+  } catch (error) {
+    if (error instanceof ChainError) throw new HttpError(400, `invalid video_transform: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Supported codecs of a video m-section, in the order of its payload-type list (the offerer's preference). */

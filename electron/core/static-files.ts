@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
+import { packagePath } from './paths.js';
 
-const PACKAGE_ROOT = new URL('../../../', import.meta.url);
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
@@ -20,7 +20,7 @@ export function isStaticRoute(path: string): boolean {
 
 export async function sendStatic(res: ServerResponse, path: string): Promise<void> {
   const file = ROUTES[path];
-  const body = await readFile(new URL(file, PACKAGE_ROOT));
+  const body = await readFile(packagePath(file));
   res.writeHead(200, {
     'Content-Type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream',
     'Content-Length': body.length,

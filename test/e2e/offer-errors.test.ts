@@ -25,7 +25,7 @@ describe('POST /offer rejects bad input with a 4xx and a reason', () => {
     ['an sdp that is not SDP', { type: 'offer', sdp: 'hello' }, 400, /v=0/],
     ['an offer without video', { type: 'offer', sdp: videoOffer('m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2') }, 400, /no video/],
     ['an offer with only VP9', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 98\r\na=rtpmap:98 VP9/90000') }, 400, /no video codec we support/],
-    ['an unknown transform', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), video_transform: 'sharpen' }, 400, /unknown video_transform "sharpen"/],
+    ['an unknown transform', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), video_transform: 'sharpen' }, 400, /invalid video_transform: unknown transform "sharpen"/],
     ['an sdp over 64 KB', { type: 'offer', sdp: 'v=0\r\n' + 'a=x\r\n'.repeat(20_000) }, 413, /larger than/],
     ['a body over 256 KB', { type: 'offer', sdp: 'v=0' + ' '.repeat(300_000) }, 413, /larger than/],
     ['a video offer werift cannot parse', { type: 'offer', sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n' }, 400, /cannot answer/],

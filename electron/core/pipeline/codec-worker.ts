@@ -2,6 +2,8 @@ import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { Log } from 'node-av/lib';
 import { AV_LOG_ERROR } from 'node-av/constants';
 import { loadOpenCV } from '../transforms/opencv.js';
+import { loadPlugins } from '../transforms/plugins.js';
+import { setPluginTransforms } from '../transforms/registry.js';
 import { VideoProcessor } from './video-processor.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
@@ -22,20 +24,41 @@ function post(message: FromWorker): void {
   else port.postMessage(message);
 }
 
+async function reloadPlugins(dir: string): Promise<void> {
+  const { transforms } = await loadPlugins(dir);
+  setPluginTransforms(transforms);
+}
+
 function handle(message: ToWorker): void {
   switch (message.type) {
-    case 'init':
-      processor = new VideoProcessor(cv, message.codec, message.transform, message.maxBitrate);
-      post({ type: 'ready' });
+    case 'init': {
+      const { codec, chain, maxBitrate, pluginsDir } = message;
+      const start = () => {
+        processor = new VideoProcessor(cv, codec, chain, maxBitrate);
+        post({ type: 'ready' });
+        // Frames that came before the processor existed were lost: start from a keyframe.
+        post({ type: 'need-keyframe', reason: 'worker ready' });
+        reportErrors();
+      };
+      if (pluginsDir) void reloadPlugins(pluginsDir).then(start, start);
+      else start();
       break;
+    }
     case 'frame':
-      if (!processor!.decode(message.data, message.timestamp)) post({ type: 'need-keyframe', reason: 'decode error' });
+      if (processor && !processor.decode(message.data, message.timestamp)) post({ type: 'need-keyframe', reason: 'decode error' });
       break;
-    case 'transform':
-      processor!.setTransform(message.transform);
+    case 'chain':
+      processor?.setChain(message.chain);
+      reportErrors();
+      break;
+    case 'plugins':
+      void reloadPlugins(message.dir).then(() => {
+        processor?.rebuildChain();
+        reportErrors();
+      });
       break;
     case 'keyframe':
-      processor!.requestKeyframe();
+      processor?.requestKeyframe();
       break;
     case 'close':
       processor?.dispose();
@@ -45,12 +68,18 @@ function handle(message: ToWorker): void {
   }
 }
 
+function reportErrors(): void {
+  const errors = processor?.takeErrors() ?? [];
+  if (errors.length) post({ type: 'transform-errors', errors });
+}
+
 port.on('message', (first: ToWorker) => {
   try {
     handle(first);
-    for (let next = receiveMessageOnPort(port); next && processor; next = receiveMessageOnPort(port)) handle(next.message as ToWorker);
+    for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) handle(next.message as ToWorker);
     const encoded = processor?.encodeLatest();
     if (encoded) post({ type: 'encoded', ...encoded });
+    reportErrors();
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }

@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
+import type { TransformChain } from '../transforms/chain.js';
+import type { TransformResult } from '../transforms/types.js';
 import type { AssembledFrame } from './frame-assembler.js';
-import type { FrameTimings, FromWorker, ToWorker, TransformChoice, VideoCodecName } from './worker-protocol.js';
+import type { FrameTimings, FromWorker, ToWorker, VideoCodecName } from './worker-protocol.js';
 
 export interface ProcessedFrame {
   data: Uint8Array;
@@ -8,12 +10,14 @@ export interface ProcessedFrame {
   keyframe: boolean;
   width: number;
   height: number;
+  results: Record<string, TransformResult>;
 }
 
 export interface PipelineEvents {
   onFrame(frame: ProcessedFrame): void;
   onNeedKeyframe(reason: string): void;
   onError(message: string): void;
+  onTransformErrors(errors: string[]): void;
 }
 
 export interface PipelineStats {
@@ -31,11 +35,17 @@ export class VideoPipeline {
   readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   private closed = false;
 
-  constructor(private readonly worker: Worker, codec: VideoCodecName, transform: TransformChoice, private readonly events: PipelineEvents, maxBitrate?: number) {
+  constructor(
+    private readonly worker: Worker,
+    codec: VideoCodecName,
+    chain: TransformChain,
+    private readonly events: PipelineEvents,
+    options: { maxBitrate?: number; pluginsDir?: string } = {},
+  ) {
     worker.on('message', (message: FromWorker) => this.onMessage(message));
     worker.on('error', (error) => events.onError(`codec worker crashed: ${error.message}`));
     worker.ref();
-    this.post({ type: 'init', codec, transform, maxBitrate });
+    this.post({ type: 'init', codec, chain, ...options });
   }
 
   push(frame: AssembledFrame): void {
@@ -45,8 +55,12 @@ export class VideoPipeline {
     this.post({ type: 'frame', data, timestamp: frame.timestamp, keyframe: frame.keyframe }, [data.buffer]);
   }
 
-  setTransform(transform: TransformChoice): void {
-    this.post({ type: 'transform', transform });
+  setChain(chain: TransformChain): void {
+    this.post({ type: 'chain', chain });
+  }
+
+  reloadPlugins(dir: string): void {
+    this.post({ type: 'plugins', dir });
   }
 
   requestKeyframe(): void {
@@ -90,6 +104,9 @@ export class VideoPipeline {
         break;
       case 'error':
         this.events.onError(message.message);
+        break;
+      case 'transform-errors':
+        this.events.onTransformErrors(message.errors);
         break;
       case 'ready':
         break;

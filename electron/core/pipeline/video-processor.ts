@@ -1,11 +1,12 @@
 import { CodecContext, Frame, Packet } from 'node-av/lib';
 import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AVERROR_EAGAIN } from 'node-av/constants';
+import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV, Mat } from '../transforms/opencv.js';
-import { findTransform } from '../transforms/registry.js';
-import { withDefaults, type TransformInstance, type ParamValues } from '../transforms/types.js';
+import type { TransformResult } from '../transforms/types.js';
 import { FrameConverter } from './frame-converter.js';
+import { TransformStages } from './transform-stages.js';
 import { bitrateFor, openDecoder, openEncoder } from './video-codec.js';
-import type { FrameTimings, TransformChoice, VideoCodecName } from './worker-protocol.js';
+import type { FrameTimings, VideoCodecName } from './worker-protocol.js';
 
 export interface EncodedFrame {
   data: Uint8Array;
@@ -15,6 +16,7 @@ export interface EncodedFrame {
   height: number;
   timings: FrameTimings;
   dropped: number;
+  results: Record<string, TransformResult>;
 }
 
 const CLOCK_RATE = 90000;
@@ -35,9 +37,8 @@ export class VideoProcessor {
   private converter?: FrameConverter;
   private rgba?: Mat;
   private gray?: Mat;
-  private instance?: TransformInstance;
-  private transformId = '';
-  private params: ParamValues = {};
+  private readonly stages: TransformStages;
+  private chain: TransformChain = [];
   private hasLatest = false;
   private pendingDecoded = 0;
   private decodeMs = 0;
@@ -46,27 +47,33 @@ export class VideoProcessor {
   private unwrapped = 0;
   private lastTimestamp?: number;
 
-  constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, transform: TransformChoice, private readonly maxBitrate?: number) {
+  constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, chain: TransformChain, private readonly maxBitrate?: number) {
     this.decoder = openDecoder(codec);
     this.decoded.alloc();
     this.scratch.alloc();
     this.packet.alloc();
     this.encodedPacket.alloc();
-    this.setTransform(transform);
+    this.stages = new TransformStages(cv);
+    this.setChain(chain);
   }
 
-  /** Throws for an unknown id; the caller validated it already, so this is a programming error. */
-  setTransform({ id, params }: TransformChoice): void {
-    const transform = findTransform(id);
-    if (!transform) throw new Error(`unknown transform ${id}`);
-    if (id !== this.transformId) {
-      // Leaving an identity transform: the browser was getting its own stream, ours must start clean.
-      if (findTransform(this.transformId)?.identity) this.forceKeyframe = true;
-      this.instance?.dispose();
-      this.instance = transform.create(this.cv);
-      this.transformId = id;
-    }
-    this.params = withDefaults(transform.params, params);
+  setChain(chain: TransformChain): void {
+    const wasIdentity = this.stages.identity;
+    this.chain = chain;
+    this.stages.set(chain);
+    // Leaving an identity chain: the browser was getting its own stream, ours must start clean.
+    if (wasIdentity && !this.stages.identity) this.forceKeyframe = true;
+  }
+
+  /** After a plugin reload: rebuild every stage so edited plugin code takes effect. */
+  rebuildChain(): void {
+    this.stages.set([]);
+    this.setChain(this.chain);
+  }
+
+  /** Errors from transforms since the last call (each reported once). */
+  takeErrors(): string[] {
+    return this.stages.errors.splice(0);
   }
 
   requestKeyframe(): void {
@@ -101,7 +108,7 @@ export class VideoProcessor {
   encodeLatest(): EncodedFrame | undefined {
     if (!this.hasLatest) return undefined;
     this.hasLatest = false;
-    if (findTransform(this.transformId)?.identity) {
+    if (this.stages.identity) {
       this.pendingDecoded = 0;
       this.decodeMs = 0;
       return undefined;
@@ -113,13 +120,14 @@ export class VideoProcessor {
     const converter = this.converter!;
     const time = Number(this.decoded.pts) / CLOCK_RATE;
     let toEncode: Frame;
-    if (findTransform(this.transformId)?.input === 'gray') {
+    let results: Record<string, TransformResult>;
+    if (this.stages.grayOnly) {
       converter.decodedToGray(this.decoded, this.gray);
-      this.instance!.apply({ image: this.gray, width, height, time }, this.params);
+      results = this.stages.apply(this.gray, width, height, time);
       toEncode = converter.grayToYuv(this.gray);
     } else {
       converter.decodedToMat(this.decoded, this.rgba);
-      this.instance!.apply({ image: this.rgba, width, height, time }, this.params);
+      results = this.stages.apply(this.rgba, width, height, time);
       toEncode = converter.matToYuv(this.rgba);
     }
     toEncode.pts = this.decoded.pts;
@@ -133,6 +141,7 @@ export class VideoProcessor {
       height,
       timings: { decodeMs: this.decodeMs, transformMs: encodeStart - transformStart, encodeMs: end - encodeStart },
       dropped: this.pendingDecoded,
+      results,
     };
     this.decodeMs = 0;
     this.pendingDecoded = 0;
@@ -140,7 +149,7 @@ export class VideoProcessor {
   }
 
   dispose(): void {
-    this.instance?.dispose();
+    this.stages.dispose();
     this.rgba?.delete();
     this.gray?.delete();
     this.converter?.dispose();

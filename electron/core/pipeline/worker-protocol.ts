@@ -1,17 +1,15 @@
-import type { ParamValues } from '../transforms/types.js';
+import type { TransformChain } from '../transforms/chain.js';
+import type { TransformResult } from '../transforms/types.js';
 
 export type VideoCodecName = 'vp8' | 'h264';
 
-export interface TransformChoice {
-  id: string;
-  params: ParamValues;
-}
-
 /** Messages from the session (main thread) to its codec worker. */
 export type ToWorker =
-  | { type: 'init'; codec: VideoCodecName; transform: TransformChoice; maxBitrate?: number }
+  | { type: 'init'; codec: VideoCodecName; chain: TransformChain; maxBitrate?: number; pluginsDir?: string }
   | { type: 'frame'; data: Uint8Array; timestamp: number; keyframe: boolean }
-  | { type: 'transform'; transform: TransformChoice }
+  | { type: 'chain'; chain: TransformChain }
+  /** The plugins folder changed: re-import every plugin and rebuild the chain. */
+  | { type: 'plugins'; dir: string }
   | { type: 'keyframe' }
   | { type: 'close' };
 
@@ -34,6 +32,8 @@ export type FromWorker =
       timings: FrameTimings;
       /** Decoded frames skipped since the last encoded one because a newer frame was waiting. */
       dropped: number;
+      results: Record<string, TransformResult>;
     }
+  | { type: 'transform-errors'; errors: string[] }
   | { type: 'need-keyframe'; reason: string }
   | { type: 'error'; message: string };

@@ -1,18 +1,39 @@
+import { blur } from './blur.js';
 import { cartoon } from './cartoon.js';
 import { edges } from './edges.js';
+import { faces } from './faces.js';
+import { grayscale } from './grayscale.js';
+import { invert } from './invert.js';
+import { mirror } from './mirror.js';
+import { motion } from './motion.js';
 import { none } from './none.js';
+import { overlay } from './overlay.js';
+import { pixelate } from './pixelate.js';
 import { rotate } from './rotate.js';
+import { sepia } from './sepia.js';
+import { sketch } from './sketch.js';
 import type { ParamSpec, Transform } from './types.js';
 
-const builtins: Transform[] = [none, edges, cartoon, rotate];
-const byId = new Map(builtins.map((t) => [t.id, t]));
+const builtins: Transform[] = [none, edges, cartoon, rotate, grayscale, blur, pixelate, sepia, invert, mirror, sketch, faces, motion, overlay];
+const builtinIds = new Set(builtins.map((t) => t.id));
+
+/** User plugins loaded in this thread (see plugins.ts); replaced as a whole on each reload. */
+let plugins: Transform[] = [];
+
+export function setPluginTransforms(list: Transform[]): void {
+  plugins = list.filter((t) => !builtinIds.has(t.id));
+}
+
+export function isBuiltin(id: string): boolean {
+  return builtinIds.has(id);
+}
 
 export function listTransforms(): Transform[] {
-  return builtins;
+  return [...builtins, ...plugins];
 }
 
 export function findTransform(id: string): Transform | undefined {
-  return byId.get(id);
+  return builtins.find((t) => t.id === id) ?? plugins.find((t) => t.id === id);
 }
 
 /** What the API and UIs see of a transform: everything but its code. */
@@ -20,8 +41,9 @@ export interface TransformInfo {
   id: string;
   label: string;
   params: ParamSpec[];
+  plugin: boolean;
 }
 
 export function describeTransforms(): TransformInfo[] {
-  return builtins.map(({ id, label, params }) => ({ id, label, params }));
+  return listTransforms().map(({ id, label, params }) => ({ id, label, params, plugin: !builtinIds.has(id) }));
 }

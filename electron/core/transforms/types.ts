@@ -20,8 +20,11 @@ export interface Frame {
   time: number;
 }
 
+/** What a transform found in a frame (counts, boxes...): JSON-serialisable, sent to the API and the phone. */
+export type TransformResult = Record<string, unknown>;
+
 export interface TransformInstance {
-  apply(frame: Frame, params: ParamValues): void;
+  apply(frame: Frame, params: ParamValues): TransformResult | void;
   /** Frees every Mat the instance allocated. */
   dispose(): void;
 }

@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { packagePath } from '../paths.js';
+import type { OpenCV } from './opencv.js';
+import type { Transform } from './types.js';
+
+const CASCADE_FILE = 'haarcascade_frontalface_default.xml';
+/** Detection runs on a copy this wide: Haar cascades are slow, and faces stay findable at this size. */
+const DETECT_WIDTH = 320;
+
+/** Puts the cascade into the OpenCV.js runtime's virtual file system, once per runtime. */
+function ensureCascadeFile(cv: OpenCV): void {
+  try {
+    cv.FS_stat(`/${CASCADE_FILE}`);
+  } catch {
+    cv.FS_createDataFile('/', CASCADE_FILE, readFileSync(packagePath(`assets/haarcascades/${CASCADE_FILE}`)), true, false, false);
+  }
+}
+
+/** Frontal faces with OpenCV's Haar cascade; boxes drawn on the picture and reported as results. */
+export const faces: Transform = {
+  id: 'faces',
+  label: 'Face detection',
+  params: [
+    { name: 'neighbours', label: 'Min neighbours', type: 'number', min: 1, max: 10, step: 1, default: 4 },
+    { name: 'minSize', label: 'Min face size (% of height)', type: 'number', min: 2, max: 80, step: 1, default: 8 },
+  ],
+  create(cv) {
+    ensureCascadeFile(cv);
+    const classifier = new cv.CascadeClassifier();
+    if (!classifier.load(CASCADE_FILE)) throw new Error('cannot load the face cascade');
+    const gray = new cv.Mat();
+    const small = new cv.Mat();
+    const found = new cv.RectVector();
+    return {
+      apply(frame, params) {
+        const scale = Math.min(1, DETECT_WIDTH / frame.width);
+        cv.cvtColor(frame.image, gray, cv.COLOR_RGBA2GRAY);
+        cv.resize(gray, small, new cv.Size(Math.round(frame.width * scale), Math.round(frame.height * scale)), 0, 0, cv.INTER_AREA);
+        cv.equalizeHist(small, small);
+        const minSide = Math.max(12, Math.round((small.rows * Number(params.minSize)) / 100));
+        classifier.detectMultiScale(small, found, 1.15, Number(params.neighbours), 0, new cv.Size(minSide, minSide));
+        const boxes = [];
+        for (let i = 0; i < found.size(); i++) {
+          const r = found.get(i);
+          const box = { x: Math.round(r.x / scale), y: Math.round(r.y / scale), width: Math.round(r.width / scale), height: Math.round(r.height / scale) };
+          boxes.push(box);
+          cv.rectangle(frame.image, new cv.Point(box.x, box.y), new cv.Point(box.x + box.width, box.y + box.height), new cv.Scalar(40, 255, 40, 255), Math.max(2, Math.round(frame.height / 180)));
+        }
+        return { faces: boxes };
+      },
+      dispose() {
+        classifier.delete();
+        gray.delete();
+        small.delete();
+        found.delete();
+      },
+    };
+  },
+};

@@ -1,0 +1,10 @@
+import type { Transform } from './types.js';
+
+/** Luma only: the pipeline hands over the Y plane and sends it back with neutral colour. */
+export const grayscale: Transform = {
+  id: 'grayscale',
+  label: 'Grayscale',
+  params: [],
+  input: 'gray',
+  create: () => ({ apply() {}, dispose() {} }),
+};
