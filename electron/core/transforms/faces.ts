@@ -7,13 +7,13 @@ const CASCADE_FILE = 'haarcascade_frontalface_default.xml';
 /** Detection runs on a copy this wide: Haar cascades are slow, and faces stay findable at this size. */
 const DETECT_WIDTH = 320;
 
+const runtimesWithCascade = new WeakSet<object>();
+
 /** Puts the cascade into the OpenCV.js runtime's virtual file system, once per runtime. */
 function ensureCascadeFile(cv: OpenCV): void {
-  try {
-    cv.FS_stat(`/${CASCADE_FILE}`);
-  } catch {
-    cv.FS_createDataFile('/', CASCADE_FILE, readFileSync(packagePath(`assets/haarcascades/${CASCADE_FILE}`)), true, false, false);
-  }
+  if (runtimesWithCascade.has(cv)) return;
+  cv.FS_createDataFile('/', CASCADE_FILE, readFileSync(packagePath(`assets/haarcascades/${CASCADE_FILE}`)), true, false, false);
+  runtimesWithCascade.add(cv);
 }
 
 /** Frontal faces with OpenCV's Haar cascade; boxes drawn on the picture and reported as results. */

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { silentLogger } from '../../electron/core/log.js';
+import { startServer, type CamLoopServer } from '../../electron/core/server.js';
+import { launchBrowser, openCameraPage, sample, waitForFrames } from '../support/browser.js';
+import type { FrameSample } from '../support/frame-probe.js';
+
+/** A plugin that paints the whole picture one colour. */
+const paint = (rgb: [number, number, number]) => `export default {
+  id: 'paint', label: 'Paint', params: [],
+  create(cv) {
+    return { apply(frame) { frame.image.setTo(new cv.Scalar(${rgb.join(', ')}, 255)); return { painted: ${JSON.stringify(rgb)} }; }, dispose() {} };
+  },
+};
+`;
+const throwing = `export default { id: 'explodes', label: 'Explodes', params: [], create() { return { apply() { throw new Error('kaboom'); }, dispose() {} }; } };\n`;
+
+let dir: string;
+let server: CamLoopServer;
+let browser: Browser;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'camloop-plugins-'));
+  await writeFile(join(dir, 'paint.mjs'), paint([255, 0, 0]));
+  await writeFile(join(dir, 'explodes.mjs'), throwing);
+  await writeFile(join(dir, 'broken.mjs'), 'export default { this is not javascript');
+  await copyFile(new URL('../../../plugins/examples/bright-spots.mjs', import.meta.url), join(dir, 'bright-spots.mjs'));
+  [server, browser] = await Promise.all([startServer({ host: '127.0.0.1', port: 0, log: silentLogger, pluginsDir: dir }), launchBrowser()]);
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const reddish = (s: FrameSample) => s.meanLuma > 60 && s.meanLuma < 100; // pure red: luma ~76
+async function waitForSample(page: Page, test: (s: FrameSample) => boolean, timeoutMs: number): Promise<FrameSample> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await sample(page);
+    if (test(s) || Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('user plugins', () => {
+  it('are listed next to the built-ins; a file that does not load is reported, not fatal', async () => {
+    const transforms = (await (await fetch(`${server.url}/api/transforms`)).json()) as { id: string; plugin: boolean }[];
+    assert.ok(transforms.some((t) => t.id === 'paint' && t.plugin));
+    assert.ok(transforms.some((t) => t.id === 'edges' && !t.plugin));
+    const { errors } = (await (await fetch(`${server.url}/api/plugins`)).json()) as { errors: { file: string; message: string }[] };
+    assert.deepEqual(errors.map((e) => e.file), ['broken.mjs']);
+  });
+
+  it('run in the pipeline, and an edited file is picked up live (hot reload)', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'paint' });
+    try {
+      await waitForFrames(page, 20);
+      const red = await waitForSample(page, reddish, 3000);
+      assert.ok(reddish(red), `painted red (luma ${red.meanLuma.toFixed(0)})`);
+      assert.deepEqual(server.sessions.list()[0].info().results, { paint: { painted: [255, 0, 0] } });
+
+      await writeFile(join(dir, 'paint.mjs'), paint([255, 255, 255]));
+      const white = await waitForSample(page, (s) => s.meanLuma > 230, 5000);
+      assert.ok(white.meanLuma > 230, `repainted white after the edit (luma ${white.meanLuma.toFixed(0)})`);
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+
+  it('a plugin that throws is reported and skipped; the session and its video live on', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'edges' });
+    try {
+      await waitForFrames(page, 10);
+      const [session] = server.sessions.list();
+      const put = await fetch(`${server.url}/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: 'explodes' }, { id: 'mirror' }]) });
+      assert.equal(put.status, 200);
+      await waitForFrames(page, 30);
+      const info = session.info();
+      assert.match(info.errors.join('\n'), /"explodes" threw: kaboom/);
+      assert.equal(info.connectionState, 'connected');
+      const out = await sample(page);
+      assert.ok(out.meanLuma > 60, 'the rest of the chain (mirror) still runs on the real picture');
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+
+  it('the example bright-spots plugin reports what it finds', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'bright-spots' });
+    try {
+      await waitForFrames(page, 30);
+      const results = server.sessions.list()[0].info().results['bright-spots'] as { count: number };
+      assert.ok(results.count >= 1, `the white square is a bright spot (${JSON.stringify(results)})`);
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+});
+
+describe('transform API validation', () => {
+  it('rejects unknown params, out-of-range values and too-long chains with 400', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'none' });
+    try {
+      const [session] = server.sessions.list();
+      const put = async (body: unknown) => {
+        const r = await fetch(`${server.url}/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
+        return { status: r.status, error: ((await r.json()) as { error?: string }).error };
+      };
+      assert.deepEqual(await put({ id: 'edges', params: { low: -5 } }), { status: 400, error: 'param "low" of "edges" must be between 0 and 500' });
+      assert.deepEqual(await put({ id: 'edges', params: { colour: 1 } }), { status: 400, error: '"edges" has no param "colour"' });
+      assert.deepEqual(await put({ id: 'mirror', params: { axis: 'diagonal' } }), { status: 400, error: 'param "axis" of "mirror" must be one of horizontal, vertical, both' });
+      assert.equal((await put(Array(9).fill('invert'))).status, 400);
+      assert.equal((await put({ chain: [{ id: 'mirror' }, { id: 'edges', params: { low: 50, high: 150 } }] })).status, 200);
+      assert.deepEqual(session.info().transform.map((c) => c.id), ['mirror', 'edges']);
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+});
