@@ -2,10 +2,14 @@
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
 
 const $ = (id) => document.getElementById(id);
-const ui = { remote: $('remote'), local: $('local'), transform: $('transform'), resolution: $('resolution'), codec: $('codec'), start: $('start'), stop: $('stop'), status: $('status'), form: $('controls') };
+const ui = { remote: $('remote'), local: $('local'), transform: $('transform'), params: $('params'), resolution: $('resolution'), codec: $('codec'), start: $('start'), stop: $('stop'), status: $('status'), results: $('results'), form: $('controls') };
 
 let pc = null;
 let stream = null;
+/** The 'control' data channel: filter changes go to the server live, no new offer. */
+let control = null;
+let transforms = [];
+const paramValues = {};
 
 function setState(state, message) {
   document.body.dataset.state = state;
@@ -14,8 +18,54 @@ function setState(state, message) {
 
 async function loadTransforms() {
   const response = await fetch('api/transforms');
-  const transforms = await response.json();
+  transforms = await response.json();
   ui.transform.replaceChildren(...transforms.map((t) => new Option(t.label, t.id)));
+  renderParams();
+}
+
+/** The chosen filter with its current params, as the server's chain format. */
+function currentChain() {
+  return [{ id: ui.transform.value, params: paramValues[ui.transform.value] ?? {} }];
+}
+
+/** One control per param of the chosen filter: slider, checkbox or dropdown. */
+function renderParams() {
+  const transform = transforms.find((t) => t.id === ui.transform.value);
+  const values = (paramValues[transform?.id] ??= {});
+  ui.params.replaceChildren(
+    ...(transform?.params ?? []).map((spec) => {
+      const label = document.createElement('label');
+      label.textContent = spec.label;
+      let input;
+      if (spec.type === 'choice') {
+        input = document.createElement('select');
+        input.append(...spec.choices.map((c) => new Option(c, c)));
+        input.value = values[spec.name] ?? spec.default;
+      } else {
+        input = document.createElement('input');
+        input.type = spec.type === 'boolean' ? 'checkbox' : 'range';
+        if (spec.type === 'number') Object.assign(input, { min: spec.min, max: spec.max, step: spec.step, value: values[spec.name] ?? spec.default });
+        else input.checked = values[spec.name] ?? spec.default;
+      }
+      input.name = spec.name;
+      input.addEventListener('input', () => {
+        values[spec.name] = spec.type === 'number' ? Number(input.value) : spec.type === 'boolean' ? input.checked : input.value;
+        sendChain();
+      });
+      label.append(input);
+      return label;
+    }),
+  );
+}
+
+function sendChain() {
+  if (control?.readyState === 'open') control.send(JSON.stringify({ transform: currentChain() }));
+}
+
+function showInfo(message) {
+  const data = JSON.parse(message.data);
+  if (data.type === 'error') ui.results.textContent = `⚠ ${data.error}`;
+  else if (data.info) ui.results.textContent = Object.keys(data.info.results).length ? JSON.stringify(data.info.results) : '';
 }
 
 function waitForIceGathering(connection) {
@@ -56,6 +106,11 @@ async function start(event) {
       if (state === 'connected') setState('connected', 'Connected');
       else if (state === 'failed' || state === 'disconnected') setState('failed', `Connection ${state}`);
     });
+    control = pc.createDataChannel('control');
+    control.addEventListener('message', showInfo);
+    // Results (face boxes, counts...) are polled over the same channel while connected.
+    const poll = setInterval(() => (control?.readyState === 'open' ? control.send('{}') : null), 1000);
+    control.addEventListener('close', () => clearInterval(poll));
     const transceiver = pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendrecv', streams: [stream] });
     preferCodec(transceiver, ui.codec.value);
 
@@ -65,7 +120,7 @@ async function start(event) {
     const response = await fetch('offer', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sdp: pc.localDescription.sdp, type: pc.localDescription.type, video_transform: ui.transform.value }),
+      body: JSON.stringify({ sdp: pc.localDescription.sdp, type: pc.localDescription.type, video_transform: currentChain() }),
     });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.error ?? `server answered ${response.status}`);
@@ -78,6 +133,8 @@ async function start(event) {
 }
 
 function stop() {
+  control?.close();
+  control = null;
   pc?.close();
   pc = null;
   stream?.getTracks().forEach((t) => t.stop());
@@ -90,5 +147,9 @@ function stop() {
 }
 
 ui.form.addEventListener('submit', start);
+ui.transform.addEventListener('change', () => {
+  renderParams();
+  sendChain();
+});
 ui.stop.addEventListener('click', stop);
 loadTransforms().catch((error) => setState('failed', `Cannot reach CamLoop: ${error.message}`));

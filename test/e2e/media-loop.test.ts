@@ -105,3 +105,24 @@ async function assertKeepsPlaying(page: import('playwright-core').Page): Promise
   const gaps = times.slice(1).map((t, i) => t - times[i]);
   assert.ok(Math.max(...gaps) < 1000, `no freeze (longest gap ${Math.max(...gaps).toFixed(0)} ms)`);
 }
+
+describe('the camera page switches filters live over its data channel', () => {
+  it('picking edges in the dropdown changes the returned pixels within a second, with no new offer', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'none' });
+    try {
+      await waitForFrames(page, 20);
+      const [session] = server.sessions.list();
+      await page.selectOption('#transform', 'edges');
+      await page.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 1000, polling: 30 });
+      assert.deepEqual(server.sessions.list().map((s) => s.id), [session.id], 'same session, no renegotiation');
+      await page.fill('#params input[name=low]', '400');
+      await page.evaluate(() => document.querySelector('#params input[name=low]')!.dispatchEvent(new Event('input')));
+      await page.waitForFunction(() => true);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(session.info().transform[0].params.low, 400, 'the param slider reached the server');
+    } finally {
+      await page.close();
+      await waitForNoSessions(server);
+    }
+  });
+});
