@@ -10,6 +10,7 @@ export interface CellResult {
   transform: string;
   fps: number;
   width: number;
+  height: number;
   latencyP50?: number;
   latencyP95?: number;
   cpuMsPerFrame?: number;
@@ -66,9 +67,10 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     await page.waitForTimeout(seconds * 1000);
     const elapsed = (Date.now() - t0) / 1000;
     const cpuAfter = server.pid ? await cpuSeconds(server.pid) : undefined;
-    const { frames, changes, switches, width } = await page.evaluate(() => {
+    const { frames, changes, switches, width, height } = await page.evaluate(() => {
       const w = window as unknown as CameraWindow;
-      return { frames: w.probes['#video'].frames, changes: w.probes['#video'].changes, switches: w.fakeCamera.switches, width: (document.getElementById('video') as HTMLVideoElement).videoWidth };
+      const video = document.getElementById('video') as HTMLVideoElement;
+      return { frames: w.probes['#video'].frames, changes: w.probes['#video'].changes, switches: w.fakeCamera.switches, width: video.videoWidth, height: video.videoHeight };
     });
     const statsAfter = await sendStats(page);
     const returned = frames - framesBefore;
@@ -85,6 +87,7 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       transform,
       fps: returned / elapsed,
       width,
+      height,
       latencyP50: latencies.length ? percentile(latencies, 50) : undefined,
       latencyP95: latencies.length ? percentile(latencies, 95) : undefined,
       cpuMsPerFrame: cpuBefore !== undefined && cpuAfter !== undefined && returned > 0 ? ((cpuAfter - cpuBefore) * 1000) / returned : undefined,

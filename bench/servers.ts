@@ -31,7 +31,7 @@ function startProcess(name: string, command: string, args: string[], url: string
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${log}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${log}`)));
   });
 }
 
