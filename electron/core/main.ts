@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger(config.verbose);
-  const server = await startServer({ host: config.host, port: config.port, log, maxBitrate: config.maxBitrate, pluginsDir: config.pluginsDir });
+  const server = await startServer({ ...config, log });
   log.info(`CamLoop is serving ${server.url}/ (open it in a browser; POST ${server.url}/offer for aiortc clients)`);
 
   let stopping = false;

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './http-error.js';
 import { readJson, sendError, sendJson } from './http-util.js';
+import type { AudioMode } from './cli.js';
 import type { Logger } from './log.js';
+import { Recordings } from './recording/recordings.js';
 import { WorkerPool } from './pipeline/worker-pool.js';
 import { Session, type IceServer } from './session.js';
 import { Sessions } from './sessions.js';
@@ -20,6 +23,10 @@ export interface ServerOptions {
   maxBitrate?: number;
   /** Folder of user transform plugins, watched for changes. */
   pluginsDir?: string;
+  /** PEM certificate and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
+  audio?: AudioMode;
+  recordTo?: string;
 }
 
 export interface CamLoopServer {
@@ -35,6 +42,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const { log } = options;
   const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log) : undefined;
   await plugins?.start();
+  const recordings = options.recordTo ? new Recordings(options.recordTo) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -43,7 +51,15 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     if (path === '/offer') {
       if (method !== 'POST') throw new HttpError(405, 'use POST /offer');
       const offer = parseOffer(await readJson(req));
-      const { session, sdp } = await Session.answer(offer, { pool, log, iceServers: options.iceServers, maxBitrate: options.maxBitrate, plugins });
+      const { session, sdp } = await Session.answer(offer, {
+        pool,
+        log,
+        iceServers: options.iceServers,
+        maxBitrate: options.maxBitrate,
+        plugins,
+        audio: options.audio ?? 'loop',
+        recordTo: recordings?.next(),
+      });
       sessions.add(session);
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
     }
@@ -69,7 +85,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     throw new HttpError(404, `nothing at ${path}`);
   }
 
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((caught: unknown) => {
       const error = caught instanceof ChainError ? new HttpError(400, caught.message) : caught;
       if (!(error instanceof HttpError)) log.warn(`${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
@@ -77,7 +93,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       if (!res.headersSent) sendError(res, error);
       else res.destroy();
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
@@ -88,7 +105,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     sessions,
     async close() {
       server.closeAllConnections();

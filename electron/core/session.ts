@@ -7,6 +7,9 @@ import {
   useSdesMid,
   useTransportWideCC,
   useVP8,
+  useOPUS,
+  usePCMA,
+  usePCMU,
   useNACK,
   usePLI,
   useREMB,
@@ -15,6 +18,9 @@ import {
   type RTCRtpTransceiver,
   type RtpPacket,
 } from 'werift';
+import { SessionAudio } from './audio/session-audio.js';
+import type { AudioCodecName } from './audio/clip-encoder.js';
+import type { AudioMode } from './cli.js';
 import type { Logger } from './log.js';
 import type { OfferRequest } from './signaling.js';
 import { HttpError } from './http-error.js';
@@ -42,12 +48,20 @@ export interface SessionOptions {
   iceServers?: IceServer[];
   maxBitrate?: number;
   plugins?: PluginHost;
+  audio?: AudioMode;
+  /** Record what this camera sends to this file. */
+  recordTo?: string;
 }
 
 export interface SessionInfo {
   id: string;
   createdAt: number;
   connectionState: string;
+  iceConnectionState: string;
+  iceGatheringState: string;
+  signalingState: string;
+  audioCodec?: string;
+  dataChannels: DataChannelInfo[];
   codec?: VideoCodecName;
   transform: TransformChain;
   /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
@@ -61,12 +75,21 @@ export interface SessionInfo {
   stats?: PipelineStats;
 }
 
+/** A data channel the browser opened, with the reliability it asked for (honoured by werift's SCTP). */
+export interface DataChannelInfo {
+  label: string;
+  ordered: boolean;
+  maxRetransmits: number | null;
+  maxPacketLifeTime: number | null;
+}
+
 const ICE_GATHERING_TIMEOUT_MS = 5000;
 const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
 const codecParameters: Record<VideoCodecName, () => RTCRtpCodecParameters> = {
   vp8: () => useVP8({ rtcpFeedback: feedback() }),
   h264: () => useH264({ rtcpFeedback: feedback() }),
 };
+const audioParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
 
 /**
  * One remote camera: a werift peer answering the browser's offer, whose incoming video goes through
@@ -85,21 +108,29 @@ export class Session {
   private results: Record<string, TransformResult> = {};
   private readonly errors: string[] = [];
 
-  private constructor(private transform: TransformChain, private readonly options: SessionOptions, preferred: VideoCodecName[]) {
+  private audio?: SessionAudio;
+  private readonly offeredAudio: boolean;
+  private readonly dataChannels: DataChannelInfo[] = [];
+
+  private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
+    this.offeredAudio = offer.audioCodecs.length > 0;
     this.pc = new RTCPeerConnection({
-      codecs: { video: preferred.map((codec) => codecParameters[codec]()) },
+      codecs: { video: offer.videoCodecs.map((codec) => codecParameters[codec]()), audio: offer.audioCodecs.map((codec) => audioParameters[codec]()) },
       headerExtensions: { video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()] },
       iceServers: options.iceServers ?? [],
     });
     this.pc.connectionStateChange.subscribe((state) => {
       this.log.info(`connection ${state}`);
+      if (state === 'connected') this.audio?.start();
       if (state === 'failed' || state === 'closed') void this.close();
     });
     this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
     this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
     this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
     this.pc.onDataChannel.subscribe((channel) => {
+      this.dataChannels.push({ label: channel.label, ordered: channel.ordered, maxRetransmits: channel.maxRetransmits ?? null, maxPacketLifeTime: channel.maxPacketLifeTime ?? null });
+      this.log.debug(`data channel "${channel.label}" ordered=${channel.ordered} maxRetransmits=${channel.maxRetransmits} maxPacketLifeTime=${channel.maxPacketLifeTime}`);
       channel.onMessage.subscribe((message) => {
         if (typeof message !== 'string') return;
         // aiortc's example protocol: "ping <n>" -> "pong <n>".
@@ -111,7 +142,7 @@ export class Session {
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
   static async answer(offer: OfferRequest, options: SessionOptions): Promise<{ session: Session; sdp: string }> {
-    const session = new Session(parseChain(offer.videoTransform), options, offer.videoCodecs);
+    const session = new Session(offer.videoTransform, options, offer);
     try {
       const sdp = await session.negotiate(offer.sdp);
       return { session, sdp };
@@ -127,6 +158,11 @@ export class Session {
       id: this.id,
       createdAt: this.createdAt,
       connectionState: this.pc.connectionState,
+      iceConnectionState: this.pc.iceConnectionState,
+      iceGatheringState: this.pc.iceGatheringState,
+      signalingState: this.pc.signalingState,
+      audioCodec: this.audio?.codec,
+      dataChannels: this.dataChannels,
       codec: this.codec,
       transform: this.transform,
       results: this.results,
@@ -164,6 +200,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.audio?.stop();
     await Promise.allSettled([this.pipeline?.close(), this.pc.close()]);
     this.log.info('closed');
     for (const listener of this.closeListeners) listener();
@@ -179,6 +216,8 @@ export class Session {
     video.sender.replaceTrack(outgoing);
     // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
     this.startPipeline(video, video.receiver.track, outgoing);
+    const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
+    if (audio && this.options.audio && this.offeredAudio) this.audio = new SessionAudio(audio, this.options.audio);
 
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     await this.gatheringComplete();

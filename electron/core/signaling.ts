@@ -1,5 +1,6 @@
 import { HttpError } from './http-error.js';
 import { ChainError, parseChain, type TransformChain } from './transforms/chain.js';
+import type { AudioCodecName } from './audio/clip-encoder.js';
 import type { VideoCodecName } from './pipeline/worker-protocol.js';
 
 /** The body of aiortc's examples/server POST /offer, validated. */
@@ -9,6 +10,8 @@ export interface OfferRequest {
   videoTransform: TransformChain;
   /** Video codecs we support, in the order the offer prefers them. */
   videoCodecs: VideoCodecName[];
+  /** Audio codecs we support, in the offer's order (empty: no audio, or none we can answer). */
+  audioCodecs: AudioCodecName[];
 }
 
 export const MAX_SDP_BYTES = 64 * 1024;
@@ -21,11 +24,24 @@ export function parseOffer(body: unknown): OfferRequest {
   if (Buffer.byteLength(sdp) > MAX_SDP_BYTES) throw new HttpError(413, `sdp is larger than ${MAX_SDP_BYTES} bytes`);
   if (!sdp.startsWith('v=0')) throw new HttpError(400, 'sdp is not a session description (must start with v=0)');
   const chain = parseVideoTransform(videoTransform);
-  const videoSection = sdp.split(/\r?\nm=/).find((section) => section.startsWith('video '));
+  const sections = sdp.split(/\r?\nm=/);
+  const videoSection = sections.find((section) => section.startsWith('video '));
   if (!videoSection) throw new HttpError(400, 'the offer has no video section (m=video)');
-  const videoCodecs = videoCodecsOf(videoSection);
+  const videoCodecs = codecsOf(videoSection, videoCodecName);
   if (videoCodecs.length === 0) throw new HttpError(400, 'the offer has no video codec we support (VP8, H264 packetization-mode=1)');
-  return { sdp, type, videoTransform: chain, videoCodecs };
+  const audioSection = sections.find((section) => section.startsWith('audio '));
+  const audioCodecs = audioSection ? codecsOf(audioSection, audioCodecName) : [];
+  return { sdp, type, videoTransform: chain, videoCodecs, audioCodecs };
+}
+
+function videoCodecName(rtpmap: string, fmtp: string): VideoCodecName | undefined {
+  if (rtpmap === 'VP8') return 'vp8';
+  if (rtpmap === 'H264' && /packetization-mode=1/.test(fmtp)) return 'h264';
+  return undefined;
+}
+
+function audioCodecName(rtpmap: string): AudioCodecName | undefined {
+  return ({ OPUS: 'opus', PCMU: 'pcmu', PCMA: 'pcma' } as const)[rtpmap as 'OPUS' | 'PCMU' | 'PCMA'];
 }
 
 /** aiortc sends a transform name; CamLoop's own page may send a chain ([{id, params}, ...]). */
@@ -38,14 +54,15 @@ function parseVideoTransform(value: unknown): TransformChain {
   }
 }
 
-/** Supported codecs of a video m-section, in the order of its payload-type list (the offerer's preference). */
-function videoCodecsOf(section: string): VideoCodecName[] {
+/** Supported codecs of an m-section, in the order of its payload-type list (the offerer's preference). */
+function codecsOf<T extends string>(section: string, name: (rtpmap: string, fmtp: string) => T | undefined): T[] {
   const payloadTypes = section.split(/\r?\n/)[0].split(' ').slice(3);
-  const found: VideoCodecName[] = [];
+  const found: T[] = [];
   for (const pt of payloadTypes) {
-    const rtpmap = section.match(new RegExp(`a=rtpmap:${pt} ([\\w-]+)/`, 'i'))?.[1].toUpperCase();
+    if (!/^\d{1,3}$/.test(pt)) continue;
+    const rtpmap = section.match(new RegExp(`a=rtpmap:${pt} ([\\w-]+)/`, 'i'))?.[1].toUpperCase() ?? (pt === '0' ? 'PCMU' : pt === '8' ? 'PCMA' : '');
     const fmtp = section.match(new RegExp(`a=fmtp:${pt} (.*)`))?.[1] ?? '';
-    const codec = rtpmap === 'VP8' ? 'vp8' : rtpmap === 'H264' && /packetization-mode=1/.test(fmtp) ? 'h264' : undefined;
+    const codec = name(rtpmap, fmtp);
     if (codec && !found.includes(codec)) found.push(codec);
   }
   return found;

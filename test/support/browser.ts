@@ -6,7 +6,7 @@ import { installFrameProbe, type FrameSample, type ProbeState } from './frame-pr
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Debian's Chromium, headless. A missing browser is an error, never a skip. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run 'apt-get install -y chromium' (see .ci/run)`);
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -24,6 +24,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
       '--disable-backgrounding-occluded-windows',
+      ...extraArgs,
     ],
   });
 }

@@ -59,6 +59,16 @@ export function installFakeCamera(): void {
       draw(ctx, width, height, now - start);
     }, 1000 / 60);
     draw(ctx, width, height, 0);
-    return canvas.captureStream(30);
+    const stream = canvas.captureStream(30);
+    if (constraints?.audio) {
+      // A 440 Hz tone as the microphone, so audio paths (echo) carry real energy.
+      const audio = new AudioContext();
+      const tone = audio.createOscillator();
+      const out = audio.createMediaStreamDestination();
+      tone.connect(out);
+      tone.start();
+      stream.addTrack(out.stream.getAudioTracks()[0]);
+    }
+    return stream;
   };
 }

@@ -1,0 +1,56 @@
+import { MediaStreamTrack, type RTCRtpTransceiver } from 'werift';
+import type { AudioMode } from '../cli.js';
+import { AudioLoop } from './audio-loop.js';
+import { encodeClip, type AudioCodecName, type EncodedClip } from './clip-encoder.js';
+import { loadChime } from './sound-clip.js';
+
+/** The chime, encoded once per codec per process (~60 ms for Opus). */
+const clips = new Map<AudioCodecName, EncodedClip>();
+function chimeIn(codec: AudioCodecName): EncodedClip {
+  let clip = clips.get(codec);
+  if (!clip) clips.set(codec, (clip = encodeClip(loadChime(), codec)));
+  return clip;
+}
+
+export function audioCodecOf(mimeType: string): AudioCodecName | undefined {
+  return ({ 'audio/opus': 'opus', 'audio/pcmu': 'pcmu', 'audio/pcma': 'pcma' } as const)[mimeType.toLowerCase() as 'audio/opus'];
+}
+
+/**
+ * The answer's audio, as aiortc's example does it: the caller's audio transceiver becomes sendrecv
+ * and carries either the bundled chime in a loop or the caller's own microphone back (echo).
+ * Call before createAnswer; `start()` once connected, after the codec is negotiated.
+ */
+export class SessionAudio {
+  private readonly outgoing = new MediaStreamTrack({ kind: 'audio' });
+  private loop?: AudioLoop;
+
+  constructor(private readonly transceiver: RTCRtpTransceiver, private readonly mode: AudioMode) {
+    transceiver.setDirection('sendrecv');
+    transceiver.sender.replaceTrack(this.outgoing);
+    if (mode === 'echo') {
+      transceiver.receiver.track.onReceiveRtp.subscribe((packet) => {
+        packet.header.extensions = [];
+        this.outgoing.writeRtp(packet);
+      });
+    }
+  }
+
+  /** The negotiated codec, once the answer is set. */
+  get codec(): AudioCodecName | undefined {
+    const negotiated = this.transceiver.codecs[0];
+    return negotiated ? audioCodecOf(negotiated.mimeType) : undefined;
+  }
+
+  start(): void {
+    const negotiated = this.transceiver.codecs[0];
+    const codec = this.codec;
+    if (this.mode !== 'loop' || this.loop || !negotiated || !codec) return;
+    this.loop = new AudioLoop(this.outgoing, chimeIn(codec), codec, negotiated.payloadType);
+    this.loop.start();
+  }
+
+  stop(): void {
+    this.loop?.stop();
+  }
+}
