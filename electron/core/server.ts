@@ -5,7 +5,7 @@ import { HttpError } from './http-error.js';
 import { readJson, sendError, sendJson } from './http-util.js';
 import type { AudioMode } from './cli.js';
 import type { Logger } from './log.js';
-import { Recordings } from './recording/recordings.js';
+import { Recordings } from './recording/container.js';
 import { WorkerPool } from './pipeline/worker-pool.js';
 import { Session, type IceServer } from './session.js';
 import { Sessions } from './sessions.js';

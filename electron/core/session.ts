@@ -25,6 +25,8 @@ import type { Logger } from './log.js';
 import type { OfferRequest } from './signaling.js';
 import { HttpError } from './http-error.js';
 import { FrameAssembler } from './pipeline/frame-assembler.js';
+import { chooseRecordingPath } from './recording/container.js';
+import { Recorder } from './recording/recorder.js';
 import { createPacketizer } from './pipeline/frame-packetizer.js';
 import { VideoOutput } from './pipeline/video-output.js';
 import { KeyframeRequester } from './pipeline/keyframe-requester.js';
@@ -109,6 +111,7 @@ export class Session {
   private readonly errors: string[] = [];
 
   private audio?: SessionAudio;
+  private recorder?: Recorder;
   private readonly offeredAudio: boolean;
   private readonly dataChannels: DataChannelInfo[] = [];
 
@@ -182,6 +185,26 @@ export class Session {
     if (!identity) this.pipeline?.setChain(chain);
   }
 
+  /** --record-to: once the picture size is known (the container header needs it). */
+  private startRecording(codec: VideoCodecName, width: number, height: number): void {
+    if (!this.options.recordTo || this.recorder || this.closed) return;
+    const path = chooseRecordingPath(this.options.recordTo, codec, this.audio?.codec);
+    try {
+      this.recorder = new Recorder(path, { codec, width, height }, this.audio?.codec);
+      this.log.info(`recording to ${path}`);
+    } catch (error) {
+      this.log.warn(`cannot record: ${(error as Error).message}`);
+    }
+  }
+
+  private stopRecording(): void {
+    try {
+      this.recorder?.close();
+    } catch (error) {
+      this.log.warn(`closing the recording failed: ${(error as Error).message}`);
+    }
+  }
+
   /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
   private handleControl(text: string): object {
     try {
@@ -201,6 +224,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.audio?.stop();
+    this.stopRecording();
     await Promise.allSettled([this.pipeline?.close(), this.pc.close()]);
     this.log.info('closed');
     for (const listener of this.closeListeners) listener();
@@ -217,7 +241,10 @@ export class Session {
     // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
     this.startPipeline(video, video.receiver.track, outgoing);
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
-    if (audio && this.options.audio && this.offeredAudio) this.audio = new SessionAudio(audio, this.options.audio);
+    if (audio && this.options.audio && this.offeredAudio) {
+      this.audio = new SessionAudio(audio, this.options.audio);
+      this.audio.onIncoming((payload, timestamp) => this.recorder?.writeAudio(payload, timestamp));
+    }
 
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     await this.gatheringComplete();
@@ -269,6 +296,7 @@ export class Session {
           pli.request();
         },
         onError: (message) => this.log.warn(`pipeline: ${message}`),
+        onSize: (width, height) => this.startRecording(codec, width, height),
         onTransformErrors: (errors) => {
           for (const error of errors) this.log.warn(`transform: ${error}`);
           this.errors.push(...errors);
@@ -288,6 +316,7 @@ export class Session {
       const { frames, lost } = assembler.push(packet);
       if (lost) pli.request();
       for (const frame of frames) {
+        this.recorder?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
         pipeline.push(frame);
         // Now forwarding the browser's own stream: the worker may stop encoding.
         if (output.fromBrowser(frame)) pipeline.setChain(this.transform);

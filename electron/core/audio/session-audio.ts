@@ -25,6 +25,11 @@ export class SessionAudio {
   private readonly outgoing = new MediaStreamTrack({ kind: 'audio' });
   private loop?: AudioLoop;
 
+  /** Each audio RTP packet the caller sends (for recording). */
+  onIncoming(listener: (payload: Buffer, timestamp: number) => void): void {
+    this.transceiver.receiver.track.onReceiveRtp.subscribe((packet) => listener(packet.payload, packet.header.timestamp));
+  }
+
   constructor(private readonly transceiver: RTCRtpTransceiver, private readonly mode: AudioMode) {
     transceiver.setDirection('sendrecv');
     transceiver.sender.replaceTrack(this.outgoing);

@@ -18,6 +18,7 @@ const port = parentPort!;
 Log.setLevel(AV_LOG_ERROR);
 const { cv } = await loadOpenCV();
 let processor: VideoProcessor | undefined;
+let reportedSize = '';
 
 function post(message: FromWorker): void {
   if (message.type === 'encoded') port.postMessage(message, [message.data.buffer as ArrayBuffer]);
@@ -46,6 +47,7 @@ function handle(message: ToWorker): void {
     }
     case 'frame':
       if (processor && !processor.decode(message.data, message.timestamp)) post({ type: 'need-keyframe', reason: 'decode error' });
+      reportSize();
       break;
     case 'chain':
       processor?.setChain(message.chain);
@@ -66,6 +68,13 @@ function handle(message: ToWorker): void {
       port.close();
       break;
   }
+}
+
+function reportSize(): void {
+  const size = processor?.decodedSize;
+  if (!size?.width || `${size.width}x${size.height}` === reportedSize) return;
+  reportedSize = `${size.width}x${size.height}`;
+  post({ type: 'size', ...size });
 }
 
 function reportErrors(): void {

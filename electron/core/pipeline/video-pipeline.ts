@@ -18,6 +18,7 @@ export interface PipelineEvents {
   onNeedKeyframe(reason: string): void;
   onError(message: string): void;
   onTransformErrors(errors: string[]): void;
+  onSize(width: number, height: number): void;
 }
 
 export interface PipelineStats {
@@ -107,6 +108,11 @@ export class VideoPipeline {
         break;
       case 'transform-errors':
         this.events.onTransformErrors(message.errors);
+        break;
+      case 'size':
+        this.stats.width = message.width;
+        this.stats.height = message.height;
+        this.events.onSize(message.width, message.height);
         break;
       case 'ready':
         break;

@@ -101,6 +101,11 @@ export class VideoProcessor {
     return ok;
   }
 
+  /** Size of the newest decoded frame (0x0 before the first). */
+  get decodedSize(): { width: number; height: number } {
+    return { width: this.decoded.width, height: this.decoded.height };
+  }
+
   /**
    * Transforms and encodes the newest decoded frame, if there is one not yet sent.
    * With an identity transform nothing is encoded: the session forwards the browser's own packets.

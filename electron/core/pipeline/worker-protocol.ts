@@ -35,5 +35,7 @@ export type FromWorker =
       results: Record<string, TransformResult>;
     }
   | { type: 'transform-errors'; errors: string[] }
+  /** The decoded picture size, sent when it first becomes known and whenever it changes. */
+  | { type: 'size'; width: number; height: number }
   | { type: 'need-keyframe'; reason: string }
   | { type: 'error'; message: string };

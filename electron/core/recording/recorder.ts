@@ -1,0 +1,117 @@
+import { FormatContext, Packet, Rational, type Stream } from 'node-av/lib';
+import {
+  AV_CHANNEL_LAYOUT_MONO,
+  AV_CHANNEL_LAYOUT_STEREO,
+  AV_CODEC_ID_H264,
+  AV_CODEC_ID_OPUS,
+  AV_CODEC_ID_PCM_ALAW,
+  AV_CODEC_ID_PCM_MULAW,
+  AV_CODEC_ID_VP8,
+  AVMEDIA_TYPE_AUDIO,
+  AVMEDIA_TYPE_VIDEO,
+} from 'node-av/constants';
+import type { AudioCodecName } from '../audio/clip-encoder.js';
+import type { VideoCodecName } from '../pipeline/worker-protocol.js';
+
+interface Track {
+  stream: Stream;
+  clockRate: number;
+  first?: { rtp: number; at: number };
+  last?: number;
+  unwrapped: number;
+}
+
+/**
+ * Writes what a camera sends, as it arrives (no transcoding), into a WebM/Matroska/MP4 file with
+ * FFmpeg's muxers. Timestamps come from RTP, each stream anchored to its first packet's arrival so
+ * audio and video stay in sync. close() writes the trailer, so the file is complete and seekable.
+ */
+export class Recorder {
+  private readonly format = new FormatContext();
+  private readonly video: Track;
+  private readonly audio?: Track;
+  private readonly packet = new Packet();
+  private readonly start = performance.now();
+  private closed = false;
+  private waitingForKeyframe = true;
+
+  constructor(readonly path: string, video: { codec: VideoCodecName; width: number; height: number }, audio?: AudioCodecName) {
+    check(this.format.allocOutputContext2(null, null, path), `cannot record to ${path}`);
+    const v = this.format.newStream(null);
+    v.codecpar.codecType = AVMEDIA_TYPE_VIDEO;
+    v.codecpar.codecId = video.codec === 'vp8' ? AV_CODEC_ID_VP8 : AV_CODEC_ID_H264;
+    v.codecpar.width = video.width;
+    v.codecpar.height = video.height;
+    v.timeBase = new Rational(1, 90_000);
+    this.video = { stream: v, clockRate: 90_000, unwrapped: 0 };
+    if (audio) {
+      const a = this.format.newStream(null);
+      a.codecpar.codecType = AVMEDIA_TYPE_AUDIO;
+      a.codecpar.codecId = audio === 'opus' ? AV_CODEC_ID_OPUS : audio === 'pcmu' ? AV_CODEC_ID_PCM_MULAW : AV_CODEC_ID_PCM_ALAW;
+      const rate = audio === 'opus' ? 48_000 : 8000;
+      a.codecpar.sampleRate = rate;
+      a.codecpar.channelLayout = audio === 'opus' ? AV_CHANNEL_LAYOUT_STEREO : AV_CHANNEL_LAYOUT_MONO;
+      if (audio === 'opus') a.codecpar.extradata = opusHead();
+      a.timeBase = new Rational(1, rate);
+      this.audio = { stream: a, clockRate: rate, unwrapped: 0 };
+    }
+    check(this.format.openOutputSync(), `cannot open ${path}`);
+    check(this.format.writeHeaderSync(null), `cannot write the header of ${path}`);
+    this.packet.alloc();
+  }
+
+  /** One whole encoded video frame. Recording starts at the first keyframe. */
+  writeVideo(data: Buffer, rtpTimestamp: number, keyframe: boolean): void {
+    if (this.waitingForKeyframe && !keyframe) return;
+    this.waitingForKeyframe = false;
+    this.write(this.video, data, rtpTimestamp, keyframe);
+  }
+
+  /** One audio RTP payload (an Opus packet, or G.711 samples). */
+  writeAudio(payload: Buffer, rtpTimestamp: number): void {
+    if (this.audio && !this.waitingForKeyframe) this.write(this.audio, payload, rtpTimestamp, true);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.format.writeTrailerSync();
+    this.format.closeOutputSync();
+    this.format.freeContext();
+    this.packet.free();
+  }
+
+  private write(track: Track, data: Buffer, rtpTimestamp: number, keyframe: boolean): void {
+    if (this.closed || data.length === 0) return;
+    const now = performance.now();
+    if (!track.first) track.first = { rtp: rtpTimestamp, at: now };
+    else track.unwrapped += ((rtpTimestamp - track.last! + 2 ** 31) >>> 0) - 2 ** 31;
+    track.last = rtpTimestamp;
+    if (track.unwrapped < 0) return; // reordered before the first packet
+    const offset = Math.round(((track.first.at - this.start) / 1000) * track.clockRate);
+    const pts = BigInt(offset + track.unwrapped);
+    this.packet.unref();
+    this.packet.data = data;
+    this.packet.pts = pts;
+    this.packet.dts = pts;
+    this.packet.streamIndex = track.stream.index;
+    this.packet.isKeyframe = keyframe;
+    this.packet.rescaleTs(new Rational(1, track.clockRate), track.stream.timeBase);
+    this.format.interleavedWriteFrameSync(this.packet);
+  }
+}
+
+/** The Opus ID header (RFC 7845) Matroska/WebM/MP4 need as codec private data: stereo, 48 kHz, 312 samples pre-skip. */
+function opusHead(): Buffer {
+  const head = Buffer.alloc(19);
+  head.write('OpusHead', 0, 'ascii');
+  head.writeUInt8(1, 8);
+  head.writeUInt8(2, 9);
+  head.writeUInt16LE(312, 10);
+  head.writeUInt32LE(48_000, 12);
+  return head;
+}
+
+function check(ret: number, what: string): void {
+  if (ret < 0) throw new Error(`${what} (${ret})`);
+}

@@ -1,1 +1,0 @@
-export class Recordings { constructor(readonly base: string) {} next(): string { return this.base; } }
