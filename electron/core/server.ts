@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './http-error.js';
 import { readJson, sendError, sendJson } from './http-util.js';
@@ -27,6 +30,8 @@ export interface ServerOptions {
   tls?: { cert: string; key: string };
   audio?: AudioMode;
   recordTo?: string;
+  /** Where the record button's files go (default ~/Videos/CamLoop). */
+  videosDir?: string;
 }
 
 export interface CamLoopServer {
@@ -43,6 +48,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log) : undefined;
   await plugins?.start();
   const recordings = options.recordTo ? new Recordings(options.recordTo) : undefined;
+  const videosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -66,11 +72,17 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());
     if (method === 'GET' && path === '/api/plugins') return sendJson(res, 200, { dir: plugins?.dir ?? null, errors: plugins?.errors ?? [] });
     if (method === 'GET' && path === '/api/sessions') return sendJson(res, 200, sessions.list().map((s) => s.info()));
-    const sessionRoute = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform)?$/);
+    const sessionRoute = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording)?$/);
     if (sessionRoute) {
       const session = sessions.get(sessionRoute[1]);
       if (!session) throw new HttpError(404, 'no such session');
-      if (sessionRoute[2] && method === 'PUT') {
+      if (sessionRoute[2] === '/recording' && method === 'POST') {
+        await mkdir(videosDir, { recursive: true });
+        const file = join(videosDir, `CamLoop-${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id.slice(0, 8)}.webm`);
+        return sendJson(res, 200, { recording: session.startProcessedRecording(file) });
+      }
+      if (sessionRoute[2] === '/recording' && method === 'DELETE') return sendJson(res, 200, { recorded: session.stopProcessedRecording() ?? null });
+      if (sessionRoute[2] === '/transform' && method === 'PUT') {
         const body = (await readJson(req)) as { chain?: unknown } | null;
         session.setTransform(parseChain(body && typeof body === 'object' && 'chain' in body ? body.chain : body));
         return sendJson(res, 200, session.info());

@@ -64,6 +64,8 @@ export interface SessionInfo {
   signalingState: string;
   audioCodec?: string;
   dataChannels: DataChannelInfo[];
+  /** File the processed video is being recorded to, if any. */
+  recording: string | null;
   codec?: VideoCodecName;
   transform: TransformChain;
   /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
@@ -112,6 +114,8 @@ export class Session {
 
   private audio?: SessionAudio;
   private recorder?: Recorder;
+  /** The processed video being recorded on request (the panel's record button). */
+  private processedRecorder?: Recorder;
   private readonly offeredAudio: boolean;
   private readonly dataChannels: DataChannelInfo[] = [];
 
@@ -166,6 +170,7 @@ export class Session {
       signalingState: this.pc.signalingState,
       audioCodec: this.audio?.codec,
       dataChannels: this.dataChannels,
+      recording: this.processedRecorder?.path ?? null,
       codec: this.codec,
       transform: this.transform,
       results: this.results,
@@ -197,6 +202,32 @@ export class Session {
     }
   }
 
+  /** Starts recording the processed video (what goes back to the browser) to `path`; a keyframe is asked for. */
+  startProcessedRecording(path: string): string {
+    if (this.processedRecorder) return this.processedRecorder.path;
+    const stats = this.pipeline?.stats;
+    if (!this.codec || !stats?.width) throw new HttpError(409, 'no video yet: try again once the camera is sending');
+    const file = chooseRecordingPath(path, this.codec);
+    this.processedRecorder = new Recorder(file, { codec: this.codec, width: stats.width, height: stats.height });
+    this.requestKeyframe();
+    this.log.info(`recording the processed video to ${file}`);
+    return file;
+  }
+
+  /** Stops the processed recording; returns its file (undefined when none was running). */
+  stopProcessedRecording(): string | undefined {
+    const recorder = this.processedRecorder;
+    this.processedRecorder = undefined;
+    try {
+      recorder?.close();
+    } catch (error) {
+      this.log.warn(`closing the recording failed: ${(error as Error).message}`);
+    }
+    return recorder?.path;
+  }
+
+  private requestKeyframe: () => void = () => {};
+
   private stopRecording(): void {
     try {
       this.recorder?.close();
@@ -225,6 +256,7 @@ export class Session {
     this.closed = true;
     this.audio?.stop();
     this.stopRecording();
+    this.stopProcessedRecording();
     await Promise.allSettled([this.pipeline?.close(), this.pc.close()]);
     this.log.info('closed');
     for (const listener of this.closeListeners) listener();
@@ -282,6 +314,7 @@ export class Session {
     });
     const output = new VideoOutput(transceiver.sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => pli.request(), isIdentityChain(this.transform));
     this.output = output;
+    output.onSent = (data, timestamp, keyframe) => this.processedRecorder?.writeVideo(data, timestamp, keyframe);
     const pipeline = new VideoPipeline(
       this.options.pool.take(),
       codec,
@@ -308,10 +341,7 @@ export class Session {
     this.pipeline = pipeline;
     const plugins = this.options.plugins;
     if (plugins) this.onClose(plugins.onChange(() => pipeline.reloadPlugins(plugins.dir)));
-    transceiver.sender.onPictureLossIndication.subscribe(() => {
-      if (output.forwarding) pli.request();
-      else pipeline.requestKeyframe();
-    });
+    transceiver.sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => {
       const { frames, lost } = assembler.push(packet);
       if (lost) pli.request();
@@ -322,6 +352,7 @@ export class Session {
         if (output.fromBrowser(frame)) pipeline.setChain(this.transform);
       }
     });
+    this.requestKeyframe = () => (output.forwarding ? pli.request() : pipeline.requestKeyframe());
     pli.request();
   }
 }

@@ -16,6 +16,8 @@ export class VideoOutput {
   private wantPassthrough: boolean;
   switches = 0;
   framesSent = 0;
+  /** Sees every frame sent back (forwarded or processed), e.g. to record the processed video. */
+  onSent?: (data: Buffer, timestamp: number, keyframe: boolean) => void;
 
   constructor(
     private readonly sender: RTCRtpSender,
@@ -50,6 +52,7 @@ export class VideoOutput {
     }
     if (this.passthrough) {
       this.framesSent++;
+      this.onSent?.(frame.data, frame.timestamp, frame.keyframe);
       for (const packet of frame.packets) {
         // The browser's header extensions (its transport-cc numbers) must not leak into ours.
         packet.header.extensions = [];
@@ -67,6 +70,7 @@ export class VideoOutput {
       this.switchTo(false, packets[0]);
     }
     this.framesSent++;
+    this.onSent?.(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.timestamp, frame.keyframe);
     for (const packet of packets) this.track.writeRtp(packet);
   }
 
