@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.verbose);
   const server = await startServer({ ...config, log });
   log.info(`CamLoop is serving ${server.url}/ (open it in a browser; POST ${server.url}/offer for aiortc clients)`);
+  log.info(`control panel (this machine only): ${server.panelUrl}`);
 
   let stopping = false;
   const stop = (signal: string) => {

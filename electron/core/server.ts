@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +14,9 @@ import { Sessions } from './sessions.js';
 import { parseOffer } from './signaling.js';
 import { isStaticRoute, sendStatic } from './static-files.js';
 import { PluginHost } from './plugin-host.js';
-import { ChainError, parseChain } from './transforms/chain.js';
+import { AccessControl, isLoopbackAddress } from './access.js';
+import { handleControl, type ControlContext } from './control-api.js';
+import { ChainError } from './transforms/chain.js';
 import { describeTransforms } from './transforms/registry.js';
 
 export interface ServerOptions {
@@ -36,7 +37,10 @@ export interface ServerOptions {
 
 export interface CamLoopServer {
   url: string;
+  /** The control panel, with its token: open it on this machine only. */
+  panelUrl: string;
   sessions: Sessions;
+  access: AccessControl;
   close(): Promise<void>;
 }
 
@@ -50,13 +54,22 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const recordings = options.recordTo ? new Recordings(options.recordTo) : undefined;
   const videosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');
 
+  const access = new AccessControl();
+  const scheme = options.tls ? 'https' : 'http';
+  let port = options.port;
+  const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
+  const control: ControlContext = { sessions, access, plugins, videosDir, scheme, port: () => port, reachable };
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && isStaticRoute(path)) return sendStatic(res, path);
     if (path === '/offer') {
       if (method !== 'POST') throw new HttpError(405, 'use POST /offer');
-      const offer = parseOffer(await readJson(req));
+      const body = await readJson(req);
+      access.checkOffer(req, url.searchParams.get('t') ?? (body as { token?: string } | null)?.token);
+      const offer = parseOffer(body);
       const { session, sdp } = await Session.answer(offer, {
         pool,
         log,
@@ -69,30 +82,11 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       sessions.add(session);
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
     }
+    // The camera page needs the filter list; everything else under /api is the panel's.
     if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());
-    if (method === 'GET' && path === '/api/plugins') return sendJson(res, 200, { dir: plugins?.dir ?? null, errors: plugins?.errors ?? [] });
-    if (method === 'GET' && path === '/api/sessions') return sendJson(res, 200, sessions.list().map((s) => s.info()));
-    const sessionRoute = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording)?$/);
-    if (sessionRoute) {
-      const session = sessions.get(sessionRoute[1]);
-      if (!session) throw new HttpError(404, 'no such session');
-      if (sessionRoute[2] === '/recording' && method === 'POST') {
-        await mkdir(videosDir, { recursive: true });
-        const file = join(videosDir, `CamLoop-${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id.slice(0, 8)}.webm`);
-        return sendJson(res, 200, { recording: session.startProcessedRecording(file) });
-      }
-      if (sessionRoute[2] === '/recording' && method === 'DELETE') return sendJson(res, 200, { recorded: session.stopProcessedRecording() ?? null });
-      if (sessionRoute[2] === '/transform' && method === 'PUT') {
-        const body = (await readJson(req)) as { chain?: unknown } | null;
-        session.setTransform(parseChain(body && typeof body === 'object' && 'chain' in body ? body.chain : body));
-        return sendJson(res, 200, session.info());
-      }
-      if (!sessionRoute[2] && method === 'GET') return sendJson(res, 200, session.info());
-      if (!sessionRoute[2] && method === 'DELETE') {
-        await session.close();
-        return sendJson(res, 200, { closed: session.id });
-      }
-      throw new HttpError(405, `${method} is not allowed here`);
+    if (path.startsWith('/api/')) {
+      access.checkControl(req);
+      if (await handleControl(control, req, res, path, method)) return;
     }
     throw new HttpError(404, `nothing at ${path}`);
   }
@@ -114,11 +108,14 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  port = address.port;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+    url: `${scheme}://${host}:${address.port}`,
+    panelUrl: `${scheme}://${isLoopbackAddress(address.address) ? host : '127.0.0.1'}:${address.port}/panel#token=${access.controlToken}`,
     sessions,
+    access,
     async close() {
       server.closeAllConnections();
       plugins?.close();

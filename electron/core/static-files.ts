@@ -12,6 +12,10 @@ const ROUTES: Record<string, string> = {
   '/': 'renderer/phone/index.html',
   '/phone.js': 'renderer/phone/phone.js',
   '/phone.css': 'renderer/phone/phone.css',
+  '/shared/params.js': 'renderer/shared/params.js',
+  '/panel': 'renderer/panel/index.html',
+  '/panel.js': 'renderer/panel/panel.js',
+  '/panel.css': 'renderer/panel/panel.css',
 };
 
 export function isStaticRoute(path: string): boolean {

@@ -1,6 +1,8 @@
 // The camera page: sends this device's camera to CamLoop and shows what comes back.
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
 
+import { paramControls } from './shared/params.js';
+
 const $ = (id) => document.getElementById(id);
 const ui = { remote: $('remote'), local: $('local'), transform: $('transform'), params: $('params'), resolution: $('resolution'), codec: $('codec'), start: $('start'), stop: $('stop'), status: $('status'), results: $('results'), form: $('controls') };
 
@@ -28,34 +30,11 @@ function currentChain() {
   return [{ id: ui.transform.value, params: paramValues[ui.transform.value] ?? {} }];
 }
 
-/** One control per param of the chosen filter: slider, checkbox or dropdown. */
+/** One control per param of the chosen filter. */
 function renderParams() {
   const transform = transforms.find((t) => t.id === ui.transform.value);
   const values = (paramValues[transform?.id] ??= {});
-  ui.params.replaceChildren(
-    ...(transform?.params ?? []).map((spec) => {
-      const label = document.createElement('label');
-      label.textContent = spec.label;
-      let input;
-      if (spec.type === 'choice') {
-        input = document.createElement('select');
-        input.append(...spec.choices.map((c) => new Option(c, c)));
-        input.value = values[spec.name] ?? spec.default;
-      } else {
-        input = document.createElement('input');
-        input.type = spec.type === 'boolean' ? 'checkbox' : 'range';
-        if (spec.type === 'number') Object.assign(input, { min: spec.min, max: spec.max, step: spec.step, value: values[spec.name] ?? spec.default });
-        else input.checked = values[spec.name] ?? spec.default;
-      }
-      input.name = spec.name;
-      input.addEventListener('input', () => {
-        values[spec.name] = spec.type === 'number' ? Number(input.value) : spec.type === 'boolean' ? input.checked : input.value;
-        sendChain();
-      });
-      label.append(input);
-      return label;
-    }),
-  );
+  ui.params.replaceChildren(...paramControls(transform?.params ?? [], values, sendChain));
 }
 
 function sendChain() {
@@ -117,10 +96,11 @@ async function start(event) {
     setState('connecting', 'Connecting…');
     await pc.setLocalDescription(await pc.createOffer());
     await waitForIceGathering(pc);
+    const token = new URLSearchParams(location.search).get('t') ?? undefined;
     const response = await fetch('offer', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sdp: pc.localDescription.sdp, type: pc.localDescription.type, video_transform: currentChain() }),
+      body: JSON.stringify({ sdp: pc.localDescription.sdp, type: pc.localDescription.type, video_transform: currentChain(), token }),
     });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.error ?? `server answered ${response.status}`);

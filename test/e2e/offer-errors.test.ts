@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CamLoopServer } from '../../electron/core/server.js';
-import { startTestServer } from '../support/server.js';
+import { api, startTestServer } from '../support/server.js';
 
 let server: CamLoopServer;
 before(async () => (server = await startTestServer()));
@@ -58,7 +58,7 @@ describe('the JSON API', () => {
     assert.match(((await response.json()) as { error: string }).error, /nothing at/);
   });
   it('a transform change for a session that does not exist -> 404', async () => {
-    const response = await fetch(`${server.url}/api/sessions/nope/transform`, { method: 'PUT', body: '{"id":"edges"}' });
+    const response = await api(server, `/api/sessions/nope/transform`, { method: 'PUT', body: '{"id":"edges"}' });
     assert.equal(response.status, 404);
   });
 });

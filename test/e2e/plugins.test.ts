@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { silentLogger } from '../../electron/core/log.js';
 import { startServer, type CamLoopServer } from '../../electron/core/server.js';
+import { api } from '../support/server.js';
 import { launchBrowser, openCameraPage, sample, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
 
@@ -51,7 +52,7 @@ describe('user plugins', () => {
     const transforms = (await (await fetch(`${server.url}/api/transforms`)).json()) as { id: string; plugin: boolean }[];
     assert.ok(transforms.some((t) => t.id === 'paint' && t.plugin));
     assert.ok(transforms.some((t) => t.id === 'edges' && !t.plugin));
-    const { errors } = (await (await fetch(`${server.url}/api/plugins`)).json()) as { errors: { file: string; message: string }[] };
+    const { errors } = (await (await api(server, `/api/plugins`)).json()) as { errors: { file: string; message: string }[] };
     assert.deepEqual(errors.map((e) => e.file), ['broken.mjs']);
   });
 
@@ -77,7 +78,7 @@ describe('user plugins', () => {
     try {
       await waitForFrames(page, 10);
       const [session] = server.sessions.list();
-      const put = await fetch(`${server.url}/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: 'explodes' }, { id: 'mirror' }]) });
+      const put = await api(server, `/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: 'explodes' }, { id: 'mirror' }]) });
       assert.equal(put.status, 200);
       await waitForFrames(page, 30);
       const info = session.info();
@@ -110,7 +111,7 @@ describe('transform API validation', () => {
     try {
       const [session] = server.sessions.list();
       const put = async (body: unknown) => {
-        const r = await fetch(`${server.url}/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
+        const r = await api(server, `/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
         return { status: r.status, error: ((await r.json()) as { error?: string }).error };
       };
       assert.deepEqual(await put({ id: 'edges', params: { low: -5 } }), { status: 400, error: 'param "low" of "edges" must be between 0 and 500' });

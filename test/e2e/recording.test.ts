@@ -9,6 +9,7 @@ import { silentLogger } from '../../electron/core/log.js';
 import { startServer } from '../../electron/core/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
+import { api } from '../support/server.js';
 import { launchBrowser } from '../support/browser.js';
 
 interface Probe {
@@ -85,11 +86,11 @@ describe('record button (API): the processed video', () => {
       const page = await startAiortcClient(browser, client.url, { video: { transform: 'edges', codec: 'VP8/90000' }, audio: false, datachannel: false });
       await waitForAiortcVideo(page, 10);
       const [session] = server.sessions.list();
-      const started = (await (await fetch(`${server.url}/api/sessions/${session.id}/recording`, { method: 'POST' })).json()) as { recording: string };
+      const started = (await (await api(server, `/api/sessions/${session.id}/recording`, { method: 'POST' })).json()) as { recording: string };
       assert.match(started.recording, /CamLoop-.*\.webm$/);
       assert.equal(session.info().recording, started.recording);
       await new Promise((r) => setTimeout(r, 2500));
-      const stopped = (await (await fetch(`${server.url}/api/sessions/${session.id}/recording`, { method: 'DELETE' })).json()) as { recorded: string };
+      const stopped = (await (await api(server, `/api/sessions/${session.id}/recording`, { method: 'DELETE' })).json()) as { recorded: string };
       assert.equal(stopped.recorded, started.recording);
       await page.close();
 

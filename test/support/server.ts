@@ -6,3 +6,8 @@ export function startTestServer(): Promise<CamLoopServer> {
   const log = process.env.CAMLOOP_TEST_LOG ? createLogger(true) : silentLogger;
   return startServer({ host: '127.0.0.1', port: 0, log });
 }
+
+/** fetch() on the control API with the server's control token, as the panel does. */
+export function api(server: CamLoopServer, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${server.access.controlToken}`, ...init.headers } });
+}

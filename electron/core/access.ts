@@ -1,0 +1,59 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from './http-error.js';
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+
+export function newToken(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
+}
+
+function sameToken(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Who may do what. The control API (everything the panel uses) is for this machine only: loopback
+ * peer, loopback Host header (no DNS rebinding), no foreign Origin, and the control token. Offers
+ * from the LAN need the pairing token that the QR code carries; the panel can rotate it.
+ */
+export class AccessControl {
+  readonly controlToken = newToken();
+  pairingToken = newToken();
+
+  rotatePairingToken(): string {
+    this.pairingToken = newToken();
+    return this.pairingToken;
+  }
+
+  /** Throws 403 for anything not from this machine's own pages, 401 without the control token. */
+  checkControl(req: IncomingMessage): void {
+    if (!isLoopbackAddress(req.socket.remoteAddress)) throw new HttpError(403, 'the control API only answers this machine');
+    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) throw new HttpError(403, 'the control API needs a loopback Host header');
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isLoopbackOrigin(origin)) throw new HttpError(403, `origin ${origin} may not use the control API`);
+    const auth = req.headers.authorization?.match(/^Bearer (\S+)$/)?.[1];
+    if (!sameToken(auth, this.controlToken)) throw new HttpError(401, 'missing or wrong control token (Authorization: Bearer <token>)');
+  }
+
+  /** Offers from other machines must carry the pairing token (?t= of the QR code's URL). */
+  checkOffer(req: IncomingMessage, token: string | undefined): void {
+    if (isLoopbackAddress(req.socket.remoteAddress)) return;
+    if (!sameToken(token, this.pairingToken)) throw new HttpError(401, 'this camera is not paired: scan the QR code shown by CamLoop');
+  }
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    return LOOPBACK_HOST.test(new URL(origin).host);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import QRCode from 'qrcode';
+import type { AccessControl } from './access.js';
+import { HttpError } from './http-error.js';
+import { readJson, sendJson } from './http-util.js';
+import { lanAddresses, phoneUrl } from './lan.js';
+import type { PluginHost } from './plugin-host.js';
+import type { Sessions } from './sessions.js';
+import { parseChain } from './transforms/chain.js';
+
+export interface ControlContext {
+  sessions: Sessions;
+  access: AccessControl;
+  plugins?: PluginHost;
+  videosDir: string;
+  scheme: 'http' | 'https';
+  port: () => number;
+  /** False when the server listens on loopback only: phones cannot reach the pairing URLs. */
+  reachable: boolean;
+}
+
+/**
+ * The panel's API (loopback + control token, checked by the caller): cameras, their filters,
+ * recording and hang-up, plugins, and the pairing QR code. Returns false for paths it does not own.
+ */
+export async function handleControl(ctx: ControlContext, req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<boolean> {
+  const { sessions, access } = ctx;
+  if (path === '/api/plugins' && method === 'GET') {
+    sendJson(res, 200, { dir: ctx.plugins?.dir ?? null, errors: ctx.plugins?.errors ?? [] });
+    return true;
+  }
+  if (path === '/api/pairing' && method === 'GET') {
+    sendJson(res, 200, await pairing(ctx));
+    return true;
+  }
+  if (path === '/api/pairing/rotate' && method === 'POST') {
+    access.rotatePairingToken();
+    sendJson(res, 200, await pairing(ctx));
+    return true;
+  }
+  if (path === '/api/sessions' && method === 'GET') {
+    sendJson(res, 200, sessions.list().map((s) => s.info()));
+    return true;
+  }
+  const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording)?$/);
+  if (!match) return false;
+  const session = sessions.get(match[1]);
+  if (!session) throw new HttpError(404, 'no such session');
+  const sub = match[2];
+  if (sub === '/transform' && method === 'PUT') {
+    const body = (await readJson(req)) as { chain?: unknown } | null;
+    session.setTransform(parseChain(body && typeof body === 'object' && 'chain' in body ? body.chain : body));
+    sendJson(res, 200, session.info());
+  } else if (sub === '/recording' && method === 'POST') {
+    await mkdir(ctx.videosDir, { recursive: true });
+    const file = join(ctx.videosDir, `CamLoop-${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id.slice(0, 8)}.webm`);
+    sendJson(res, 200, { recording: session.startProcessedRecording(file) });
+  } else if (sub === '/recording' && method === 'DELETE') {
+    sendJson(res, 200, { recorded: session.stopProcessedRecording() ?? null });
+  } else if (!sub && method === 'GET') {
+    sendJson(res, 200, session.info());
+  } else if (!sub && method === 'DELETE') {
+    await session.close();
+    sendJson(res, 200, { closed: session.id });
+  } else throw new HttpError(405, `${method} is not allowed here`);
+  return true;
+}
+
+/** One phone URL (with the pairing token) and its QR code per LAN address. */
+async function pairing(ctx: ControlContext) {
+  const token = ctx.access.pairingToken;
+  const urls = await Promise.all(
+    lanAddresses().map(async (lan) => {
+      const url = phoneUrl(ctx.scheme, lan.address, ctx.port(), token);
+      return { ...lan, url, qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
+    }),
+  );
+  return { token, scheme: ctx.scheme, reachable: ctx.reachable, urls };
+}

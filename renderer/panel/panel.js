@@ -1,0 +1,124 @@
+// The control panel: pairing QR code, connected cameras with live stats, a filter per camera
+// (applied live), recording and hang-up. It talks to the core's loopback-only API with the control
+// token that the app puts in the URL fragment (never sent over the network by the browser).
+import { paramControls } from './shared/params.js';
+
+const $ = (id) => document.getElementById(id);
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+const cards = new Map();
+let transforms = [];
+let pairing = null;
+
+async function api(path, init = {}) {
+  const response = await fetch(path, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
+  return body;
+}
+
+function showPairing() {
+  const choice = pairing.urls.find((u) => u.address === $('address').value) ?? pairing.urls[0];
+  $('lan-hint').hidden = pairing.reachable && pairing.urls.length > 0;
+  $('cert-hint').hidden = pairing.scheme !== 'https';
+  if (!choice) return;
+  $('qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(choice.qrSvg)}`;
+  $('phone-url').textContent = choice.url;
+}
+
+async function loadPairing(path = '/api/pairing', init) {
+  pairing = await api(path, init);
+  const selected = $('address').value;
+  $('address').replaceChildren(...pairing.urls.map((u) => new Option(`${u.address} (${u.interface})`, u.address)));
+  if (selected) $('address').value = selected;
+  showPairing();
+}
+
+/** A camera's card is built once; only its stats, results and errors are refreshed each second. */
+function card(info) {
+  let entry = cards.get(info.id);
+  if (entry) return entry;
+  const root = document.createElement('div');
+  root.className = 'camera';
+  root.dataset.id = info.id;
+  const title = document.createElement('h3');
+  const select = document.createElement('select');
+  select.className = 'transform';
+  select.append(...transforms.map((t) => new Option(t.label, t.id)));
+  select.value = info.transform[0]?.id ?? 'none';
+  const params = document.createElement('span');
+  params.className = 'params';
+  const values = { ...(info.transform[0]?.params ?? {}) };
+  const apply = () => api(`/api/sessions/${info.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: select.value, params: values }]) }).catch(showError);
+  const renderParams = () => params.replaceChildren(...paramControls(transforms.find((t) => t.id === select.value)?.params ?? [], values, apply));
+  select.addEventListener('change', () => {
+    for (const key of Object.keys(values)) delete values[key];
+    renderParams();
+    apply();
+  });
+  renderParams();
+  const record = document.createElement('button');
+  record.className = 'record';
+  record.addEventListener('click', () => api(`/api/sessions/${info.id}/recording`, { method: record.classList.contains('recording') ? 'DELETE' : 'POST' }).then(refresh, showError));
+  const hangUp = document.createElement('button');
+  hangUp.className = 'disconnect';
+  hangUp.textContent = 'Disconnect';
+  hangUp.addEventListener('click', () => api(`/api/sessions/${info.id}`, { method: 'DELETE' }).then(refresh, showError));
+  const stats = document.createElement('div');
+  stats.className = 'stats';
+  const results = document.createElement('div');
+  results.className = 'results';
+  const errors = document.createElement('div');
+  errors.className = 'errors';
+  root.append(title, select, params, record, hangUp, stats, results, errors);
+  $('cameras').append(root);
+  entry = { root, title, record, stats, results, errors, last: null };
+  cards.set(info.id, entry);
+  return entry;
+}
+
+function update(info, now) {
+  const entry = card(info);
+  const s = info.stats ?? { framesIn: 0, dropped: 0, width: 0, height: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  const rate = (key, value) => (entry.last ? ((value - entry.last[key]) * 1000) / (now - entry.last.at) : 0);
+  const fpsIn = rate('framesIn', s.framesIn);
+  const fpsOut = rate('framesSent', info.framesSent);
+  entry.last = { at: now, framesIn: s.framesIn, framesSent: info.framesSent };
+  const ms = s.timings.decodeMs + s.timings.transformMs + s.timings.encodeMs;
+  entry.title.textContent = `Camera ${info.id.slice(0, 8)} · ${info.codec ?? '…'} · ${s.width}×${s.height} · ${info.connectionState}`;
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps · out ${fpsOut.toFixed(1)} fps · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}`;
+  entry.results.textContent = Object.keys(info.results).length ? JSON.stringify(info.results) : '';
+  entry.errors.textContent = info.errors.at(-1) ?? '';
+  entry.record.textContent = info.recording ? 'Stop recording' : 'Record';
+  entry.record.classList.toggle('recording', Boolean(info.recording));
+  entry.record.title = info.recording ?? 'Record the processed video to your Videos folder';
+}
+
+async function refresh() {
+  const sessions = await api('/api/sessions');
+  const now = performance.now();
+  for (const info of sessions) update(info, now);
+  for (const [id, entry] of cards) {
+    if (!sessions.some((s) => s.id === id)) {
+      entry.root.remove();
+      cards.delete(id);
+    }
+  }
+  $('empty').hidden = sessions.length > 0;
+  $('status').textContent = `${sessions.length} camera${sessions.length === 1 ? '' : 's'}`;
+}
+
+function showError(error) {
+  $('status').textContent = `⚠ ${error.message}`;
+}
+
+async function main() {
+  transforms = await (await fetch('/api/transforms')).json();
+  await loadPairing();
+  $('address').addEventListener('change', showPairing);
+  $('copy').addEventListener('click', () => navigator.clipboard?.writeText($('phone-url').textContent));
+  $('rotate').addEventListener('click', () => loadPairing('/api/pairing/rotate', { method: 'POST' }).catch(showError));
+  await refresh();
+  setInterval(() => refresh().catch(showError), 1000);
+}
+
+main().catch(showError);

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { createRequire } from 'node:module';
+import { devices, type Browser, type Page } from 'playwright-core';
+import type { CamLoopServer } from '../../electron/core/server.js';
+import { launchBrowser, sample, waitForFrames } from '../support/browser.js';
+import { installFakeCamera } from '../support/fake-camera.js';
+import { installFrameProbe } from '../support/frame-probe.js';
+import { startTestServer } from '../support/server.js';
+
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsqr = createRequire(import.meta.url)('jsqr') as Decode | { default: Decode };
+const jsQR: Decode = typeof jsqr === 'function' ? jsqr : jsqr.default;
+
+let server: CamLoopServer;
+let browser: Browser;
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+/** Decodes the panel's QR code image in the page (canvas) and jsQR (here). */
+async function readQr(panel: Page): Promise<string | undefined> {
+  const image = await panel.evaluate(async () => {
+    const img = document.getElementById('qr') as HTMLImageElement;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 400;
+    canvas.height = 400;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, 400, 400);
+    ctx.drawImage(img, 20, 20, 360, 360);
+    return Array.from(ctx.getImageData(0, 0, 400, 400).data);
+  });
+  return jsQR(Uint8ClampedArray.from(image), 400, 400)?.data;
+}
+
+describe('control panel', () => {
+  it('refuses to work without its token', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/panel`);
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('token'));
+    await page.close();
+  });
+
+  it('shows a QR code of the phone URL with the pairing token, lists a phone camera, applies a filter live, shows stats, disconnects', async () => {
+    const panel = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    await panel.goto(server.panelUrl);
+    await panel.waitForFunction(() => (document.getElementById('qr') as HTMLImageElement).src.startsWith('data:image/svg'));
+    const qr = await readQr(panel);
+    const pairingUrl = new URL(qr ?? 'http://invalid/');
+    assert.equal(pairingUrl.searchParams.get('t'), server.access.pairingToken, `QR holds the pairing token (${qr})`);
+    assert.equal(pairingUrl.port, new URL(server.url).port);
+    assert.equal(await panel.textContent('#phone-url'), qr);
+
+    // A phone (mobile emulation) opens the camera page with the token from the QR code.
+    const phoneContext = await browser.newContext({ ...devices['Pixel 7'] });
+    const phone = await phoneContext.newPage();
+    await phone.addInitScript(installFakeCamera);
+    await phone.goto(`${server.url}/?t=${pairingUrl.searchParams.get('t')}`);
+    await phone.waitForFunction(() => (document.getElementById('transform') as HTMLSelectElement).options.length > 0);
+    await phone.click('#start');
+    await phone.waitForFunction(() => document.body.dataset.state === 'connected', null, { timeout: 20_000 });
+    await phone.evaluate(installFrameProbe, '#remote');
+    await waitForFrames(phone, 20);
+    assert.ok((await sample(phone)).meanLuma > 60, 'unfiltered at first');
+
+    // The panel lists it and its filter dropdown changes what the phone gets back.
+    await panel.waitForSelector('.camera .transform');
+    await panel.selectOption('.camera .transform', 'edges');
+    await phone.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 2000, polling: 50 });
+    await panel.waitForFunction(() => /processing [\d.]+ ms\/frame/.test(document.querySelector('.camera .stats')!.textContent!) && /out [1-9]/.test(document.querySelector('.camera .stats')!.textContent!), null, { timeout: 5000 });
+    await mkdir('test-output', { recursive: true });
+    await panel.screenshot({ path: 'test-output/panel.png' });
+
+    await panel.click('.camera .disconnect');
+    await panel.waitForFunction(() => document.querySelectorAll('.camera').length === 0, null, { timeout: 5000 });
+    assert.equal(server.sessions.list().length, 0);
+    await phoneContext.close();
+    await panel.close();
+  });
+});
