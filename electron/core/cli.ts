@@ -29,7 +29,9 @@ Runs the CamLoop core headless: serves the camera page at / and answers WebRTC o
 Options:
   --host HOST            address to listen on (default 127.0.0.1)
   --port PORT            port to listen on (default 8080; 0 picks a free one)
-  --cert-file FILE       PEM certificate: serve HTTPS (phones need it for the camera)
+  --cert-file FILE       PEM certificate: serve HTTPS (phones need it for the camera). Without
+                         it, a --host other than loopback gets a self-signed certificate made
+                         on first run and kept in ${defaultDataDir()}
   --key-file FILE        PEM private key for --cert-file
   --record-to FILE       record what each camera sends (video, and audio when present) to FILE
                          (.webm, .mkv or .mp4; a codec the container cannot hold goes to .mkv
@@ -111,8 +113,12 @@ function iceServers(stun: string[], turn: string[], username?: string, credentia
   return [...stun.map((urls) => ({ urls })), ...turn.map((urls) => ({ urls, username, credential }))];
 }
 
-/** The user's config dir, as Electron's app.getPath('userData') would put it. */
 export function defaultPluginsDir(): string {
+  return join(defaultDataDir(), 'plugins');
+}
+
+/** CamLoop's folder in the user's config dir (as Electron's app.getPath('userData') puts it). */
+export function defaultDataDir(): string {
   const home = homedir();
   const base =
     process.platform === 'win32'
@@ -120,5 +126,5 @@ export function defaultPluginsDir(): string {
       : process.platform === 'darwin'
         ? join(home, 'Library', 'Application Support')
         : (process.env.XDG_CONFIG_HOME ?? join(home, '.config'));
-  return join(base, 'CamLoop', 'plugins');
+  return join(base, 'CamLoop');
 }

@@ -1,4 +1,6 @@
-import { parseConfig, USAGE } from './cli.js';
+import { defaultDataDir, parseConfig, USAGE } from './cli.js';
+import { isLoopbackAddress } from './access.js';
+import { loadOrCreateCertificate } from './tls.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
@@ -16,7 +18,10 @@ async function main(): Promise<void> {
     return;
   }
   const log = createLogger(config.verbose);
-  const server = await startServer({ ...config, log });
+  // Phones need HTTPS for the camera: serving the LAN without the user's certificate means our own.
+  const lan = !isLoopbackAddress(config.host) && config.host !== 'localhost';
+  const tls = config.tls ?? (lan ? await loadOrCreateCertificate(defaultDataDir()) : undefined);
+  const server = await startServer({ ...config, tls, log });
   log.info(`CamLoop is serving ${server.url}/ (open it in a browser; POST ${server.url}/offer for aiortc clients)`);
   log.info(`control panel (this machine only): ${server.panelUrl}`);
 
