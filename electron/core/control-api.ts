@@ -44,7 +44,7 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
     sendJson(res, 200, sessions.list().map((s) => s.info()));
     return true;
   }
-  const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording)?$/);
+  const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording|\/preview)?$/);
   if (!match) return false;
   const session = sessions.get(match[1]);
   if (!session) throw new HttpError(404, 'no such session');
@@ -53,6 +53,10 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
     const body = (await readJson(req)) as { chain?: unknown } | null;
     session.setTransform(parseChain(body && typeof body === 'object' && 'chain' in body ? body.chain : body));
     sendJson(res, 200, session.info());
+  } else if (sub === '/preview' && method === 'POST') {
+    const offer = (await readJson(req)) as { sdp?: unknown; type?: unknown } | null;
+    if (offer?.type !== 'offer' || typeof offer.sdp !== 'string' || !offer.sdp.startsWith('v=0')) throw new HttpError(400, 'body must be {sdp, type: "offer"}');
+    sendJson(res, 200, { type: 'answer', sdp: await session.addPreview(offer.sdp) });
   } else if (sub === '/recording' && method === 'POST') {
     await mkdir(ctx.videosDir, { recursive: true });
     const file = join(ctx.videosDir, `CamLoop-${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id.slice(0, 8)}.webm`);

@@ -236,6 +236,42 @@ export class Session {
     }
   }
 
+  /**
+   * The panel's preview: another WebRTC receiver of the packets this camera gets back (already
+   * encoded, so no second encode). Answers a recvonly video offer; closes with the session.
+   */
+  async addPreview(sdp: string): Promise<string> {
+    const output = this.output;
+    if (!output || !this.codec) throw new HttpError(409, 'no video yet: try again once the camera is sending');
+    const pc = new RTCPeerConnection({ codecs: { video: [codecParameters[this.codec]()] }, iceServers: this.options.iceServers ?? [] });
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp });
+      const video = pc.getTransceivers().find((t) => t.kind === 'video');
+      if (!video) throw new HttpError(400, 'the preview offer has no video');
+      video.setDirection('sendonly');
+      const track = new MediaStreamTrack({ kind: 'video' });
+      video.sender.replaceTrack(track);
+      const removeMirror = output.addMirror(video.sender, track);
+      video.sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());
+      const stop = () => {
+        removeMirror();
+        void pc.close();
+      };
+      pc.connectionStateChange.subscribe((state) => {
+        if (state === 'connected') this.requestKeyframe();
+        if (state === 'failed' || state === 'closed') stop();
+      });
+      this.onClose(stop);
+      await pc.setLocalDescription(await pc.createAnswer());
+      await waitForGathering(pc);
+      return pc.localDescription!.sdp;
+    } catch (error) {
+      await pc.close();
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, `cannot answer the preview offer: ${(error as Error).message}`);
+    }
+  }
+
   /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
   private handleControl(text: string): object {
     try {
@@ -279,21 +315,8 @@ export class Session {
     }
 
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    await this.gatheringComplete();
+    await waitForGathering(this.pc);
     return this.pc.localDescription!.sdp;
-  }
-
-  private gatheringComplete(): Promise<void> {
-    if (this.pc.iceGatheringState === 'complete') return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
-      const { unSubscribe } = this.pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && done());
-      function done() {
-        clearTimeout(timer);
-        unSubscribe();
-        resolve();
-      }
-    });
   }
 
   private startPipeline(transceiver: RTCRtpTransceiver, incoming: MediaStreamTrack, outgoing: MediaStreamTrack): void {
@@ -355,4 +378,18 @@ export class Session {
     this.requestKeyframe = () => (output.forwarding ? pli.request() : pipeline.requestKeyframe());
     pli.request();
   }
+}
+
+/** Non-trickle signaling: the answer goes out with every candidate in it. */
+function waitForGathering(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
+    const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && done());
+    function done() {
+      clearTimeout(timer);
+      unSubscribe();
+      resolve();
+    }
+  });
 }

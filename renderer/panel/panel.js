@@ -8,6 +8,8 @@ const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 const cards = new Map();
 let transforms = [];
 let pairing = null;
+/** The camera shown in the preview, and the receive-only connection that shows it. */
+let preview = { id: null, pc: null };
 
 async function api(path, init = {}) {
   const response = await fetch(path, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers } });
@@ -59,6 +61,10 @@ function card(info) {
   const record = document.createElement('button');
   record.className = 'record';
   record.addEventListener('click', () => api(`/api/sessions/${info.id}/recording`, { method: record.classList.contains('recording') ? 'DELETE' : 'POST' }).then(refresh, showError));
+  const watch = document.createElement('button');
+  watch.className = 'preview';
+  watch.textContent = 'Preview';
+  watch.addEventListener('click', () => showPreview(info.id).catch(showError));
   const hangUp = document.createElement('button');
   hangUp.className = 'disconnect';
   hangUp.textContent = 'Disconnect';
@@ -69,7 +75,7 @@ function card(info) {
   results.className = 'results';
   const errors = document.createElement('div');
   errors.className = 'errors';
-  root.append(title, select, params, record, hangUp, stats, results, errors);
+  root.append(title, select, params, record, watch, hangUp, stats, results, errors);
   $('cameras').append(root);
   entry = { root, title, record, stats, results, errors, last: null };
   cards.set(info.id, entry);
@@ -93,6 +99,33 @@ function update(info, now) {
   entry.record.title = info.recording ?? 'Record the processed video to your Videos folder';
 }
 
+/** Receives the camera's processed stream as another WebRTC peer of the core (no second encode). */
+async function showPreview(id) {
+  preview.pc?.close();
+  const pc = new RTCPeerConnection();
+  preview = { id, pc };
+  pc.addTransceiver('video', { direction: 'recvonly' });
+  pc.addEventListener('track', (event) => {
+    $('preview').srcObject = new MediaStream([event.track]);
+    $('preview').hidden = false;
+  });
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+  });
+  const answer = await api(`/api/sessions/${id}/preview`, { method: 'POST', body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }) });
+  await pc.setRemoteDescription(answer);
+  for (const [cardId, entry] of cards) entry.root.classList.toggle('previewing', cardId === id);
+}
+
+function stopPreview() {
+  preview.pc?.close();
+  preview = { id: null, pc: null };
+  $('preview').srcObject = null;
+  $('preview').hidden = true;
+}
+
 async function refresh() {
   const sessions = await api('/api/sessions');
   const now = performance.now();
@@ -104,6 +137,9 @@ async function refresh() {
     }
   }
   $('empty').hidden = sessions.length > 0;
+  if (preview.id && !cards.has(preview.id)) stopPreview();
+  // The first camera to arrive is previewed without a click.
+  if (!preview.id && sessions[0]?.stats?.width) showPreview(sessions[0].id).catch(showError);
   $('status').textContent = `${sessions.length} camera${sessions.length === 1 ? '' : 's'}`;
 }
 

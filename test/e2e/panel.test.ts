@@ -72,9 +72,16 @@ describe('control panel', () => {
 
     // The panel lists it and its filter dropdown changes what the phone gets back.
     await panel.waitForSelector('.camera .transform');
+    await panel.waitForFunction(() => !(document.getElementById('preview') as HTMLVideoElement).hidden, null, { timeout: 10_000 });
     await panel.selectOption('.camera .transform', 'edges');
     await phone.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 2000, polling: 50 });
     await panel.waitForFunction(() => /processing [\d.]+ ms\/frame/.test(document.querySelector('.camera .stats')!.textContent!) && /out [1-9]/.test(document.querySelector('.camera .stats')!.textContent!), null, { timeout: 5000 });
+    // The preview shows the same processed stream (another receiver of the encoded packets).
+    await panel.evaluate(installFrameProbe, '#preview');
+    await panel.waitForFunction(() => (window as unknown as { probes: Record<string, { frames: number }> }).probes['#preview'].frames >= 20, null, { timeout: 10_000 });
+    const shown = await sample(panel, '#preview');
+    assert.equal(shown.width, 640);
+    assert.ok(shown.meanLuma < 40, `the preview shows the edges too (luma ${shown.meanLuma.toFixed(1)})`);
     await mkdir('test-output', { recursive: true });
     await panel.screenshot({ path: 'test-output/panel.png' });
 

@@ -18,6 +18,14 @@ export class VideoOutput {
   framesSent = 0;
   /** Sees every frame sent back (forwarded or processed), e.g. to record the processed video. */
   onSent?: (data: Buffer, timestamp: number, keyframe: boolean) => void;
+  /** Other receivers of the same packets (the panel's preview): no second encode. */
+  private readonly mirrors = new Set<{ sender: RTCRtpSender; track: MediaStreamTrack }>();
+
+  addMirror(sender: RTCRtpSender, track: MediaStreamTrack): () => void {
+    const mirror = { sender, track };
+    this.mirrors.add(mirror);
+    return () => this.mirrors.delete(mirror);
+  }
 
   constructor(
     private readonly sender: RTCRtpSender,
@@ -56,7 +64,7 @@ export class VideoOutput {
       for (const packet of frame.packets) {
         // The browser's header extensions (its transport-cc numbers) must not leak into ours.
         packet.header.extensions = [];
-        this.track.writeRtp(packet);
+        this.write(packet);
       }
     }
     return switched;
@@ -71,12 +79,18 @@ export class VideoOutput {
     }
     this.framesSent++;
     this.onSent?.(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.timestamp, frame.keyframe);
-    for (const packet of packets) this.track.writeRtp(packet);
+    for (const packet of packets) this.write(packet);
+  }
+
+  private write(packet: RtpPacket): void {
+    this.track.writeRtp(packet);
+    for (const mirror of this.mirrors) mirror.track.writeRtp(packet);
   }
 
   private switchTo(passthrough: boolean, first: RtpPacket): void {
     this.passthrough = passthrough;
     this.switches++;
     this.sender.replaceRTP(first.header, false, FRAME_TICKS);
+    for (const mirror of this.mirrors) mirror.sender.replaceRTP(first.header, false, FRAME_TICKS);
   }
 }
