@@ -1,0 +1,91 @@
+import { MediaStreamTrack, RTCPeerConnection, useVP8, Vp8Packetizer } from 'werift';
+import type { Clip } from './clip.js';
+
+export interface PeerStats {
+  framesSent: number;
+  framesReceived: number;
+  /** Arrival times (ms) of received frames, for fps and gaps. */
+  arrivals: number[];
+  /** Send-to-return delay (ms) of returned frames, matched by RTP timestamp (CamLoop keeps them). */
+  latencies: number[];
+}
+
+/**
+ * A phone without a browser: a werift peer that offers sendrecv VP8, sends a pre-encoded clip at
+ * 30 fps in a loop, and counts the processed frames that come back (RTP marker bits).
+ */
+export class BrowserlessPeer {
+  readonly stats: PeerStats = { framesSent: 0, framesReceived: 0, arrivals: [], latencies: [] };
+  private readonly sentAt = new Map<number, number>();
+  private readonly pc = new RTCPeerConnection({ codecs: { video: [useVP8()] } });
+  private readonly track = new MediaStreamTrack({ kind: 'video' });
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly clip: Clip) {}
+
+  async connect(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<void> {
+    const transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
+    transceiver.onTrack.subscribe((incoming) => this.count(incoming));
+    this.pc.onTrack.subscribe((incoming) => this.count(incoming));
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    while (this.pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
+    const response = await fetch(`${serverUrl}/offer`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ sdp: this.pc.localDescription!.sdp, type: 'offer', video_transform: transform }),
+    });
+    if (!response.ok) throw new Error(`offer refused: ${response.status} ${await response.text()}`);
+    await this.pc.setRemoteDescription((await response.json()) as { sdp: string; type: 'answer' });
+    await new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error('peer did not connect')), 15_000);
+      this.pc.connectionStateChange.subscribe((state) => {
+        if (state === 'connected') {
+          clearTimeout(timeout);
+          resolve();
+        }
+      });
+    });
+    this.startSending(transceiver.sender.codec?.payloadType ?? 96);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.pc.close();
+  }
+
+  private counted = new WeakSet<object>();
+  private count(incoming: MediaStreamTrack): void {
+    if (this.counted.has(incoming)) return;
+    this.counted.add(incoming);
+    incoming.onReceiveRtp.subscribe((packet) => {
+      if (!packet.header.marker) return;
+      const now = performance.now();
+      this.stats.framesReceived++;
+      this.stats.arrivals.push(now);
+      if (this.stats.arrivals.length > 2000) this.stats.arrivals.shift();
+      const sent = this.sentAt.get(packet.header.timestamp);
+      if (sent !== undefined) {
+        this.stats.latencies.push(now - sent);
+        if (this.stats.latencies.length > 2000) this.stats.latencies.shift();
+      }
+    });
+  }
+
+  private startSending(payloadType: number): void {
+    const packetizer = new Vp8Packetizer({ payloadType });
+    const started = performance.now();
+    let sent = 0;
+    this.timer = setInterval(() => {
+      const due = Math.floor(((performance.now() - started) * 30) / 1000);
+      while (sent <= due) {
+        const data = this.clip.frames[sent % this.clip.frames.length];
+        const timestamp = (sent * 3000) >>> 0;
+        this.sentAt.set(timestamp, performance.now());
+        this.sentAt.delete((timestamp - 300 * 3000) >>> 0);
+        for (const packet of packetizer.packetize(data, timestamp)) this.track.writeRtp(packet);
+        sent++;
+        this.stats.framesSent++;
+      }
+    }, 5);
+  }
+}
