@@ -37,7 +37,7 @@ export class BrowserlessPeer {
     if (!response.ok) throw new Error(`offer refused: ${response.status} ${await response.text()}`);
     await this.pc.setRemoteDescription((await response.json()) as { sdp: string; type: 'answer' });
     await new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(() => reject(new Error('peer did not connect')), 15_000);
+      const timeout = setTimeout(() => reject(new Error('peer did not connect within 30 s')), 30_000);
       this.pc.connectionStateChange.subscribe((state) => {
         if (state === 'connected') {
           clearTimeout(timeout);
