@@ -1,10 +1,12 @@
 // The camera page: sends this device's camera to CamLoop and shows what comes back.
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
-
 import { paramControls } from './shared/params.js';
 
 const $ = (id) => document.getElementById(id);
-const ui = { remote: $('remote'), local: $('local'), transform: $('transform'), params: $('params'), resolution: $('resolution'), codec: $('codec'), start: $('start'), stop: $('stop'), status: $('status'), results: $('results'), form: $('controls') };
+const ui = {
+  remote: $('remote'), local: $('local'), transform: $('transform'), params: $('params'), resolution: $('resolution'), codec: $('codec'),
+  start: $('start'), stop: $('stop'), flip: $('flip'), fullscreen: $('fullscreen'), status: $('status'), results: $('results'), form: $('controls'),
+};
 
 let pc = null;
 let stream = null;
@@ -12,6 +14,12 @@ let stream = null;
 let control = null;
 let transforms = [];
 const paramValues = {};
+/** 'user' (front) or 'environment' (back): phones start on the front camera. */
+let facing = 'user';
+/** True from Start to Stop: a dropped connection is re-established while it holds. */
+let running = false;
+let reconnectDelay = 1000;
+let reconnectTimer = null;
 
 function setState(state, message) {
   document.body.dataset.state = state;
@@ -67,56 +75,114 @@ function preferCodec(transceiver, mimeType) {
   transceiver.setCodecPreferences([...preferred, ...rest]);
 }
 
-async function start(event) {
-  event.preventDefault();
-  ui.start.disabled = true;
-  setState('starting', 'Starting camera…');
-  try {
-    const [width, height] = ui.resolution.value.split('x').map(Number);
-    stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: 30 } } });
-    ui.local.srcObject = stream;
+async function openCamera() {
+  const [width, height] = ui.resolution.value.split('x').map(Number);
+  const next = await navigator.mediaDevices.getUserMedia({
+    audio: false,
+    video: { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: 30 }, facingMode: { ideal: facing } },
+  });
+  stream?.getTracks().forEach((t) => t.stop());
+  stream = next;
+  ui.local.srcObject = stream;
+  ui.local.classList.toggle('mirrored', facing === 'user');
+}
 
-    pc = new RTCPeerConnection();
-    pc.addEventListener('track', (e) => {
-      ui.remote.srcObject = e.streams[0] ?? new MediaStream([e.track]);
-    });
-    pc.addEventListener('connectionstatechange', () => {
-      const state = pc?.connectionState;
-      if (state === 'connected') setState('connected', 'Connected');
-      else if (state === 'failed' || state === 'disconnected') setState('failed', `Connection ${state}`);
-    });
-    control = pc.createDataChannel('control');
-    control.addEventListener('message', showInfo);
-    // Results (face boxes, counts...) are polled over the same channel while connected.
-    const poll = setInterval(() => (control?.readyState === 'open' ? control.send('{}') : null), 1000);
-    control.addEventListener('close', () => clearInterval(poll));
-    const transceiver = pc.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendrecv', streams: [stream] });
-    preferCodec(transceiver, ui.codec.value);
+/** Swaps the camera (front/back, or a new size) on the running call: replaceTrack, no new offer. */
+async function switchCamera() {
+  await openCamera();
+  const sender = pc?.getSenders().find((s) => s.track?.kind === 'video' || s.track === null);
+  await sender?.replaceTrack(stream.getVideoTracks()[0]);
+}
 
-    setState('connecting', 'Connecting…');
-    await pc.setLocalDescription(await pc.createOffer());
-    await waitForIceGathering(pc);
-    const token = new URLSearchParams(location.search).get('t') ?? undefined;
-    const response = await fetch('offer', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ sdp: pc.localDescription.sdp, type: pc.localDescription.type, video_transform: currentChain(), token }),
-    });
-    const answer = await response.json();
-    if (!response.ok) throw new Error(answer.error ?? `server answered ${response.status}`);
-    await pc.setRemoteDescription(answer);
-    ui.stop.disabled = false;
-  } catch (error) {
-    stop();
-    setState('failed', `Could not start: ${error.message}`);
+async function connect() {
+  pc = new RTCPeerConnection();
+  const connection = pc;
+  connection.addEventListener('track', (e) => {
+    ui.remote.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+  });
+  connection.addEventListener('connectionstatechange', () => onConnectionState(connection));
+  control = connection.createDataChannel('control');
+  control.addEventListener('message', showInfo);
+  // Results (face boxes, counts...) are polled over the same channel while connected.
+  const poll = setInterval(() => (control?.readyState === 'open' ? control.send('{}') : null), 1000);
+  control.addEventListener('close', () => clearInterval(poll));
+  const transceiver = connection.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendrecv', streams: [stream] });
+  preferCodec(transceiver, ui.codec.value);
+
+  setState('connecting', 'Connecting…');
+  await connection.setLocalDescription(await connection.createOffer());
+  await waitForIceGathering(connection);
+  const token = new URLSearchParams(location.search).get('t') ?? undefined;
+  const response = await fetch('offer', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sdp: connection.localDescription.sdp, type: connection.localDescription.type, video_transform: currentChain(), token }),
+  });
+  const answer = await response.json();
+  if (!response.ok) throw Object.assign(new Error(answer.error ?? `server answered ${response.status}`), { status: response.status });
+  await connection.setRemoteDescription(answer);
+}
+
+function onConnectionState(connection) {
+  if (connection !== pc) return;
+  const state = connection.connectionState;
+  if (state === 'connected') {
+    reconnectDelay = 1000;
+    setState('connected', 'Connected');
+  } else if (state === 'failed' || state === 'disconnected' || state === 'closed') {
+    scheduleReconnect(`Connection ${state}`);
   }
 }
 
-function stop() {
+/** A network blip: a new call with the same camera, backing off from 1 s to 10 s. */
+function scheduleReconnect(reason) {
+  if (!running || reconnectTimer) return;
+  setState('reconnecting', `${reason}: reconnecting in ${Math.round(reconnectDelay / 1000)} s…`);
+  reconnectTimer = setTimeout(async () => {
+    reconnectTimer = null;
+    hangUp();
+    try {
+      await connect();
+    } catch (error) {
+      // Unpaired (401) or a bad request will not get better by retrying.
+      if (error.status >= 400 && error.status < 500) return fail(error);
+      scheduleReconnect(`Could not reconnect (${error.message})`);
+    }
+  }, reconnectDelay);
+  reconnectDelay = Math.min(10_000, reconnectDelay * 2);
+}
+
+async function start(event) {
+  event.preventDefault();
+  ui.start.disabled = true;
+  running = true;
+  setState('starting', 'Starting camera…');
+  try {
+    await openCamera();
+    await connect();
+    ui.stop.disabled = false;
+  } catch (error) {
+    fail(error);
+  }
+}
+
+function fail(error) {
+  stop();
+  setState('failed', `Could not start: ${error.message}`);
+}
+
+function hangUp() {
   control?.close();
   control = null;
   pc?.close();
   pc = null;
+}
+
+function stop() {
+  running = false;
+  clearTimeout(reconnectTimer);
+  reconnectTimer = null;
+  hangUp();
   stream?.getTracks().forEach((t) => t.stop());
   stream = null;
   ui.remote.srcObject = null;
@@ -126,10 +192,22 @@ function stop() {
   setState('idle', 'Stopped');
 }
 
+function enterFullscreen() {
+  // iOS Safari only full-screens <video> elements, through its own API.
+  if (ui.remote.requestFullscreen) ui.remote.requestFullscreen().catch(() => {});
+  else ui.remote.webkitEnterFullscreen?.();
+}
+
 ui.form.addEventListener('submit', start);
 ui.transform.addEventListener('change', () => {
   renderParams();
   sendChain();
 });
+ui.flip.addEventListener('click', () => {
+  facing = facing === 'user' ? 'environment' : 'user';
+  if (stream) switchCamera().catch((error) => setState('failed', `Cannot switch camera: ${error.message}`));
+});
+ui.resolution.addEventListener('change', () => stream && switchCamera().catch((error) => setState('failed', error.message)));
+ui.fullscreen.addEventListener('click', enterFullscreen);
 ui.stop.addEventListener('click', stop);
 loadTransforms().catch((error) => setState('failed', `Cannot reach CamLoop: ${error.message}`));

@@ -6,7 +6,7 @@
  */
 export function installFakeCamera(): void {
   type Scene = 'card' | 'flat' | 'checker';
-  const state = { scene: 'card' as Scene, switchedAt: 0, switches: [] as number[], probe: false, canvas: null as HTMLCanvasElement | null };
+  const state = { scene: 'card' as Scene, switchedAt: 0, switches: [] as number[], probe: false, canvas: null as HTMLCanvasElement | null, requests: [] as MediaStreamConstraints[] };
   (window as unknown as { fakeCamera: typeof state }).fakeCamera = state;
 
   function draw(ctx: CanvasRenderingContext2D, width: number, height: number, t: number): void {
@@ -39,6 +39,7 @@ export function installFakeCamera(): void {
   }
 
   navigator.mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+    state.requests.push(JSON.parse(JSON.stringify(constraints ?? {})));
     const video = (constraints?.video ?? {}) as MediaTrackConstraints;
     const ideal = (c: ConstrainULong | undefined, fallback: number) => (typeof c === 'number' ? c : (c as { ideal?: number; exact?: number })?.ideal ?? (c as { exact?: number })?.exact ?? fallback);
     const width = ideal(video.width, 640);

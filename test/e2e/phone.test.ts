@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { CamLoopServer } from '../../electron/core/server.js';
+import { launchBrowser, openCameraPage, probe, waitForFrames } from '../support/browser.js';
+import { api, startTestServer } from '../support/server.js';
+
+let server: CamLoopServer;
+let browser: Browser;
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+describe('camera page', () => {
+  it('flips to the back camera on the running call (replaceTrack, no new offer)', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'edges' });
+    try {
+      await waitForFrames(page, 10);
+      const [session] = server.sessions.list();
+      await page.click('#flip');
+      await page.waitForFunction(() => (window as unknown as { fakeCamera: { requests: MediaStreamConstraints[] } }).fakeCamera.requests.length === 2);
+      const asked = await page.evaluate(() => (window as unknown as { fakeCamera: { requests: { video: { facingMode: unknown } }[] } }).fakeCamera.requests.map((r) => r.video.facingMode));
+      assert.deepEqual(asked, [{ ideal: 'user' }, { ideal: 'environment' }]);
+      await waitForFrames(page, 20);
+      assert.deepEqual(server.sessions.list().map((s) => s.id), [session.id], 'same call');
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+
+  it('reconnects by itself when the connection drops, and frames flow again', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'none' });
+    try {
+      await waitForFrames(page, 10);
+      const [first] = server.sessions.list();
+      // The server side goes away (as after a network blip that outlived ICE).
+      assert.equal((await api(server, `/api/sessions/${first.id}`, { method: 'DELETE' })).status, 200);
+      await page.waitForFunction(() => document.body.dataset.state === 'reconnecting', null, { timeout: 20_000 });
+      await page.waitForFunction(() => document.body.dataset.state === 'connected', null, { timeout: 20_000 });
+      const sessions = server.sessions.list();
+      assert.equal(sessions.length, 1);
+      assert.notEqual(sessions[0].id, first.id, 'a new call');
+      const before = (await probe(page)).frames;
+      await waitForFrames(page, 20);
+      assert.ok((await probe(page)).frames >= before + 20);
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+});
