@@ -66,6 +66,8 @@ export interface SessionInfo {
   dataChannels: DataChannelInfo[];
   /** File the processed video is being recorded to, if any. */
   recording: string | null;
+  /** Measured each second from werift's stats: bits per second each way, round-trip time. */
+  network: NetworkStats;
   codec?: VideoCodecName;
   transform: TransformChain;
   /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
@@ -77,6 +79,12 @@ export interface SessionInfo {
   /** Frames sent back to the browser, forwarded or processed. */
   framesSent: number;
   stats?: PipelineStats;
+}
+
+export interface NetworkStats {
+  receivedBps: number;
+  sentBps: number;
+  rttMs: number | null;
 }
 
 /** A data channel the browser opened, with the reliability it asked for (honoured by werift's SCTP). */
@@ -118,6 +126,8 @@ export class Session {
   private processedRecorder?: Recorder;
   private readonly offeredAudio: boolean;
   private readonly dataChannels: DataChannelInfo[] = [];
+  private network: NetworkStats = { receivedBps: 0, sentBps: 0, rttMs: null };
+  private readonly statsTimer: NodeJS.Timeout;
 
   private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
@@ -133,6 +143,8 @@ export class Session {
       if (state === 'failed' || state === 'closed') void this.close();
     });
     this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
+    this.statsTimer = setInterval(() => void this.sampleNetwork(), 1000);
+    this.statsTimer.unref();
     this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
     this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
     this.pc.onDataChannel.subscribe((channel) => {
@@ -171,6 +183,7 @@ export class Session {
       audioCodec: this.audio?.codec,
       dataChannels: this.dataChannels,
       recording: this.processedRecorder?.path ?? null,
+      network: this.network,
       codec: this.codec,
       transform: this.transform,
       results: this.results,
@@ -188,6 +201,31 @@ export class Session {
     const identity = isIdentityChain(chain);
     this.output?.setIdentity(identity);
     if (!identity) this.pipeline?.setChain(chain);
+  }
+
+  private lastBytes?: { at: number; received: number; sent: number };
+
+  private async sampleNetwork(): Promise<void> {
+    if (this.closed || this.pc.connectionState !== 'connected') return;
+    const report = await this.pc.getStats().catch(() => undefined);
+    if (!report) return;
+    let received = 0;
+    let sent = 0;
+    let rtt: number | null = null;
+    for (const stat of report.values() as Iterable<Record<string, unknown>>) {
+      if (stat.type === 'transport') {
+        received += Number(stat.bytesReceived ?? 0);
+        sent += Number(stat.bytesSent ?? 0);
+      }
+      if (stat.type === 'remote-inbound-rtp' && stat.kind === 'video' && typeof stat.roundTripTime === 'number') rtt = stat.roundTripTime * 1000;
+    }
+    const now = performance.now();
+    const last = this.lastBytes;
+    if (last) {
+      const seconds = (now - last.at) / 1000;
+      this.network = { receivedBps: Math.round(((received - last.received) * 8) / seconds), sentBps: Math.round(((sent - last.sent) * 8) / seconds), rttMs: rtt };
+    }
+    this.lastBytes = { at: now, received, sent };
   }
 
   /** --record-to: once the picture size is known (the container header needs it). */
@@ -290,6 +328,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.statsTimer);
     this.audio?.stop();
     this.stopRecording();
     this.stopProcessedRecording();

@@ -91,7 +91,9 @@ function update(info, now) {
   entry.last = { at: now, framesIn: s.framesIn, framesSent: info.framesSent };
   const ms = s.timings.decodeMs + s.timings.transformMs + s.timings.encodeMs;
   entry.title.textContent = `Camera ${info.id.slice(0, 8)} · ${info.codec ?? '…'} · ${s.width}×${s.height} · ${info.connectionState}`;
-  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps · out ${fpsOut.toFixed(1)} fps · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}`;
+  const mbps = (bps) => `${(bps / 1e6).toFixed(2)} Mbps`;
+  const rtt = info.network.rttMs === null ? '' : ` · RTT ${info.network.rttMs.toFixed(0)} ms`;
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}`;
   entry.results.textContent = Object.keys(info.results).length ? JSON.stringify(info.results) : '';
   entry.errors.textContent = info.errors.at(-1) ?? '';
   entry.record.textContent = info.recording ? 'Stop recording' : 'Record';

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRequire } from 'node:module';
 import { devices, type Browser, type Page } from 'playwright-core';
@@ -15,12 +18,15 @@ const jsQR: Decode = typeof jsqr === 'function' ? jsqr : jsqr.default;
 
 let server: CamLoopServer;
 let browser: Browser;
+let videos: string;
 before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  videos = await mkdtemp(join(tmpdir(), 'camloop-videos-'));
+  [server, browser] = await Promise.all([startTestServer({ videosDir: videos }), launchBrowser()]);
 });
 after(async () => {
   await browser.close();
   await server.close();
+  await rm(videos, { recursive: true, force: true });
 });
 
 /** Decodes the panel's QR code image in the page (canvas) and jsQR (here). */
@@ -75,7 +81,22 @@ describe('control panel', () => {
     await panel.waitForFunction(() => !(document.getElementById('preview') as HTMLVideoElement).hidden, null, { timeout: 10_000 });
     await panel.selectOption('.camera .transform', 'edges');
     await phone.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 2000, polling: 50 });
-    await panel.waitForFunction(() => /processing [\d.]+ ms\/frame/.test(document.querySelector('.camera .stats')!.textContent!) && /out [1-9]/.test(document.querySelector('.camera .stats')!.textContent!), null, { timeout: 5000 });
+    await panel.waitForFunction(
+      () => {
+        const text = document.querySelector('.camera .stats')!.textContent!;
+        return /processing [\d.]+ ms\/frame/.test(text) && /out [1-9]/.test(text) && /in [1-9][\d.]* fps 0*[1-9.][\d.]* Mbps/.test(text) && /RTT \d+ ms/.test(text);
+      },
+      null,
+      { timeout: 8000 },
+    );
+    // The record button writes the processed video to the Videos folder.
+    await panel.click('.camera .record');
+    await panel.waitForFunction(() => document.querySelector('.camera .record')!.textContent === 'Stop recording');
+    await new Promise((r) => setTimeout(r, 1500));
+    const file = await panel.getAttribute('.camera .record', 'title');
+    await panel.click('.camera .record');
+    await panel.waitForFunction(() => document.querySelector('.camera .record')!.textContent === 'Record');
+    assert.ok(file && statSync(file).size > 10_000, `recorded ${file}`);
     // The preview shows the same processed stream (another receiver of the encoded packets).
     await panel.evaluate(installFrameProbe, '#preview');
     await panel.waitForFunction(() => (window as unknown as { probes: Record<string, { frames: number }> }).probes['#preview'].frames >= 20, null, { timeout: 10_000 });
