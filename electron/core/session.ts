@@ -405,6 +405,7 @@ export class Session {
     if (plugins) this.onClose(plugins.onChange(() => pipeline.reloadPlugins(plugins.dir)));
     transceiver.sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => {
+      output.fromBrowserPacket(packet);
       const { frames, lost } = assembler.push(packet);
       if (lost) pli.request();
       for (const frame of frames) {

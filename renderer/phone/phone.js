@@ -108,6 +108,9 @@ async function connect() {
   control.addEventListener('close', () => clearInterval(poll));
   const transceiver = connection.addTransceiver(stream.getVideoTracks()[0], { direction: 'sendrecv', streams: [stream] });
   preferCodec(transceiver, ui.codec.value);
+  // Filters want the pixels: under CPU or bandwidth pressure, drop frames rather than resolution.
+  const parameters = transceiver.sender.getParameters();
+  await transceiver.sender.setParameters({ ...parameters, degradationPreference: 'maintain-resolution' }).catch(() => {});
 
   setState('connecting', 'Connecting…');
   await connection.setLocalDescription(await connection.createOffer());

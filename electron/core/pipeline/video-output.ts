@@ -51,23 +51,34 @@ export class VideoOutput {
     if (identity && !this.passthrough) this.askBrowserForKeyframe();
   }
 
+  /**
+   * Each RTP packet from the browser, as it arrives: while forwarding, it goes straight back
+   * (retransmissions included), like an echo, with no wait for the rest of its frame.
+   */
+  fromBrowserPacket(packet: RtpPacket): void {
+    if (this.passthrough) this.forward(packet);
+  }
+
   /** Each frame assembled from the browser. Returns true when this frame switched us to forwarding. */
   fromBrowser(frame: AssembledFrame): boolean {
     let switched = false;
     if (!this.passthrough && this.wantPassthrough && frame.keyframe) {
       this.switchTo(true, frame.packets[0]);
+      // This keyframe's packets came while we were still sending processed frames.
+      for (const packet of frame.packets) this.forward(packet);
       switched = true;
     }
     if (this.passthrough) {
       this.framesSent++;
       this.onSent?.(frame.data, frame.timestamp, frame.keyframe);
-      for (const packet of frame.packets) {
-        // The browser's header extensions (its transport-cc numbers) must not leak into ours.
-        packet.header.extensions = [];
-        this.write(packet);
-      }
     }
     return switched;
+  }
+
+  private forward(packet: RtpPacket): void {
+    // The browser's header extensions (its transport-cc numbers) must not leak into ours.
+    packet.header.extensions = [];
+    this.write(packet);
   }
 
   processed(frame: ProcessedFrame): void {
