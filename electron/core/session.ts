@@ -1,25 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  MediaStreamTrack,
-  RTCPeerConnection,
-  useAbsSendTime,
-  useH264,
-  useSdesMid,
-  useTransportWideCC,
-  useVP8,
-  useOPUS,
-  usePCMA,
-  usePCMU,
-  useNACK,
-  usePLI,
-  useREMB,
-  useTWCC,
-  type RTCRtpCodecParameters,
-  type RTCRtpTransceiver,
-  type RtpPacket,
-} from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { SessionAudio } from './audio/session-audio.js';
-import type { AudioCodecName } from './audio/clip-encoder.js';
 import type { AudioMode } from './cli.js';
 import type { Logger } from './log.js';
 import type { OfferRequest } from './signaling.js';
@@ -37,12 +18,11 @@ import type { VideoCodecName } from './pipeline/worker-protocol.js';
 import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
+import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
+import { audioCodecParameters, videoCodecParameters, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
+import { answerPreview } from './webrtc/preview.js';
 
-export interface IceServer {
-  urls: string;
-  username?: string;
-  credential?: string;
-}
+export type { IceServer };
 
 export interface SessionOptions {
   pool: WorkerPool;
@@ -81,12 +61,6 @@ export interface SessionInfo {
   stats?: PipelineStats;
 }
 
-export interface NetworkStats {
-  receivedBps: number;
-  sentBps: number;
-  rttMs: number | null;
-}
-
 /** A data channel the browser opened, with the reliability it asked for (honoured by werift's SCTP). */
 export interface DataChannelInfo {
   label: string;
@@ -94,14 +68,6 @@ export interface DataChannelInfo {
   maxRetransmits: number | null;
   maxPacketLifeTime: number | null;
 }
-
-const ICE_GATHERING_TIMEOUT_MS = 5000;
-const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
-const codecParameters: Record<VideoCodecName, () => RTCRtpCodecParameters> = {
-  vp8: () => useVP8({ rtcpFeedback: feedback() }),
-  h264: () => useH264({ rtcpFeedback: feedback() }),
-};
-const audioParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
 
 /**
  * One remote camera: a werift peer answering the browser's offer, whose incoming video goes through
@@ -126,15 +92,14 @@ export class Session {
   private processedRecorder?: Recorder;
   private readonly offeredAudio: boolean;
   private readonly dataChannels: DataChannelInfo[] = [];
-  private network: NetworkStats = { receivedBps: 0, sentBps: 0, rttMs: null };
-  private readonly statsTimer: NodeJS.Timeout;
+  private readonly network: NetworkSampler;
 
   private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.offeredAudio = offer.audioCodecs.length > 0;
     this.pc = new RTCPeerConnection({
-      codecs: { video: offer.videoCodecs.map((codec) => codecParameters[codec]()), audio: offer.audioCodecs.map((codec) => audioParameters[codec]()) },
-      headerExtensions: { video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()] },
+      codecs: { video: offer.videoCodecs.map((codec) => videoCodecParameters[codec]()), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
+      headerExtensions: { video: videoHeaderExtensions() },
       iceServers: options.iceServers ?? [],
     });
     this.pc.connectionStateChange.subscribe((state) => {
@@ -143,8 +108,7 @@ export class Session {
       if (state === 'failed' || state === 'closed') void this.close();
     });
     this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
-    this.statsTimer = setInterval(() => void this.sampleNetwork(), 1000);
-    this.statsTimer.unref();
+    this.network = new NetworkSampler(this.pc);
     this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
     this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
     this.pc.onDataChannel.subscribe((channel) => {
@@ -183,7 +147,7 @@ export class Session {
       audioCodec: this.audio?.codec,
       dataChannels: this.dataChannels,
       recording: this.processedRecorder?.path ?? null,
-      network: this.network,
+      network: this.network.stats,
       codec: this.codec,
       transform: this.transform,
       results: this.results,
@@ -201,31 +165,6 @@ export class Session {
     const identity = isIdentityChain(chain);
     this.output?.setIdentity(identity);
     if (!identity) this.pipeline?.setChain(chain);
-  }
-
-  private lastBytes?: { at: number; received: number; sent: number };
-
-  private async sampleNetwork(): Promise<void> {
-    if (this.closed || this.pc.connectionState !== 'connected') return;
-    const report = await this.pc.getStats().catch(() => undefined);
-    if (!report) return;
-    let received = 0;
-    let sent = 0;
-    let rtt: number | null = null;
-    for (const stat of report.values() as Iterable<Record<string, unknown>>) {
-      if (stat.type === 'transport') {
-        received += Number(stat.bytesReceived ?? 0);
-        sent += Number(stat.bytesSent ?? 0);
-      }
-      if (stat.type === 'remote-inbound-rtp' && stat.kind === 'video' && typeof stat.roundTripTime === 'number') rtt = stat.roundTripTime * 1000;
-    }
-    const now = performance.now();
-    const last = this.lastBytes;
-    if (last) {
-      const seconds = (now - last.at) / 1000;
-      this.network = { receivedBps: Math.round(((received - last.received) * 8) / seconds), sentBps: Math.round(((sent - last.sent) * 8) / seconds), rttMs: rtt };
-    }
-    this.lastBytes = { at: now, received, sent };
   }
 
   /** --record-to: once the picture size is known (the container header needs it). */
@@ -274,40 +213,16 @@ export class Session {
     }
   }
 
-  /**
-   * The panel's preview: another WebRTC receiver of the packets this camera gets back (already
-   * encoded, so no second encode). Answers a recvonly video offer; closes with the session.
-   */
-  async addPreview(sdp: string): Promise<string> {
-    const output = this.output;
-    if (!output || !this.codec) throw new HttpError(409, 'no video yet: try again once the camera is sending');
-    const pc = new RTCPeerConnection({ codecs: { video: [codecParameters[this.codec]()] }, iceServers: this.options.iceServers ?? [] });
-    try {
-      await pc.setRemoteDescription({ type: 'offer', sdp });
-      const video = pc.getTransceivers().find((t) => t.kind === 'video');
-      if (!video) throw new HttpError(400, 'the preview offer has no video');
-      video.setDirection('sendonly');
-      const track = new MediaStreamTrack({ kind: 'video' });
-      video.sender.replaceTrack(track);
-      const removeMirror = output.addMirror(video.sender, track);
-      video.sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());
-      const stop = () => {
-        removeMirror();
-        void pc.close();
-      };
-      pc.connectionStateChange.subscribe((state) => {
-        if (state === 'connected') this.requestKeyframe();
-        if (state === 'failed' || state === 'closed') stop();
-      });
-      this.onClose(stop);
-      await pc.setLocalDescription(await pc.createAnswer());
-      await waitForGathering(pc);
-      return pc.localDescription!.sdp;
-    } catch (error) {
-      await pc.close();
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(400, `cannot answer the preview offer: ${(error as Error).message}`);
-    }
+  /** The panel's preview of this camera: see answerPreview. */
+  addPreview(sdp: string): Promise<string> {
+    if (!this.output || !this.codec) throw new HttpError(409, 'no video yet: try again once the camera is sending');
+    return answerPreview(sdp, {
+      codec: this.codec,
+      output: this.output,
+      iceServers: this.options.iceServers,
+      requestKeyframe: () => this.requestKeyframe(),
+      onClose: (listener) => this.onClose(listener),
+    });
   }
 
   /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
@@ -328,7 +243,7 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.statsTimer);
+    this.network.stop();
     this.audio?.stop();
     this.stopRecording();
     this.stopProcessedRecording();
@@ -418,18 +333,4 @@ export class Session {
     this.requestKeyframe = () => (output.forwarding ? pli.request() : pipeline.requestKeyframe());
     pli.request();
   }
-}
-
-/** Non-trickle signaling: the answer goes out with every candidate in it. */
-function waitForGathering(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
-    const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && done());
-    function done() {
-      clearTimeout(timer);
-      unSubscribe();
-      resolve();
-    }
-  });
 }

@@ -1,0 +1,46 @@
+import type { RTCPeerConnection } from 'werift';
+
+export interface NetworkStats {
+  receivedBps: number;
+  sentBps: number;
+  rttMs: number | null;
+}
+
+/** Bitrate each way and round-trip time of a peer, from werift's getStats() once a second. */
+export class NetworkSampler {
+  stats: NetworkStats = { receivedBps: 0, sentBps: 0, rttMs: null };
+  private lastBytes?: { at: number; received: number; sent: number };
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pc: RTCPeerConnection) {
+    this.timer = setInterval(() => void this.sample(), 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sample(): Promise<void> {
+    if (this.pc.connectionState !== 'connected') return;
+    const report = await this.pc.getStats().catch(() => undefined);
+    if (!report) return;
+    let received = 0;
+    let sent = 0;
+    let rtt: number | null = null;
+    for (const stat of report.values() as Iterable<Record<string, unknown>>) {
+      if (stat.type === 'transport') {
+        received += Number(stat.bytesReceived ?? 0);
+        sent += Number(stat.bytesSent ?? 0);
+      }
+      if (stat.type === 'remote-inbound-rtp' && stat.kind === 'video' && typeof stat.roundTripTime === 'number') rtt = stat.roundTripTime * 1000;
+    }
+    const now = performance.now();
+    const last = this.lastBytes;
+    if (last) {
+      const seconds = (now - last.at) / 1000;
+      this.stats = { receivedBps: Math.round(((received - last.received) * 8) / seconds), sentBps: Math.round(((sent - last.sent) * 8) / seconds), rttMs: rtt };
+    }
+    this.lastBytes = { at: now, received, sent };
+  }
+}

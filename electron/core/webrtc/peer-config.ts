@@ -1,0 +1,53 @@
+import {
+  RTCPeerConnection,
+  useAbsSendTime,
+  useH264,
+  useNACK,
+  useOPUS,
+  usePCMA,
+  usePCMU,
+  usePLI,
+  useREMB,
+  useSdesMid,
+  useTransportWideCC,
+  useTWCC,
+  useVP8,
+  type RTCRtpCodecParameters,
+  type RTCRtpHeaderExtensionParameters,
+} from 'werift';
+import type { AudioCodecName } from '../audio/clip-encoder.js';
+import type { VideoCodecName } from '../pipeline/worker-protocol.js';
+
+export interface IceServer {
+  urls: string;
+  username?: string;
+  credential?: string;
+}
+
+const ICE_GATHERING_TIMEOUT_MS = 5000;
+
+/** NACK + PLI for repair, transport-cc (our TwccFeedback) for the browser's bandwidth estimate. */
+const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
+
+export const videoCodecParameters: Record<VideoCodecName, () => RTCRtpCodecParameters> = {
+  vp8: () => useVP8({ rtcpFeedback: feedback() }),
+  h264: () => useH264({ rtcpFeedback: feedback() }),
+};
+
+export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
+
+export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [useSdesMid(), useAbsSendTime(), useTransportWideCC()];
+
+/** Non-trickle signaling: the answer goes out with every candidate in it. */
+export function waitForGathering(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ICE_GATHERING_TIMEOUT_MS);
+    const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => state === 'complete' && done());
+    function done() {
+      clearTimeout(timer);
+      unSubscribe();
+      resolve();
+    }
+  });
+}
