@@ -14,7 +14,6 @@ const FRAME_TICKS = 3000;
 export class VideoOutput {
   private passthrough: boolean;
   private wantPassthrough: boolean;
-  switches = 0;
   framesSent = 0;
   /** Sees every frame sent back (forwarded or processed), e.g. to record the processed video. */
   onSent?: (data: Buffer, timestamp: number, keyframe: boolean) => void;
@@ -100,7 +99,6 @@ export class VideoOutput {
 
   private switchTo(passthrough: boolean, first: RtpPacket): void {
     this.passthrough = passthrough;
-    this.switches++;
     this.sender.replaceRTP(first.header, false, FRAME_TICKS);
     for (const mirror of this.mirrors) mirror.sender.replaceRTP(first.header, false, FRAME_TICKS);
   }
