@@ -10,6 +10,7 @@ import { chooseRecordingPath } from './recording/container.js';
 import { Recorder } from './recording/recorder.js';
 import { createPacketizer } from './pipeline/frame-packetizer.js';
 import { VideoOutput } from './pipeline/video-output.js';
+import { WorkerFeed } from './pipeline/worker-feed.js';
 import { KeyframeRequester } from './pipeline/keyframe-requester.js';
 import { TwccFeedback } from './pipeline/twcc-feedback.js';
 import { VideoPipeline, type PipelineStats } from './pipeline/video-pipeline.js';
@@ -163,8 +164,13 @@ export class Session {
     this.transform = chain;
     this.log.info(`transform ${describeChain(chain)}`);
     const identity = isIdentityChain(chain);
+    const wasIdle = this.output?.idle;
     this.output?.setIdentity(identity);
-    if (!identity) this.pipeline?.setChain(chain);
+    if (!identity) {
+      this.pipeline?.setChain(chain);
+      // The worker was not decoding while we forwarded: it starts again at the browser's next keyframe.
+      if (wasIdle) this.requestKeyframe();
+    }
   }
 
   /** --record-to: once the picture size is known (the container header needs it). */
@@ -286,6 +292,7 @@ export class Session {
     this.onClose(() => twcc.stop());
 
     const assembler = new FrameAssembler(codec);
+    const feed = new WorkerFeed();
     const pli = new KeyframeRequester(() => {
       if (incoming.ssrc !== undefined) void receiver.sendRtcpPLI(incoming.ssrc);
     });
@@ -306,7 +313,10 @@ export class Session {
           pli.request();
         },
         onError: (message) => this.log.warn(`pipeline: ${message}`),
-        onSize: (width, height) => this.startRecording(codec, width, height),
+        onSize: (width, height) => {
+          feed.sizeKnown = true;
+          this.startRecording(codec, width, height);
+        },
         onTransformErrors: (errors) => {
           for (const error of errors) this.log.warn(`transform: ${error}`);
           this.errors.push(...errors);
@@ -325,7 +335,7 @@ export class Session {
       if (lost) pli.request();
       for (const frame of frames) {
         this.recorder?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
-        pipeline.push(frame);
+        if (feed.accepts(frame, output.idle)) pipeline.push(frame);
         // Now forwarding the browser's own stream: the worker may stop encoding.
         if (output.fromBrowser(frame)) pipeline.setChain(this.transform);
       }

@@ -41,6 +41,11 @@ export class VideoOutput {
     return this.passthrough;
   }
 
+  /** Forwarding, and meant to stay so: processed frames are not needed. */
+  get idle(): boolean {
+    return this.passthrough && this.wantPassthrough;
+  }
+
   /**
    * The filter changed. Into an identity: keep sending processed frames until the browser's next
    * keyframe (asked for now). Out of one: the worker's first encoded frame (a keyframe) switches.
