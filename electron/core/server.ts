@@ -65,6 +65,11 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' && isStaticRoute(path)) return sendStatic(res, path);
+    if (method === 'GET' && path === '/camloop-cert.pem' && options.tls) {
+      // The certificate is public (every TLS handshake sends it): offered so users can trust it.
+      res.writeHead(200, { 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="camloop-cert.pem"' });
+      return void res.end(options.tls.cert);
+    }
     if (path === '/offer') {
       if (method !== 'POST') throw new HttpError(405, 'use POST /offer');
       const body = await readJson(req);

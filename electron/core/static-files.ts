@@ -16,6 +16,7 @@ const ROUTES: Record<string, string> = {
   '/panel': 'renderer/panel/index.html',
   '/panel.js': 'renderer/panel/panel.js',
   '/panel.css': 'renderer/panel/panel.css',
+  '/certificate': 'renderer/help/certificate.html',
 };
 
 export function isStaticRoute(path: string): boolean {

@@ -33,6 +33,21 @@ it('makes a self-signed certificate on first run, keeps it, and serves HTTPS wit
         req.end();
       });
       assert.equal(seen, first.fingerprint);
+      // The help page and the certificate itself are offered, so users can trust it for good.
+      const get = (path: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          request(`${server.url}${path}`, { ca: first.cert }, (res) => {
+            let body = '';
+            res.on('data', (chunk) => (body += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          })
+            .on('error', reject)
+            .end();
+        });
+      assert.equal((await get('/camloop-cert.pem')).body, first.cert);
+      const help = await get('/certificate');
+      assert.equal(help.status, 200);
+      assert.match(help.body, /Advanced/);
     } finally {
       await server.close();
     }
