@@ -33,7 +33,11 @@ export interface ServerOptions {
   recordTo?: string;
   /** Where the record button's files go (default ~/Videos/CamLoop). */
   videosDir?: string;
+  /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default 16. */
+  maxSessions?: number;
 }
+
+const DEFAULT_MAX_SESSIONS = 16;
 
 export interface CamLoopServer {
   url: string;
@@ -73,8 +77,11 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     if (path === '/offer') {
       if (method !== 'POST') throw new HttpError(405, 'use POST /offer');
       const body = await readJson(req);
-      access.checkOffer(req, url.searchParams.get('t') ?? (body as { token?: string } | null)?.token);
+      const bodyToken = (body as { token?: unknown } | null)?.token;
+      access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
       const offer = parseOffer(body);
+      const limit = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
+      if (sessions.list().length >= limit) throw new HttpError(503, `CamLoop is already serving its maximum of ${limit} cameras`);
       const { session, sdp } = await Session.answer(offer, {
         pool,
         log,

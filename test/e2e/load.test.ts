@@ -27,3 +27,20 @@ it('8 browserless phones with edges at once: every one gets processed frames bac
     await Promise.all(peers.map((p) => p.close()));
   }
 });
+
+it('beyond the camera limit an offer gets a 503 with the reason, and the first camera lives on', async () => {
+  const limited = await startTestServer({ maxSessions: 1 });
+  const clip = makeVp8Clip(320, 240, 30);
+  const first = new BrowserlessPeer(clip);
+  const second = new BrowserlessPeer(clip);
+  try {
+    await first.connect(limited.url, 'edges');
+    await assert.rejects(second.connect(limited.url, 'edges'), /503.*maximum of 1 cameras/);
+    const before = first.stats.framesReceived;
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(first.stats.framesReceived > before);
+  } finally {
+    await Promise.all([first.close(), second.close()]);
+    await limited.close();
+  }
+});
