@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { createLogger } from './core/log.js';
 import { startServer, type CamLoopServer } from './core/server.js';
 import { loadOrCreateCertificate, type TlsFiles } from './core/tls.js';
@@ -17,15 +17,21 @@ let window: BrowserWindow | undefined;
 async function startCore(): Promise<{ server: CamLoopServer; tls: TlsFiles }> {
   const data = app.getPath('userData');
   const tls = await loadOrCreateCertificate(data);
-  const core = await startServer({
+  const options = {
     host: '0.0.0.0',
     port: PORT,
     log: createLogger(process.argv.includes('--verbose')),
     tls,
     pluginsDir: join(data, 'plugins'),
     videosDir: join(app.getPath('videos'), 'CamLoop'),
-  });
-  return { server: core, tls };
+  };
+  try {
+    return { server: await startServer(options), tls };
+  } catch (error) {
+    // Port taken (another app): any free port works, the QR code carries it.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return { server: await startServer({ ...options, port: 0 }), tls };
+  }
 }
 
 function setupSecurity(tls: TlsFiles, panelUrl: string): void {
@@ -55,7 +61,14 @@ export async function main(): Promise<void> {
     window?.focus();
   });
   await app.whenReady();
-  const core = await startCore();
+  let core: Awaited<ReturnType<typeof startCore>>;
+  try {
+    core = await startCore();
+  } catch (error) {
+    dialog.showErrorBox('CamLoop cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
   server = core.server;
   setupSecurity(core.tls, server.panelUrl);
   openWindow(server.panelUrl);
