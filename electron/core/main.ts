@@ -21,7 +21,14 @@ async function main(): Promise<void> {
   // Phones need HTTPS for the camera: serving the LAN without the user's certificate means our own.
   const lan = !isLoopbackAddress(config.host) && config.host !== 'localhost';
   const tls = config.tls ?? (lan ? await loadOrCreateCertificate(defaultDataDir()) : undefined);
-  const server = await startServer({ ...config, tls, log });
+  let server;
+  try {
+    server = await startServer({ ...config, tls, log });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    process.stderr.write(code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use (EADDRINUSE): pick another with --port\n` : `cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   log.info(`CamLoop is serving ${server.url}/ (open it in a browser; POST ${server.url}/offer for aiortc clients)`);
   log.info(`control panel (this machine only): ${server.panelUrl}`);
 

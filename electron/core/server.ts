@@ -115,10 +115,16 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    plugins?.close();
+    await pool.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   port = address.port;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

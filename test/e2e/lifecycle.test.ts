@@ -59,3 +59,16 @@ it('a bad flag exits 2 with the reason', async () => {
   assert.equal(code, 2);
   assert.match(err, /--port must be/);
 });
+
+it('a port already in use is a clear error (exit 1), not a hang', async () => {
+  const first = await startApp();
+  const port = new URL(first.url).port;
+  const second = spawn(process.execPath, [MAIN, '--port', port], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  second.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const [code] = await once(second, 'exit');
+  first.app.kill('SIGTERM');
+  await once(first.app, 'exit');
+  assert.equal(code, 1);
+  assert.match(err, /EADDRINUSE|in use/);
+});
