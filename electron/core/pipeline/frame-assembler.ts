@@ -1,4 +1,5 @@
 import { dePacketizeRtpPackets, Vp8RtpPayload, type RtpPacket } from 'werift';
+import { seqDelta } from './rtp-math.js';
 import type { VideoCodecName } from './worker-protocol.js';
 
 export interface AssembledFrame {
@@ -19,7 +20,6 @@ export interface AssemblerOutput {
 const MAX_PENDING_FRAMES = 6;
 
 const seqAfter = (seq: number) => (seq + 1) & 0xffff;
-const seqDiff = (a: number, b: number) => ((a - b + 0x8000) & 0xffff) - 0x8000;
 
 /**
  * RTP packets in, whole encoded frames out, in order. Packets of a frame are ordered by sequence
@@ -35,7 +35,7 @@ export class FrameAssembler {
 
   push(packet: RtpPacket): AssemblerOutput {
     const { timestamp, sequenceNumber } = packet.header;
-    if (this.lastSeq !== undefined && seqDiff(sequenceNumber, this.lastSeq) <= 0) return { frames: [], lost: false };
+    if (this.lastSeq !== undefined && seqDelta(sequenceNumber, this.lastSeq) <= 0) return { frames: [], lost: false };
     const bucket = this.pending.get(timestamp) ?? [];
     if (!bucket.some((p) => p.header.sequenceNumber === sequenceNumber)) bucket.push(packet);
     this.pending.set(timestamp, bucket);
@@ -71,8 +71,8 @@ export class FrameAssembler {
   private oldestBucket(): [number, RtpPacket[]] | undefined {
     let best: [number, RtpPacket[]] | undefined;
     for (const entry of this.pending) {
-      entry[1].sort((a, b) => seqDiff(a.header.sequenceNumber, b.header.sequenceNumber));
-      if (!best || seqDiff(entry[1][0].header.sequenceNumber, best[1][0].header.sequenceNumber) < 0) best = entry;
+      entry[1].sort((a, b) => seqDelta(a.header.sequenceNumber, b.header.sequenceNumber));
+      if (!best || seqDelta(entry[1][0].header.sequenceNumber, best[1][0].header.sequenceNumber) < 0) best = entry;
     }
     return best;
   }

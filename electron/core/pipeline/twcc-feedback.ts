@@ -1,4 +1,5 @@
 import { PacketStatus, RecvDelta, RtcpHeader, RtcpTransportLayerFeedback, RunLengthChunk, TransportWideCC } from 'werift';
+import { seqDelta } from './rtp-math.js';
 
 /** How often feedback goes out; libwebrtc's receiver sends it every 50-100 ms. */
 const INTERVAL_MS = 50;
@@ -99,7 +100,7 @@ export class TwccFeedback {
   /** 16-bit transport sequence numbers -> a growing number line, relative to the highest seen. */
   private unwrap(seq: number): number {
     if (this.highest === undefined) return seq;
-    return this.highest + (((seq - (this.highest & 0xffff) + 0x8000) & 0xffff) - 0x8000);
+    return this.highest + seqDelta(seq, this.highest & 0xffff);
   }
 }
 

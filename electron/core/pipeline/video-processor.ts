@@ -4,6 +4,7 @@ import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV, Mat } from '../transforms/opencv.js';
 import type { TransformResult } from '../transforms/types.js';
 import { FrameConverter } from './frame-converter.js';
+import { timestampDelta } from './rtp-math.js';
 import { TransformStages } from './transform-stages.js';
 import { bitrateFor, openDecoder, openEncoder } from './video-codec.js';
 import type { FrameTimings, VideoCodecName } from './worker-protocol.js';
@@ -203,7 +204,7 @@ export class VideoProcessor {
       this.lastTimestamp = timestamp;
       return 0;
     }
-    const delta = ((timestamp - this.lastTimestamp + 2 ** 31) >>> 0) - 2 ** 31;
+    const delta = timestampDelta(timestamp, this.lastTimestamp);
     this.lastTimestamp = timestamp;
     this.unwrapped += delta;
     return this.unwrapped;

@@ -11,6 +11,7 @@ import {
   AVMEDIA_TYPE_VIDEO,
 } from 'node-av/constants';
 import type { AudioCodecName } from '../audio/clip-encoder.js';
+import { timestampDelta } from '../pipeline/rtp-math.js';
 import type { VideoCodecName } from '../pipeline/worker-protocol.js';
 
 interface Track {
@@ -85,7 +86,7 @@ export class Recorder {
     if (this.closed || data.length === 0) return;
     const now = performance.now();
     if (!track.first) track.first = { rtp: rtpTimestamp, at: now };
-    else track.unwrapped += ((rtpTimestamp - track.last! + 2 ** 31) >>> 0) - 2 ** 31;
+    else track.unwrapped += timestampDelta(rtpTimestamp, track.last!);
     track.last = rtpTimestamp;
     if (track.unwrapped < 0) return; // reordered before the first packet
     const offset = Math.round(((track.first.at - this.start) / 1000) * track.clockRate);
