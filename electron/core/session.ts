@@ -201,19 +201,16 @@ export class Session {
   stopProcessedRecording(): string | undefined {
     const recorder = this.processedRecorder;
     this.processedRecorder = undefined;
-    try {
-      recorder?.close();
-    } catch (error) {
-      this.log.warn(`closing the recording failed: ${(error as Error).message}`);
-    }
+    this.closeRecorder(recorder);
     return recorder?.path;
   }
 
   private requestKeyframe: () => void = () => {};
 
-  private stopRecording(): void {
+  /** A recording that fails to finish is logged; it must not stop the session from closing. */
+  private closeRecorder(recorder: Recorder | undefined): void {
     try {
-      this.recorder?.close();
+      recorder?.close();
     } catch (error) {
       this.log.warn(`closing the recording failed: ${(error as Error).message}`);
     }
@@ -251,7 +248,7 @@ export class Session {
     this.closed = true;
     this.network.stop();
     this.audio?.stop();
-    this.stopRecording();
+    this.closeRecorder(this.recorder);
     this.stopProcessedRecording();
     await Promise.allSettled([this.pipeline?.close(), this.pc.close()]);
     this.log.info('closed');

@@ -87,13 +87,14 @@ export class VideoOutput {
 
   processed(frame: ProcessedFrame): void {
     if (this.wantPassthrough && this.passthrough) return;
-    const packets = this.packetizer.packetize(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.timestamp);
+    const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
+    const packets = this.packetizer.packetize(data, frame.timestamp);
     if (this.passthrough) {
       if (!frame.keyframe) return;
       this.switchTo(false, packets[0]);
     }
     this.framesSent++;
-    this.onSent?.(Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength), frame.timestamp, frame.keyframe);
+    this.onSent?.(data, frame.timestamp, frame.keyframe);
     for (const packet of packets) this.write(packet);
   }
 

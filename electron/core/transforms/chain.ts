@@ -1,5 +1,5 @@
 import { findTransform } from './registry.js';
-import type { ParamSpec, ParamValues } from './types.js';
+import { withDefaults, type ParamSpec, type ParamValues } from './types.js';
 
 export interface TransformChoice {
   id: string;
@@ -35,9 +35,9 @@ function parseChoice(item: unknown): TransformChoice {
   for (const name of Object.keys(given)) {
     if (!transform.params.some((p) => p.name === name)) throw new ChainError(`"${id}" has no param "${name}"`);
   }
-  const out: ParamValues = {};
-  for (const spec of transform.params) out[spec.name] = given[spec.name] === undefined ? spec.default : checkParam(id, spec, given[spec.name]);
-  return { id, params: out };
+  const checked: ParamValues = {};
+  for (const spec of transform.params) if (given[spec.name] !== undefined) checked[spec.name] = checkParam(id, spec, given[spec.name]);
+  return { id, params: withDefaults(transform.params, checked) };
 }
 
 function checkParam(id: string, spec: ParamSpec, value: unknown): number | boolean | string {
