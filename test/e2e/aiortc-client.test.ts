@@ -4,8 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { launchBrowser, probe, sample } from '../support/browser.js';
-import { installFakeCamera } from '../support/fake-camera.js';
-import { installFrameProbe } from '../support/frame-probe.js';
+import { startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
 import { startTestServer } from '../support/server.js';
 
 let server: CamLoopServer;
@@ -30,19 +29,9 @@ const cases = [
 describe("aiortc's examples/server client, unmodified, against CamLoop", () => {
   for (const { transform, codec, audio } of cases) {
     it(`video ${transform}, codec ${codec}, audio ${audio ? 'on' : 'off'}: processed frames come back`, async () => {
-      const page = await browser.newPage();
-      page.on('dialog', (dialog) => void dialog.dismiss());
-      await page.addInitScript(installFakeCamera);
-      await page.goto(client.url);
-      await page.check('#use-video');
-      await page.selectOption('#video-resolution', '640x480');
-      await page.selectOption('#video-transform', transform);
-      await page.selectOption('#video-codec', codec);
-      await page.setChecked('#use-audio', audio);
-      await page.click('#start');
-      await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, { timeout: 20_000 });
-      await page.evaluate(installFrameProbe, '#video');
-      await page.waitForFunction(() => (window as unknown as { probes: Record<string, { frames: number }> }).probes['#video'].frames >= 30, null, { timeout: 20_000 });
+      // The client's defaults otherwise: data channel on (ordered), STUN off.
+      const page = await startAiortcClient(browser, client.url, { video: { transform, codec }, audio: audio && { codec: 'default' }, datachannel: '{"ordered": true}' });
+      await waitForAiortcVideo(page, 30);
       const out = await sample(page, '#video');
       assert.equal(out.width, 640);
       assert.equal(out.height, 480);
