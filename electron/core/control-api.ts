@@ -44,7 +44,7 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
     sendJson(res, 200, sessions.list().map((s) => s.info()));
     return true;
   }
-  const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording|\/preview)?$/);
+  const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording|\/preview|\/max-bitrate)?$/);
   if (!match) return false;
   const session = sessions.get(match[1]);
   if (!session) throw new HttpError(404, 'no such session');
@@ -52,6 +52,9 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
   if (sub === '/transform' && method === 'PUT') {
     const body = (await readJson(req)) as { chain?: unknown } | null;
     session.setTransform(parseChain(body && typeof body === 'object' && 'chain' in body ? body.chain : body));
+    sendJson(res, 200, session.info());
+  } else if (sub === '/max-bitrate' && method === 'PUT') {
+    session.setMaxBitrate(parseMaxBitrate(await readJson(req)));
     sendJson(res, 200, session.info());
   } else if (sub === '/preview' && method === 'POST') {
     const offer = (await readJson(req)) as { sdp?: unknown; type?: unknown } | null;
@@ -70,6 +73,18 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
     sendJson(res, 200, { closed: session.id });
   } else throw new HttpError(405, `${method} is not allowed here`);
   return true;
+}
+
+export const MAX_BITRATE_RANGE = { min: 100_000, max: 50_000_000 };
+
+/** `{"maxBitrate": <bits/s> | null}`: null lifts the cap. */
+function parseMaxBitrate(body: unknown): number | undefined {
+  const value = body && typeof body === 'object' && 'maxBitrate' in body ? body.maxBitrate : Symbol('missing');
+  if (value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MAX_BITRATE_RANGE.min || value > MAX_BITRATE_RANGE.max) {
+    throw new HttpError(400, `body must be {"maxBitrate": null or an integer from ${MAX_BITRATE_RANGE.min} to ${MAX_BITRATE_RANGE.max} (bits/s)}`);
+  }
+  return value;
 }
 
 /** One phone URL (with the pairing token) and its QR code per LAN address. */

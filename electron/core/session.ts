@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { SessionAudio } from './audio/session-audio.js';
+import { SessionBitrate, type BitrateInfo } from './bandwidth/session-bitrate.js';
 import type { AudioMode } from './cli.js';
 import type { Logger } from './log.js';
 import type { OfferRequest } from './signaling.js';
@@ -49,6 +50,8 @@ export interface SessionInfo {
   recording: string | null;
   /** Measured each second from werift's stats: bits per second each way, round-trip time. */
   network: NetworkStats;
+  /** The send-side estimate and cap the encoder follows. */
+  bitrate: BitrateInfo | null;
   codec?: VideoCodecName;
   transform: TransformChain;
   /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
@@ -94,6 +97,7 @@ export class Session {
   private readonly offeredAudio: boolean;
   private readonly dataChannels: DataChannelInfo[] = [];
   private readonly network: NetworkSampler;
+  private bitrate?: SessionBitrate;
 
   private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
@@ -149,6 +153,7 @@ export class Session {
       dataChannels: this.dataChannels,
       recording: this.processedRecorder?.path ?? null,
       network: this.network.stats,
+      bitrate: this.bitrate?.info() ?? null,
       codec: this.codec,
       transform: this.transform,
       results: this.results,
@@ -157,6 +162,11 @@ export class Session {
       framesSent: this.output?.framesSent ?? 0,
       stats: this.pipeline?.stats,
     };
+  }
+
+  /** A ceiling for the bitrate of the video sent back (undefined: the estimate and the picture size decide). */
+  setMaxBitrate(bps: number | undefined): void {
+    this.bitrate?.setCap(bps);
   }
 
   /** Applies to the next frame; into an identity chain it waits for the browser's next keyframe. */
@@ -320,9 +330,12 @@ export class Session {
           this.errors.splice(0, Math.max(0, this.errors.length - 20));
         },
       },
-      { maxBitrate: this.options.maxBitrate, pluginsDir: this.options.plugins?.dir },
+      { pluginsDir: this.options.plugins?.dir },
     );
     this.pipeline = pipeline;
+    const bitrate = new SessionBitrate(transceiver.sender, (settings) => pipeline.setRate(settings), this.options.maxBitrate);
+    this.bitrate = bitrate;
+    this.onClose(() => bitrate.stop());
     const plugins = this.options.plugins;
     if (plugins) this.onClose(plugins.onChange(() => pipeline.reloadPlugins(plugins.dir)));
     transceiver.sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());

@@ -58,6 +58,14 @@ function card(info) {
     apply();
   });
   renderParams();
+  const quality = document.createElement('select');
+  quality.className = 'max-bitrate';
+  quality.title = 'Ceiling for the bitrate of the video sent back (Auto: what the link and the picture size allow)';
+  quality.append(new Option('Auto bitrate', ''), ...[0.25, 0.5, 1, 2, 4, 8].map((mbps) => new Option(`≤ ${mbps} Mbps`, String(mbps * 1e6))));
+  quality.value = info.bitrate?.max ? String(info.bitrate.max) : '';
+  quality.addEventListener('change', () =>
+    api(`/api/sessions/${info.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: quality.value ? Number(quality.value) : null }) }).catch(showError),
+  );
   const record = document.createElement('button');
   record.className = 'record';
   record.addEventListener('click', () => api(`/api/sessions/${info.id}/recording`, { method: record.classList.contains('recording') ? 'DELETE' : 'POST' }).then(refresh, showError));
@@ -75,7 +83,7 @@ function card(info) {
   results.className = 'results';
   const errors = document.createElement('div');
   errors.className = 'errors';
-  root.append(title, select, params, record, watch, hangUp, stats, results, errors);
+  root.append(title, select, params, quality, record, watch, hangUp, stats, results, errors);
   $('cameras').append(root);
   entry = { root, title, record, stats, results, errors, last: null };
   cards.set(info.id, entry);
@@ -93,7 +101,9 @@ function update(info, now) {
   entry.title.textContent = `Camera ${info.id.slice(0, 8)} · ${info.codec ?? '…'} · ${s.width}×${s.height} · ${info.connectionState}`;
   const mbps = (bps) => `${(bps / 1e6).toFixed(2)} Mbps`;
   const rtt = info.network.rttMs === null ? '' : ` · RTT ${info.network.rttMs.toFixed(0)} ms`;
-  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}`;
+  const link = info.bitrate?.estimate ? ` · link ${mbps(info.bitrate.estimate)}` : '';
+  const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}` : '';
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}`;
   entry.results.textContent = Object.keys(info.results).length ? JSON.stringify(info.results) : '';
   entry.errors.textContent = info.errors.at(-1) ?? '';
   entry.record.textContent = info.recording ? 'Stop recording' : 'Record';

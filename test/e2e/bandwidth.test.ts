@@ -4,8 +4,9 @@ import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
-import { launchBrowser } from '../support/browser.js';
-import { startTestServer } from '../support/server.js';
+import type { SessionInfo } from '../../electron/core/session.js';
+import { launchBrowser, openCameraPage, probe, videoBytesReceived } from '../support/browser.js';
+import { api, startTestServer } from '../support/server.js';
 
 let server: CamLoopServer;
 let browser: Browser;
@@ -38,3 +39,52 @@ it("with no SDP munging, Chromium's send target reaches 1 Mbps within 10 s (our 
   assert.ok(target >= 1_000_000, `send target ${Math.round(target / 1000)} kbps after 10 s`);
   await page.close();
 });
+
+it('the encoder follows a bitrate cap set through the API, and lifts it again', async () => {
+  const page = await openCameraPage(browser, `${server.url}/`, { transform: 'invert' });
+  await page.evaluate(() => ((window as unknown as { fakeCamera: { scene: string } }).fakeCamera.scene = 'noise'));
+  const session = await newestSession();
+  const received = async (ms: number) => {
+    const bytes = () => videoBytesReceived(page);
+    const before = await bytes();
+    await new Promise((r) => setTimeout(r, ms));
+    return ((await bytes()) - before) * 8 / (ms / 1000);
+  };
+  await new Promise((r) => setTimeout(r, 3000));
+  const free = await received(3000);
+  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: 250_000 }) });
+  assert.equal(capped.status, 200);
+  assert.equal(((await capped.json()) as SessionInfo).bitrate?.max, 250_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  const low = await received(3000);
+  const framesBefore = (await probe(page)).frames;
+  await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: null }) });
+  await new Promise((r) => setTimeout(r, 1500));
+  const again = await received(3000);
+  const info = (await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo;
+  console.log(`free ${Math.round(free / 1000)} kbps, capped ${Math.round(low / 1000)} kbps, lifted ${Math.round(again / 1000)} kbps, estimate ${info.bitrate?.estimate}, encoder ${info.stats?.encoderBitrate}`);
+  assert.ok(free > 800_000, `uncapped the encoder should fill the link for noise (got ${Math.round(free / 1000)} kbps)`);
+  // The encoder's own overshoot on noise at its highest quantiser, headers and the keyframe of the switch.
+  assert.ok(low < 500_000 && low < free / 2, `capped at 250 kbps it sent ${Math.round(low / 1000)} kbps`);
+  assert.ok(again > 800_000, `after lifting the cap it sent ${Math.round(again / 1000)} kbps`);
+  assert.ok((await probe(page)).frames > framesBefore + 30, 'frames kept arriving');
+  assert.ok(info.bitrate?.estimate, 'the send-side estimate is reported');
+  await page.close();
+});
+
+it('a bad bitrate cap is a 400 and changes nothing', async () => {
+  const page = await openCameraPage(browser, `${server.url}/`, { transform: 'none' });
+  const session = await newestSession();
+  for (const body of ['{"maxBitrate": 5}', '{"maxBitrate": "1M"}', '{}', '[', '{"maxBitrate": 1500000.5}']) {
+    const res = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body });
+    assert.equal(res.status, 400, body);
+  }
+  const info = (await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo;
+  assert.equal(info.bitrate?.max, null);
+  await page.close();
+});
+
+async function newestSession(): Promise<SessionInfo> {
+  const sessions = (await (await api(server, '/api/sessions')).json()) as SessionInfo[];
+  return sessions.sort((a, b) => a.createdAt - b.createdAt).at(-1)!;
+}

@@ -43,6 +43,7 @@ export async function openCameraPage(browser: Browser, url: string, options: Cam
   const page = await browser.newPage();
   page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
   if (!options.builtinFakeDevice) await page.addInitScript(installFakeCamera);
+  await page.addInitScript(recordPeerConnections);
   await page.goto(url);
   await page.waitForFunction(() => (document.getElementById('transform') as HTMLSelectElement).options.length > 0);
   await page.selectOption('#resolution', `${options.width ?? 640}x${options.height ?? 480}`);
@@ -55,6 +56,28 @@ export async function openCameraPage(browser: Browser, url: string, options: Cam
   await page.evaluate(installFrameProbe, '#remote');
   await page.evaluate(installFrameProbe, '#local');
   return page;
+}
+
+/** Runs in the page: keeps every RTCPeerConnection the page makes in window.peerConnections (for getStats). */
+function recordPeerConnections(): void {
+  const Original = window.RTCPeerConnection;
+  const peers: RTCPeerConnection[] = [];
+  (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = peers;
+  window.RTCPeerConnection = class extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      peers.push(this);
+    }
+  };
+}
+
+/** Bytes of video received so far by the page's newest peer connection. */
+export function videoBytesReceived(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1);
+    for (const stat of (await pc!.getStats()).values()) if (stat.type === 'inbound-rtp' && stat.kind === 'video') return stat.bytesReceived as number;
+    return 0;
+  });
 }
 
 export function probe(page: Page, selector = '#remote'): Promise<ProbeState> {

@@ -3,13 +3,25 @@
  * canvas of known content, so tests can tell what the server did to the pixels.
  * Scenes: 'card' (gradient, white square with a black border, a moving ball) and, when
  * `window.fakeCamera.probe` is on, a scene switch every 500 ms for latency measurement.
+ * 'noise' (random 16x16 blocks, new every frame) makes any encoder use all the bitrate it is given.
  */
 export function installFakeCamera(): void {
-  type Scene = 'card' | 'flat' | 'checker';
+  type Scene = 'card' | 'flat' | 'checker' | 'noise';
   const state = { scene: 'card' as Scene, switchedAt: 0, switches: [] as number[], probe: false, canvas: null as HTMLCanvasElement | null, requests: [] as MediaStreamConstraints[] };
   (window as unknown as { fakeCamera: typeof state }).fakeCamera = state;
 
   function draw(ctx: CanvasRenderingContext2D, width: number, height: number, t: number): void {
+    if (state.scene === 'noise') {
+      const block = 16;
+      for (let y = 0; y < height; y += block) {
+        for (let x = 0; x < width; x += block) {
+          const v = 64 + ((Math.random() * 128) | 0);
+          ctx.fillStyle = `rgb(${v},${v},${v})`;
+          ctx.fillRect(x, y, block, block);
+        }
+      }
+      return;
+    }
     if (state.scene === 'card') {
       const gradient = ctx.createLinearGradient(0, 0, width, height);
       gradient.addColorStop(0, '#3060c0');

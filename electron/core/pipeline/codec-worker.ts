@@ -5,6 +5,7 @@ import { loadOpenCV } from '../transforms/opencv.js';
 import { loadPlugins } from '../transforms/plugins.js';
 import { setPluginTransforms } from '../transforms/registry.js';
 import { VideoProcessor } from './video-processor.js';
+import type { RateSettings } from './encoder-rate.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 /**
@@ -19,6 +20,8 @@ Log.setLevel(AV_LOG_ERROR);
 const { cv } = await loadOpenCV();
 let processor: VideoProcessor | undefined;
 let reportedSize = '';
+/** Kept for a processor that does not exist yet (plugins still loading). */
+let rate: RateSettings | undefined;
 
 function post(message: FromWorker): void {
   if (message.type === 'encoded') port.postMessage(message, [message.data.buffer as ArrayBuffer]);
@@ -33,9 +36,10 @@ async function reloadPlugins(dir: string): Promise<void> {
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'init': {
-      const { codec, chain, maxBitrate, pluginsDir } = message;
+      const { codec, chain, pluginsDir } = message;
       const start = () => {
-        processor = new VideoProcessor(cv, codec, chain, maxBitrate);
+        processor = new VideoProcessor(cv, codec, chain);
+        if (rate) processor.setRate(rate);
         post({ type: 'ready' });
         // Frames that came before the processor existed were lost: start from a keyframe.
         post({ type: 'need-keyframe', reason: 'worker ready' });
@@ -58,6 +62,10 @@ function handle(message: ToWorker): void {
         processor?.rebuildChain();
         reportErrors();
       });
+      break;
+    case 'rate':
+      rate = message.settings;
+      processor?.setRate(rate);
       break;
     case 'keyframe':
       processor?.requestKeyframe();

@@ -4,15 +4,6 @@ import type { VideoCodecName } from './worker-protocol.js';
 
 const CLOCK_RATE = 90000;
 
-/** Bits per pixel per frame that look clean for camera content; gives ~0.9 Mbps at 480p30, ~2.8 Mbps at 720p30. */
-const BITS_PER_PIXEL = 0.1;
-const MIN_BITRATE = 300_000;
-const MAX_BITRATE = 6_000_000;
-
-export function bitrateFor(width: number, height: number, fps = 30, ceiling = MAX_BITRATE): number {
-  return Math.round(Math.max(MIN_BITRATE, Math.min(ceiling, width * height * fps * BITS_PER_PIXEL)));
-}
-
 function check(ret: number, what: string): void {
   if (ret < 0) throw new Error(`${what} failed (${ret})`);
 }

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import type { AssembledFrame } from './frame-assembler.js';
+import type { RateSettings } from './encoder-rate.js';
 import type { FrameTimings, FromWorker, ToWorker, VideoCodecName } from './worker-protocol.js';
 
 export interface ProcessedFrame {
@@ -27,13 +28,15 @@ export interface PipelineStats {
   dropped: number;
   width: number;
   height: number;
+  /** The encoder's bitrate (bits/s); 0 before the first processed frame. */
+  encoderBitrate: number;
   /** Per-frame timings, exponentially smoothed (about the last 10 frames). */
   timings: FrameTimings;
 }
 
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
 export class VideoPipeline {
-  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, encoderBitrate: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   private closed = false;
 
   constructor(
@@ -41,7 +44,7 @@ export class VideoPipeline {
     codec: VideoCodecName,
     chain: TransformChain,
     private readonly events: PipelineEvents,
-    options: { maxBitrate?: number; pluginsDir?: string } = {},
+    options: { pluginsDir?: string } = {},
   ) {
     worker.on('message', (message: FromWorker) => this.onMessage(message));
     worker.on('error', (error) => events.onError(`codec worker crashed: ${error.message}`));
@@ -58,6 +61,10 @@ export class VideoPipeline {
 
   setChain(chain: TransformChain): void {
     this.post({ type: 'chain', chain });
+  }
+
+  setRate(settings: RateSettings): void {
+    this.post({ type: 'rate', settings });
   }
 
   reloadPlugins(dir: string): void {
@@ -91,6 +98,7 @@ export class VideoPipeline {
         stats.dropped += message.dropped;
         stats.width = message.width;
         stats.height = message.height;
+        stats.encoderBitrate = message.bitrate;
         const smooth = (old: number, value: number) => old * 0.9 + value * 0.1;
         stats.timings = {
           decodeMs: smooth(stats.timings.decodeMs, message.timings.decodeMs),

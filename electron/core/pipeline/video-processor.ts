@@ -6,7 +6,8 @@ import type { TransformResult } from '../transforms/types.js';
 import { FrameConverter } from './frame-converter.js';
 import { timestampDelta } from './rtp-math.js';
 import { TransformStages } from './transform-stages.js';
-import { bitrateFor, openDecoder, openEncoder } from './video-codec.js';
+import { EncoderRate, type RateSettings } from './encoder-rate.js';
+import { openDecoder, openEncoder } from './video-codec.js';
 import type { FrameTimings, VideoCodecName } from './worker-protocol.js';
 
 export interface EncodedFrame {
@@ -18,6 +19,8 @@ export interface EncodedFrame {
   timings: FrameTimings;
   dropped: number;
   results: Record<string, TransformResult>;
+  /** The encoder's bitrate (bits/s). */
+  bitrate: number;
 }
 
 const CLOCK_RATE = 90000;
@@ -47,8 +50,9 @@ export class VideoProcessor {
   private firstTimestamp?: number;
   private unwrapped = 0;
   private lastTimestamp?: number;
+  private readonly rate = new EncoderRate();
 
-  constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, chain: TransformChain, private readonly maxBitrate?: number) {
+  constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, chain: TransformChain) {
     this.decoder = openDecoder(codec);
     this.decoded.alloc();
     this.scratch.alloc();
@@ -75,6 +79,11 @@ export class VideoProcessor {
   /** Errors from transforms since the last call (each reported once). */
   takeErrors(): string[] {
     return this.stages.errors.splice(0);
+  }
+
+  /** The send-side estimate and the user's cap: the encoder follows them (see EncoderRate). */
+  setRate(settings: RateSettings): void {
+    this.rate.settings = settings;
   }
 
   requestKeyframe(): void {
@@ -148,6 +157,7 @@ export class VideoProcessor {
       timings: { decodeMs: this.decodeMs, transformMs: encodeStart - transformStart, encodeMs: end - encodeStart },
       dropped: this.pendingDecoded,
       results,
+      bitrate: this.rate.current!,
     };
     this.decodeMs = 0;
     this.pendingDecoded = 0;
@@ -183,18 +193,23 @@ export class VideoProcessor {
     return { data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), keyframe };
   }
 
-  /** (Re)builds the size-dependent state: encoder, converter and RGBA Mat. */
+  /** (Re)builds the size-dependent state (converter, Mats) and the encoder when the size or the bitrate moves. */
   private ensureSize(width: number, height: number): void {
-    if (this.converter?.width === width && this.converter.height === height) return;
-    this.encoder?.freeContext();
+    const sizeChanged = this.converter?.width !== width || this.converter.height !== height;
+    const bitrate = this.rate.desired(width, height);
+    if (sizeChanged || this.rate.shouldChange(bitrate)) {
+      this.encoder?.freeContext();
+      this.encoder = openEncoder(this.codec, { width, height, bitrate });
+      this.rate.opened(bitrate);
+      this.forceKeyframe = true;
+    }
+    if (!sizeChanged) return;
     this.converter?.dispose();
     this.rgba?.delete();
     this.gray?.delete();
-    this.encoder = openEncoder(this.codec, { width, height, bitrate: bitrateFor(width, height, 30, this.maxBitrate) });
     this.converter = new FrameConverter(width, height);
     this.rgba = new this.cv.Mat(height, width, this.cv.CV_8UC4);
     this.gray = new this.cv.Mat(height, width, this.cv.CV_8UC1);
-    this.forceKeyframe = true;
   }
 
   /** RTP timestamps wrap at 2^32; pts must grow monotonically. Stored relative to the first frame. */

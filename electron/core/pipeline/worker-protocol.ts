@@ -1,11 +1,14 @@
 import type { TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
+import type { RateSettings } from './encoder-rate.js';
 
 export type VideoCodecName = 'vp8' | 'h264';
 
 /** Messages from the session (main thread) to its codec worker. */
 export type ToWorker =
-  | { type: 'init'; codec: VideoCodecName; chain: TransformChain; maxBitrate?: number; pluginsDir?: string }
+  | { type: 'init'; codec: VideoCodecName; chain: TransformChain; pluginsDir?: string }
+  /** The encoder bitrate follows these (see EncoderRate). */
+  | { type: 'rate'; settings: RateSettings }
   | { type: 'frame'; data: Uint8Array; timestamp: number; keyframe: boolean }
   | { type: 'chain'; chain: TransformChain }
   /** The plugins folder changed: re-import every plugin and rebuild the chain. */
@@ -33,6 +36,8 @@ export type FromWorker =
       /** Decoded frames skipped since the last encoded one because a newer frame was waiting. */
       dropped: number;
       results: Record<string, TransformResult>;
+      /** The encoder's bitrate (bits/s). */
+      bitrate: number;
     }
   | { type: 'transform-errors'; errors: string[] }
   /** The decoded picture size, sent when it first becomes known and whenever it changes. */

@@ -1,0 +1,59 @@
+import type { RTCRtpSender } from 'werift';
+import type { RateSettings } from '../pipeline/encoder-rate.js';
+import { attachSendRateEstimator } from './sender-feedback.js';
+import { SendRateEstimator } from './send-rate.js';
+
+export interface BitrateInfo {
+  /** Estimated capacity of the path back to the browser (bits/s); null before its first feedback. */
+  estimate: number | null;
+  /** What the browser reported getting over the last half second (bits/s). */
+  acked: number | null;
+  /** The user's ceiling (bits/s); null for none. */
+  max: number | null;
+}
+
+const UPDATE_MS = 250;
+
+/** One session's send bitrate: the estimate from the browser's feedback and the user's cap, passed to the encoder. */
+export class SessionBitrate {
+  private readonly estimator = new SendRateEstimator();
+  private readonly detach: () => void;
+  private readonly timer: NodeJS.Timeout;
+  private posted?: RateSettings;
+
+  constructor(
+    sender: RTCRtpSender,
+    private readonly apply: (settings: RateSettings) => void,
+    private cap?: number,
+  ) {
+    this.detach = attachSendRateEstimator(sender, this.estimator);
+    this.timer = setInterval(() => this.update(), UPDATE_MS);
+    this.timer.unref();
+    this.update();
+  }
+
+  setCap(bps: number | undefined): void {
+    this.cap = bps;
+    this.update();
+  }
+
+  info(): BitrateInfo {
+    const acked = this.estimator.ackedBps;
+    return { estimate: this.estimator.measured ? this.estimator.bps : null, acked: acked === undefined ? null : Math.round(acked), max: this.cap ?? null };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.detach();
+  }
+
+  /** Tells the encoder when the estimate moved by more than 3 % or the cap changed. */
+  private update(): void {
+    const settings: RateSettings = { estimate: this.estimator.measured ? this.estimator.bps : undefined, cap: this.cap };
+    const last = this.posted;
+    const moved = !last || last.cap !== settings.cap || (last.estimate === undefined) !== (settings.estimate === undefined) || Math.abs((settings.estimate ?? 0) / (last.estimate ?? 1) - 1) > 0.03;
+    if (!moved) return;
+    this.posted = settings;
+    this.apply(settings);
+  }
+}
