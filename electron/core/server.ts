@@ -35,6 +35,8 @@ export interface ServerOptions {
   videosDir?: string;
   /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default 16. */
   maxSessions?: number;
+  /** Drops this percentage of packets each way (werift's network emulation): for tests of loss recovery. */
+  lossPercent?: number;
 }
 
 const DEFAULT_MAX_SESSIONS = 16;
@@ -90,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
         plugins,
         audio: options.audio ?? 'loop',
         recordTo: recordings?.next(),
+        lossPercent: options.lossPercent,
       });
       sessions.add(session);
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });

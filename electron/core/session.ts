@@ -21,7 +21,7 @@ import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
-import { audioCodecParameters, videoCodecParameters, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
+import { audioCodecParameters, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
 import { answerPreview } from './webrtc/preview.js';
 
 export type { IceServer };
@@ -35,6 +35,8 @@ export interface SessionOptions {
   audio?: AudioMode;
   /** Record what this camera sends to this file. */
   recordTo?: string;
+  /** See ServerOptions.lossPercent. */
+  lossPercent?: number;
 }
 
 export interface SessionInfo {
@@ -103,9 +105,11 @@ export class Session {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.offeredAudio = offer.audioCodecs.length > 0;
     this.pc = new RTCPeerConnection({
-      codecs: { video: offer.videoCodecs.map((codec) => videoCodecParameters[codec]()), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
+      codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
       headerExtensions: { video: videoHeaderExtensions() },
       iceServers: options.iceServers ?? [],
+      // werift drops a packet when x/100 < random(), i.e. it keeps x %.
+      debug: options.lossPercent ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent } : undefined,
     });
     this.pc.connectionStateChange.subscribe((state) => {
       this.log.info(`connection ${state}`);

@@ -1,5 +1,6 @@
 import {
   RTCPeerConnection,
+  RTCRtpCodecParameters,
   useAbsSendTime,
   useH264,
   useNACK,
@@ -12,7 +13,6 @@ import {
   useTransportWideCC,
   useTWCC,
   useVP8,
-  type RTCRtpCodecParameters,
   type RTCRtpHeaderExtensionParameters,
 } from 'werift';
 import type { AudioCodecName } from '../audio/clip-encoder.js';
@@ -33,6 +33,14 @@ export const videoCodecParameters: Record<VideoCodecName, () => RTCRtpCodecParam
   vp8: () => useVP8({ rtcpFeedback: feedback() }),
   h264: () => useH264({ rtcpFeedback: feedback() }),
 };
+
+/**
+ * Our video codecs in the offer's order, each followed by RTX (RFC 4588): lost packets are resent on
+ * their own SSRC, so they do not disturb the stream's sequence numbers and the browser's estimator.
+ */
+export function videoCodecList(codecs: VideoCodecName[]): RTCRtpCodecParameters[] {
+  return codecs.flatMap((codec) => [videoCodecParameters[codec](), new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 })]);
+}
 
 export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
 
