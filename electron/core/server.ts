@@ -93,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
         audio: options.audio ?? 'loop',
         recordTo: recordings?.next(),
         lossPercent: options.lossPercent,
+        localAddress: req.socket.localAddress,
       });
       sessions.add(session);
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });

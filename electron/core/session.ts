@@ -21,7 +21,7 @@ import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
-import { audioCodecParameters, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
+import { audioCodecParameters, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
 import { answerPreview } from './webrtc/preview.js';
 
 export type { IceServer };
@@ -37,6 +37,8 @@ export interface SessionOptions {
   recordTo?: string;
   /** See ServerOptions.lossPercent. */
   lossPercent?: number;
+  /** The address the browser's offer reached us at (see iceOptionsFor). */
+  localAddress?: string;
 }
 
 export interface SessionInfo {
@@ -108,6 +110,7 @@ export class Session {
       codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
       headerExtensions: { video: videoHeaderExtensions() },
       iceServers: options.iceServers ?? [],
+      ...iceOptionsFor(options.localAddress),
       // werift drops a packet when x/100 < random(), i.e. it keeps x %.
       debug: options.lossPercent ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent } : undefined,
     });
@@ -187,15 +190,20 @@ export class Session {
     }
   }
 
-  /** --record-to: once the picture size is known (the container header needs it). */
-  private startRecording(codec: VideoCodecName, width: number, height: number): void {
-    if (!this.options.recordTo || this.recorder || this.closed) return;
+  /**
+   * --record-to: once the picture size is known (the container header needs it). True when it
+   * started: the recording begins at the browser's next keyframe, which the caller asks for.
+   */
+  private startRecording(codec: VideoCodecName, width: number, height: number): boolean {
+    if (!this.options.recordTo || this.recorder || this.closed) return false;
     const path = chooseRecordingPath(this.options.recordTo, codec, this.audio?.codec);
     try {
       this.recorder = new Recorder(path, { codec, width, height }, this.audio?.codec);
       this.log.info(`recording to ${path}`);
+      return true;
     } catch (error) {
       this.log.warn(`cannot record: ${(error as Error).message}`);
+      return false;
     }
   }
 
@@ -305,8 +313,9 @@ export class Session {
     const assembler = new FrameAssembler(codec);
     const feed = new WorkerFeed();
     const pli = new KeyframeRequester(() => {
-      if (incoming.ssrc !== undefined) void receiver.sendRtcpPLI(incoming.ssrc);
+      if (incoming.ssrc !== undefined && !this.closed) receiver.sendRtcpPLI(incoming.ssrc).catch(() => {});
     });
+    this.onClose(() => pli.stop());
     const output = new VideoOutput(transceiver.sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => pli.request(), isIdentityChain(this.transform));
     this.output = output;
     output.onSent = (data, timestamp, keyframe) => this.processedRecorder?.writeVideo(data, timestamp, keyframe);
@@ -326,7 +335,7 @@ export class Session {
         onError: (message) => this.log.warn(`pipeline: ${message}`),
         onSize: (width, height) => {
           feed.sizeKnown = true;
-          this.startRecording(codec, width, height);
+          if (this.startRecording(codec, width, height)) pli.request();
         },
         onTransformErrors: (errors) => {
           for (const error of errors) this.log.warn(`transform: ${error}`);

@@ -13,9 +13,12 @@ import {
   useTransportWideCC,
   useTWCC,
   useVP8,
+  type PeerConfig,
   type RTCRtpHeaderExtensionParameters,
 } from 'werift';
+import { isIP, isIPv4 } from 'node:net';
 import type { AudioCodecName } from '../audio/clip-encoder.js';
+import { isLoopbackAddress } from '../access.js';
 import type { VideoCodecName } from '../pipeline/worker-protocol.js';
 
 export interface IceServer {
@@ -25,6 +28,8 @@ export interface IceServer {
 }
 
 const ICE_GATHERING_TIMEOUT_MS = 5000;
+/** Seconds werift waits for each STUN server's answer while gathering (its default is 5). */
+const STUN_GATHER_TIMEOUT_S = 2;
 
 /** NACK + PLI for repair, transport-cc (our TwccFeedback) for the browser's bandwidth estimate. */
 const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
@@ -45,6 +50,22 @@ export function videoCodecList(codecs: VideoCodecName[]): RTCRtpCodecParameters[
 export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
 
 export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [useSdesMid(), useAbsSendTime(), useTransportWideCC()];
+
+/**
+ * ICE options for a phone that reached us at `localAddress` (the HTTP socket's local end): host
+ * candidates only on that address, since it is one the phone can reach; no other interfaces
+ * (docker bridges, VPNs, the other IP family) to gather on or to pair with and check. Werift falls
+ * back to every interface if that address is not one of its host addresses. A browser on this
+ * machine (loopback) gets the defaults.
+ */
+export function iceOptionsFor(localAddress: string | undefined): Partial<Pick<PeerConfig, 'iceInterfaceAddresses' | 'iceUseIpv4' | 'iceUseIpv6' | 'iceStunGatherTimeout'>> {
+  const options = { iceStunGatherTimeout: STUN_GATHER_TIMEOUT_S };
+  const address = localAddress?.replace(/^::ffff:/, '');
+  if (!address || isLoopbackAddress(address) || !isIP(address)) return options;
+  return isIPv4(address)
+    ? { ...options, iceInterfaceAddresses: { udp4: address }, iceUseIpv4: true, iceUseIpv6: false }
+    : { ...options, iceInterfaceAddresses: { udp6: address }, iceUseIpv4: false, iceUseIpv6: true };
+}
 
 /** Non-trickle signaling: the answer goes out with every candidate in it. */
 export function waitForGathering(pc: RTCPeerConnection): Promise<void> {
