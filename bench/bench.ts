@@ -12,6 +12,9 @@ const USAGE = `npm run bench -- [options]
   --resolutions LIST  default 640x480,1280x720
   --transforms LIST   default none,edges,cartoon,rotate
   --seconds N         measured seconds per cell (default 8)
+  --hold-resolution   the browser keeps the asked resolution under pressure (drops frame rate
+                      instead), so every server gets the same frame size: CPU per frame compares
+                      like with like
 `;
 
 const { values } = parseArgs({
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     resolutions: { type: 'string', default: '640x480,1280x720' },
     transforms: { type: 'string', default: 'none,edges,cartoon,rotate' },
     seconds: { type: 'string', default: '8' },
+    'hold-resolution': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
     try {
       for (const resolution of values.resolutions.split(',')) {
         for (const transform of server.name === 'werift echo' ? ['none'] : values.transforms.split(',')) {
-          const result = await runCell(browser, server, resolution, transform, Number(values.seconds));
+          const result = await runCell(browser, server, resolution, transform, Number(values.seconds), values['hold-resolution']);
           results.push(result);
           process.stderr.write(`${server.name} ${resolution} ${transform}: ${fmt(result.fps, 1)} fps, p50 ${fmt(result.latencyP50)} ms, cpu ${fmt(result.cpuMsPerFrame, 1)} ms/frame\n`);
         }

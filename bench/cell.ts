@@ -34,9 +34,11 @@ const percentile = (values: number[], p: number) => {
 /**
  * One benchmark cell: aiortc's example client (the same for every server) sends the fake camera at
  * `resolution` with `transform`; we count what comes back, time the scene switches (glass to glass)
- * and read the server's CPU over the measured window.
+ * and read the server's CPU over the measured window. With `holdResolution` the browser is told to
+ * keep its picture size under pressure (as CamLoop's camera page does), so every server gets frames
+ * of the size asked for and CPU per frame compares like with like.
  */
-export async function runCell(browser: Browser, server: BenchServer, resolution: string, transform: string, seconds: number): Promise<CellResult> {
+export async function runCell(browser: Browser, server: BenchServer, resolution: string, transform: string, seconds: number, holdResolution = false): Promise<CellResult> {
   const client = await serveAiortcClient(server.url);
   const page = await browser.newPage();
   try {
@@ -52,6 +54,7 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     await page.click('#start');
     await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, { timeout: 30_000, polling: 10 });
     const firstFrameMs = Date.now() - started;
+    if (holdResolution) await page.evaluate(maintainResolution);
     await page.evaluate(installFrameProbe, '#video');
     await page.waitForTimeout(3000);
 
@@ -98,6 +101,17 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
   } finally {
     await page.close();
     await client.close();
+  }
+}
+
+/** Runs in aiortc's client page: its video sender keeps the resolution and drops frame rate instead. */
+async function maintainResolution(): Promise<void> {
+  const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
+  for (const sender of pc.getSenders()) {
+    if (sender.track?.kind !== 'video') continue;
+    const parameters = sender.getParameters();
+    (parameters as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = 'maintain-resolution';
+    await sender.setParameters(parameters);
   }
 }
 

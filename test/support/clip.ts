@@ -9,11 +9,13 @@ export interface Clip {
 }
 
 /**
- * A pre-encoded VP8 clip for browserless peers: `count` frames of a moving bright square on a
- * gradient, the first one a keyframe, so the clip can loop cleanly.
+ * A pre-encoded VP8 clip for browserless peers, the first frame a keyframe so the clip loops cleanly.
+ * Content like a hand-held phone camera's, which is what the server's decoder, filters and encoder
+ * face in use: a textured scene panning slowly, a moving object and sensor noise, encoded at
+ * `bitrate` (Chrome sends 640x480 at ~1.5 Mbps on a good link).
  */
-export function makeVp8Clip(width = 640, height = 480, count = 60): Clip {
-  const encoder = openEncoder('vp8', { width, height, bitrate: 1_000_000 });
+export function makeVp8Clip(width = 640, height = 480, count = 60, bitrate = 1_500_000): Clip {
+  const encoder = openEncoder('vp8', { width, height, bitrate });
   const frame = new Frame();
   frame.alloc();
   frame.width = width;
@@ -22,22 +24,38 @@ export function makeVp8Clip(width = 640, height = 480, count = 60): Clip {
   frame.allocBuffer();
   const packet = new Packet();
   packet.alloc();
+  // A scene larger than the picture, so the camera can pan across it.
+  const sceneW = width + count * 2;
+  const scene = new Uint8Array(sceneW * height);
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < sceneW; col++) {
+      const texture = 45 * Math.sin(col / 11) * Math.cos(row / 15) + 30 * Math.sin((col + 2 * row) / 5) + 20 * Math.sin(col / 57 + row / 43);
+      scene[row * sceneW + col] = Math.max(16, Math.min(235, Math.round(120 + texture + (80 * col) / sceneW)));
+    }
+  }
+  let seed = 7;
+  const noise = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) - 6;
   const frames: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     frame.makeWritable();
     const [y, u, v] = frame.data!;
     const [ys, us] = frame.linesize;
-    const side = height / 4;
-    const x0 = Math.round(((width - side) * i) / count);
+    const pan = i * 2;
+    const cx = width * (0.25 + (0.5 * i) / count);
+    const cy = height / 2;
+    const r = height / 6;
     for (let row = 0; row < height; row++) {
       for (let col = 0; col < width; col++) {
-        const inSquare = col >= x0 && col < x0 + side && row >= height / 3 && row < height / 3 + side;
-        y[row * ys + col] = inSquare ? 235 : 40 + Math.round((120 * col) / width);
+        const inDisc = (col - cx) ** 2 + (row - cy) ** 2 < r * r;
+        const base = inDisc ? ((((col >> 3) + (row >> 3)) & 1) ? 220 : 30) : scene[row * sceneW + col + pan];
+        y[row * ys + col] = Math.max(16, Math.min(235, base + noise()));
       }
     }
     for (let row = 0; row < height / 2; row++) {
-      u.fill(110, row * us, row * us + width / 2);
-      v.fill(150, row * us, row * us + width / 2);
+      for (let col = 0; col < width / 2; col++) {
+        u[row * us + col] = 118 + ((col + pan / 2) % 40 < 20 ? 8 : -8);
+        v[row * us + col] = 136 + (row % 30 < 15 ? 6 : -6);
+      }
     }
     frame.pts = BigInt(i * 3000);
     frame.pictType = i === 0 ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
