@@ -1,12 +1,13 @@
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import { loadOpenCV } from '../electron/core/transforms/opencv.js';
+import { loadOpenCV, type Mat } from '../electron/core/transforms/opencv.js';
 import { listTransforms } from '../electron/core/transforms/registry.js';
 import { withDefaults } from '../electron/core/transforms/types.js';
 import { noisyCard } from '../test/support/images.js';
 
 /**
  * `npm run bench:transforms`: milliseconds per frame of each transform at 640x480 and 1280x720,
- * measured inside a worker thread as the pipeline runs them (grey-input transforms get a grey Mat).
+ * measured inside a worker thread on the form the pipeline hands them (RGBA, the grey Y plane, or
+ * the Y, U and V planes).
  */
 const SIZES: [number, number][] = [
   [640, 480],
@@ -29,21 +30,21 @@ async function measure(): Promise<Row[]> {
     for (const [width, height] of SIZES) {
       const source = noisyCard(cv, width, height);
       const image = new cv.Mat();
+      const chroma: [Mat, Mat] = [new cv.Mat(height / 2, width / 2, cv.CV_8UC1, new cv.Scalar(110)), new cv.Mat(height / 2, width / 2, cv.CV_8UC1, new cv.Scalar(150))];
       const instance = transform.create(cv);
       const params = withDefaults(transform.params);
       const times: number[] = [];
       for (let i = 0; i < WARMUP + RUNS; i++) {
-        if (transform.input === 'gray') cv.cvtColor(source, image, cv.COLOR_RGBA2GRAY);
+        if (transform.input === 'gray' || transform.input === 'yuv') cv.cvtColor(source, image, cv.COLOR_RGBA2GRAY);
         else source.copyTo(image);
         const start = performance.now();
-        instance.apply({ image, width, height, time: i / 30 }, params);
+        instance.apply({ image, width, height, time: i / 30, chroma: transform.input === 'yuv' ? chroma : undefined }, params);
         if (i >= WARMUP) times.push(performance.now() - start);
       }
       times.sort((a, b) => a - b);
       row.ms.push(times[Math.floor(times.length / 2)]);
       instance.dispose();
-      image.delete();
-      source.delete();
+      for (const mat of [image, source, ...chroma]) mat.delete();
     }
     rows.push(row);
   }

@@ -2,29 +2,14 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadOpenCV, type OpenCV } from '../../electron/core/transforms/opencv.js';
 import { loadPlugins } from '../../electron/core/transforms/plugins.js';
-import { findTransform, listTransforms } from '../../electron/core/transforms/registry.js';
-import type { Transform, TransformResult } from '../../electron/core/transforms/types.js';
-import { withDefaults } from '../../electron/core/transforms/types.js';
+import { listTransforms, setPluginTransforms } from '../../electron/core/transforms/registry.js';
+import { runTransform, transformRunner } from '../support/run-transform.js';
 import { distinctColours, luma, noisyCard, pixel, roughness, whiteSquare } from '../support/images.js';
 
 let cv: OpenCV;
 before(async () => ({ cv } = await loadOpenCV()));
 
-/** Runs a transform as the pipeline does (grey plane for `input: 'gray'`), returning its result. */
-function apply(transform: Transform, mat: OpenCV, params = {}, time = 0): TransformResult | void {
-  const instance = transform.create(cv);
-  const gray = transform.input === 'gray';
-  const image = gray ? new cv.Mat() : mat;
-  if (gray) cv.cvtColor(mat, image, cv.COLOR_RGBA2GRAY);
-  const result = instance.apply({ image, width: mat.cols, height: mat.rows, time }, withDefaults(transform.params, params));
-  if (gray) {
-    cv.cvtColor(image, mat, cv.COLOR_GRAY2RGBA);
-    image.delete();
-  }
-  instance.dispose();
-  return result;
-}
-const run = (id: string, mat: OpenCV, params = {}, time = 0) => apply(findTransform(id)!, mat, params, time);
+const run = (id: string, mat: OpenCV, params = {}, time = 0) => runTransform(cv, id, mat, time, params);
 
 describe('built-in transforms, on a 160x120 white square (side 40) or a noisy colour card', () => {
   it('grayscale leaves no colour', () => {
@@ -87,18 +72,16 @@ describe('built-in transforms, on a 160x120 white square (side 40) or a noisy co
   });
 
   it('motion reports nothing on a still picture and the moved area when it moves', () => {
-    const motion = findTransform('motion')!;
-    const instance = motion.create(cv);
-    const params = withDefaults(motion.params);
+    const motion = transformRunner(cv, 'motion');
     const still = whiteSquare(cv, 160, 120, 40);
-    instance.apply({ image: still, width: 160, height: 120, time: 0 }, params);
+    motion.run(still, 0);
     const again = whiteSquare(cv, 160, 120, 40);
-    assert.deepEqual(instance.apply({ image: again, width: 160, height: 120, time: 0.03 }, params), { motion: 0 });
+    assert.deepEqual(motion.run(again, 0.03), { motion: 0 });
     const moved = whiteSquare(cv, 160, 120, 60);
-    const result = instance.apply({ image: moved, width: 160, height: 120, time: 0.06 }, params) as { motion: number };
+    const result = motion.run(moved, 0.06) as { motion: number };
     assert.ok(result.motion > 0.02, `moved fraction ${result.motion}`);
     assert.deepEqual(pixel(moved, 52, 60), [255, 0, 0], 'moved pixels are painted red');
-    instance.dispose();
+    motion.dispose();
     for (const m of [still, again, moved]) m.delete();
   });
 
@@ -120,7 +103,7 @@ describe('built-in transforms, on a 160x120 white square (side 40) or a noisy co
   it('every built-in keeps the frame size and type, and param specs are sane', () => {
     for (const transform of listTransforms()) {
       const m = noisyCard(cv, 96, 64);
-      apply(transform, m);
+      run(transform.id, m);
       assert.equal(m.cols, 96, transform.id);
       assert.equal(m.rows, 64, transform.id);
       assert.equal(m.type(), cv.CV_8UC4, transform.id);
@@ -143,15 +126,15 @@ describe('the example plugins', () => {
     const { transforms, errors } = await loadPlugins(new URL('../../../plugins/examples', import.meta.url).pathname);
     assert.deepEqual(errors, []);
     assert.deepEqual(transforms.map((t) => t.id).sort(), ['bright-spots', 'vignette']);
-    const vignette = transforms.find((t) => t.id === 'vignette')!;
+    setPluginTransforms(transforms);
     const m = new cv.Mat(120, 160, cv.CV_8UC4, new cv.Scalar(200, 200, 200, 255));
-    apply(vignette, m);
+    run('vignette', m);
     assert.ok(luma(m, 2, 2) < luma(m, 80, 60) - 50, 'corners darker than the centre');
     m.delete();
-    const spots = transforms.find((t) => t.id === 'bright-spots')!;
     const square = whiteSquare(cv, 160, 120, 40);
-    const result = apply(spots, square) as { count: number };
+    const result = run('bright-spots', square) as { count: number };
     assert.equal(result.count, 1);
     square.delete();
+    setPluginTransforms([]);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { loadOpenCV } from '../../electron/core/transforms/opencv.js';
 import { listTransforms } from '../../electron/core/transforms/registry.js';
-import { withDefaults } from '../../electron/core/transforms/types.js';
+import { transformRunner } from '../support/run-transform.js';
 import { noisyCard } from '../support/images.js';
 
 /**
@@ -14,18 +14,16 @@ it('no transform grows the OpenCV.js heap frame after frame (150 frames each at 
   const source = noisyCard(cv, 640, 480);
   const image = new cv.Mat();
   for (const transform of listTransforms()) {
-    const instance = transform.create(cv);
-    const params = withDefaults(transform.params);
+    const runner = transformRunner(cv, transform.id);
     const frame = (i: number) => {
-      if (transform.input === 'gray') cv.cvtColor(source, image, cv.COLOR_RGBA2GRAY);
-      else source.copyTo(image);
-      instance.apply({ image, width: 640, height: 480, time: i / 30 }, params);
+      source.copyTo(image);
+      runner.run(image, i / 30);
     };
     for (let i = 0; i < 20; i++) frame(i);
     const heap = cv.HEAPU8.length;
     for (let i = 20; i < 170; i++) frame(i);
     assert.equal(cv.HEAPU8.length, heap, `${transform.id} grew the heap by ${cv.HEAPU8.length - heap} bytes`);
-    instance.dispose();
+    runner.dispose();
   }
   image.delete();
   source.delete();

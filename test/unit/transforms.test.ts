@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadOpenCV, type OpenCV } from '../../electron/core/transforms/opencv.js';
-import { findTransform, describeTransforms } from '../../electron/core/transforms/registry.js';
-import { withDefaults } from '../../electron/core/transforms/types.js';
+import { describeTransforms, findTransform } from '../../electron/core/transforms/registry.js';
+import { runTransform } from '../support/run-transform.js';
 import { brightFraction, distinctColours, luma, noisyCard, roughness, whiteSquare } from '../support/images.js';
 
 let cv: OpenCV;
 before(async () => ({ cv } = await loadOpenCV()));
 
-/** Runs a transform the way the pipeline does: on RGBA, or on the grey plane for `input: 'gray'`. */
+/** Runs a transform the way the pipeline does (see runTransform); returns the Mat. */
 function run(id: string, mat: OpenCV, time = 0, params = {}) {
-  const transform = findTransform(id)!;
-  const instance = transform.create(cv);
-  const gray = transform.input === 'gray';
-  const image = gray ? new cv.Mat() : mat;
-  if (gray) cv.cvtColor(mat, image, cv.COLOR_RGBA2GRAY);
-  instance.apply({ image, width: mat.cols, height: mat.rows, time }, withDefaults(transform.params, params));
-  if (gray) {
-    cv.cvtColor(image, mat, cv.COLOR_GRAY2RGBA);
-    image.delete();
-  }
-  instance.dispose();
+  runTransform(cv, id, mat, time, params);
   return mat;
 }
 

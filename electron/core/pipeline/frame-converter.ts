@@ -11,8 +11,13 @@ export class FrameConverter {
   private toRgba = new SoftwareScaleContext();
   private toYuv = new SoftwareScaleContext();
   readonly yuv = new Frame();
+  /** Size of the U and V planes (YUV 4:2:0). */
+  readonly chromaWidth: number;
+  readonly chromaHeight: number;
 
   constructor(readonly width: number, readonly height: number) {
+    this.chromaWidth = (width + 1) >> 1;
+    this.chromaHeight = (height + 1) >> 1;
     this.toRgba.getContext(width, height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_RGBA, SWS_BILINEAR);
     this.toYuv.getContext(width, height, AV_PIX_FMT_RGBA, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
     this.yuv.alloc();
@@ -34,6 +39,27 @@ export class FrameConverter {
     const luma = decoded.data?.[0];
     if (!luma) throw new Error('decoded frame has no data');
     copyPlane(luma, decoded.linesize[0], matView(mat), this.width, this.width, this.height);
+  }
+
+  /** Decoded frame -> its Y, U and V planes as they are (Mats of width x height and the chroma size). */
+  decodedToPlanes(decoded: Frame, planes: [Mat, Mat, Mat]): void {
+    const data = decoded.data;
+    if (!data) throw new Error('decoded frame has no data');
+    planes.forEach((plane, i) => {
+      const [width, height] = i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
+      copyPlane(data[i], decoded.linesize[i], matView(plane), width, width, height);
+    });
+  }
+
+  /** Y, U and V plane Mats -> this.yuv, ready for the encoder. */
+  planesToYuv(planes: [Mat, Mat, Mat]): Frame {
+    this.yuv.makeWritable();
+    const data = this.yuv.data!;
+    planes.forEach((plane, i) => {
+      const [width, height] = i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
+      copyPlane(matView(plane), width, data[i], this.yuv.linesize[i], width, height);
+    });
+    return this.yuv;
   }
 
   /** Grey Mat -> this.yuv with neutral chroma, ready for the encoder. */

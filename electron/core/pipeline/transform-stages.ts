@@ -1,7 +1,14 @@
 import type { OpenCV, Mat } from '../transforms/opencv.js';
 import type { TransformChain } from '../transforms/chain.js';
 import { findTransform } from '../transforms/registry.js';
-import type { ParamValues, Transform, TransformInstance, TransformResult } from '../transforms/types.js';
+import type { Frame, ParamValues, Transform, TransformInput, TransformInstance, TransformResult } from '../transforms/types.js';
+
+interface Planes {
+  i420: Mat;
+  y: Mat;
+  u: Mat;
+  v: Mat;
+}
 
 interface Stage {
   id: string;
@@ -20,6 +27,8 @@ interface Stage {
 export class TransformStages {
   private stages: Stage[] = [];
   private scratchGray?: Mat;
+  /** For 'yuv' stages in an RGBA chain. */
+  private planes?: Planes;
   /** Errors not yet reported to the main thread. */
   readonly errors: string[] = [];
 
@@ -44,30 +53,28 @@ export class TransformStages {
     return this.stages.every((s) => s.transform?.identity === true || s.failed !== undefined);
   }
 
-  /** True when the whole chain can work on the luma plane alone. */
-  get grayOnly(): boolean {
-    const active = this.stages.filter((s) => !s.failed && !s.transform?.identity);
-    return active.length > 0 && active.every((s) => s.transform?.input === 'gray');
+  /**
+   * What the chain should be handed: 'gray' (the Y plane) when every stage works on luma, 'yuv' (the
+   * three planes) when every stage is luma-only or colour-blind geometry, else 'rgba'.
+   */
+  get input(): TransformInput {
+    const inputs = this.stages.filter((s) => !s.failed && !s.transform?.identity).map((s) => s.transform?.input ?? 'rgba');
+    if (inputs.length > 0 && inputs.every((i) => i === 'gray')) return 'gray';
+    if (inputs.length > 0 && inputs.every((i) => i === 'gray' || i === 'yuv')) return 'yuv';
+    return 'rgba';
   }
 
-  /** Runs the chain on `image` (RGBA, or grey when grayOnly) in place; returns what stages reported. */
-  apply(image: Mat, width: number, height: number, time: number): Record<string, TransformResult> {
+  /**
+   * Runs the chain in place on what `input` asked for: an RGBA Mat, the grey Y plane, or the Y plane
+   * plus `chroma`. Stages wanting another form get a converted copy. Returns what stages reported.
+   */
+  apply(image: Mat, width: number, height: number, time: number, chroma?: [Mat, Mat]): Record<string, TransformResult> {
     const results: Record<string, TransformResult> = {};
-    const isGray = image.channels() === 1;
     for (const stage of this.stages) {
       if (stage.failed || !stage.instance || stage.transform?.identity) continue;
       try {
-        const wantsGray = stage.transform?.input === 'gray';
-        if (wantsGray && !isGray) {
-          this.scratchGray ??= new this.cv.Mat();
-          this.cv.cvtColor(image, this.scratchGray, this.cv.COLOR_RGBA2GRAY);
-          const result = stage.instance.apply({ image: this.scratchGray, width, height, time }, stage.params);
-          this.cv.cvtColor(this.scratchGray, image, this.cv.COLOR_GRAY2RGBA);
-          if (result) results[stage.id] = result;
-        } else {
-          const result = stage.instance.apply({ image, width, height, time }, stage.params);
-          if (result) results[stage.id] = result;
-        }
+        const result = this.applyStage(stage.instance, stage.transform?.input ?? 'rgba', { image, width, height, time, chroma }, stage.params);
+        if (result) results[stage.id] = result;
       } catch (error) {
         this.fail(stage, `"${stage.id}" threw: ${message(error)}; it is skipped until it is chosen again or its file changes`);
       }
@@ -79,6 +86,73 @@ export class TransformStages {
     for (const stage of this.stages) stage.instance?.dispose();
     this.stages = [];
     this.scratchGray?.delete();
+    this.freePlanes();
+  }
+
+  private freePlanes(): void {
+    for (const mat of Object.values(this.planes ?? {})) mat.delete();
+    this.planes = undefined;
+  }
+
+  private applyStage(instance: TransformInstance, wants: TransformInput, frame: Frame, params: ParamValues): TransformResult | void {
+    const { cv } = this;
+    const has: TransformInput = frame.chroma ? 'yuv' : frame.image.channels() === 1 ? 'gray' : 'rgba';
+    if (wants === has || (wants === 'gray' && has === 'yuv')) {
+      const result = instance.apply(wants === 'gray' ? { ...frame, chroma: undefined } : frame, params);
+      // A luma-only stage leaves grey: the chroma planes go neutral.
+      if (wants === 'gray' && frame.chroma) for (const plane of frame.chroma) plane.setTo(new cv.Scalar(128));
+      return result;
+    }
+    if (wants === 'gray') {
+      this.scratchGray ??= new cv.Mat();
+      cv.cvtColor(frame.image, this.scratchGray, cv.COLOR_RGBA2GRAY);
+      const result = instance.apply({ ...frame, image: this.scratchGray }, params);
+      cv.cvtColor(this.scratchGray, frame.image, cv.COLOR_GRAY2RGBA);
+      return result;
+    }
+    if (wants === 'yuv' && has === 'rgba') {
+      const planes = this.rgbaToPlanes(frame.image);
+      const result = instance.apply({ ...frame, image: planes.y, chroma: [planes.u, planes.v] }, params);
+      this.planesToRgba(planes, frame.image);
+      return result;
+    }
+    // Only the pipeline decides the form (from `input`), so this is a bug, not bad input.
+    throw new Error(`cannot hand a ${has} frame to a stage that wants ${wants}`);
+  }
+
+  /** RGBA -> I420 (OpenCV, video range) -> three plane Mats, for a 'yuv' stage inside an RGBA chain. */
+  private rgbaToPlanes(rgba: Mat): Planes {
+    const { cv } = this;
+    const width = rgba.cols;
+    const height = rgba.rows;
+    if (width % 2 || height % 2) throw new Error(`needs an even picture size (got ${width}x${height})`);
+    let planes = this.planes;
+    if (!planes || planes.y.cols !== width || planes.y.rows !== height) {
+      this.freePlanes();
+      planes = this.planes = {
+        i420: new cv.Mat(),
+        y: new cv.Mat(height, width, cv.CV_8UC1),
+        u: new cv.Mat(height / 2, width / 2, cv.CV_8UC1),
+        v: new cv.Mat(height / 2, width / 2, cv.CV_8UC1),
+      };
+    }
+    cv.cvtColor(rgba, planes.i420, cv.COLOR_RGBA2YUV_I420);
+    const all: Uint8Array = planes.i420.data;
+    const lumaBytes = width * height;
+    const chromaBytes = lumaBytes / 4;
+    planes.y.data.set(all.subarray(0, lumaBytes));
+    planes.u.data.set(all.subarray(lumaBytes, lumaBytes + chromaBytes));
+    planes.v.data.set(all.subarray(lumaBytes + chromaBytes, lumaBytes + 2 * chromaBytes));
+    return planes;
+  }
+
+  private planesToRgba(planes: Planes, rgba: Mat): void {
+    const all: Uint8Array = planes.i420.data;
+    const lumaBytes = planes.y.rows * planes.y.cols;
+    all.set(planes.y.data, 0);
+    all.set(planes.u.data, lumaBytes);
+    all.set(planes.v.data, lumaBytes + lumaBytes / 4);
+    this.cv.cvtColor(planes.i420, rgba, this.cv.COLOR_YUV2RGBA_I420);
   }
 
   private create(id: string, params: ParamValues, transform: Transform | undefined): Stage {

@@ -40,7 +40,10 @@ export class VideoProcessor {
   private encoder?: CodecContext;
   private converter?: FrameConverter;
   private rgba?: Mat;
+  /** The Y plane (grey and 'yuv' chains) and the chroma planes ('yuv' chains). */
   private gray?: Mat;
+  private u?: Mat;
+  private v?: Mat;
   private readonly stages: TransformStages;
   private chain: TransformChain = [];
   private hasLatest = false;
@@ -136,10 +139,16 @@ export class VideoProcessor {
     const time = Number(this.decoded.pts) / CLOCK_RATE;
     let toEncode: Frame;
     let results: Record<string, TransformResult>;
-    if (this.stages.grayOnly) {
+    const input = this.stages.input;
+    if (input === 'gray') {
       converter.decodedToGray(this.decoded, this.gray);
       results = this.stages.apply(this.gray, width, height, time);
       toEncode = converter.grayToYuv(this.gray);
+    } else if (input === 'yuv') {
+      const planes: [Mat, Mat, Mat] = [this.gray!, this.u!, this.v!];
+      converter.decodedToPlanes(this.decoded, planes);
+      results = this.stages.apply(this.gray, width, height, time, [this.u!, this.v!]);
+      toEncode = converter.planesToYuv(planes);
     } else {
       converter.decodedToMat(this.decoded, this.rgba);
       results = this.stages.apply(this.rgba, width, height, time);
@@ -166,8 +175,7 @@ export class VideoProcessor {
 
   dispose(): void {
     this.stages.dispose();
-    this.rgba?.delete();
-    this.gray?.delete();
+    for (const mat of [this.rgba, this.gray, this.u, this.v]) mat?.delete();
     this.converter?.dispose();
     this.encoder?.freeContext();
     this.decoder.freeContext();
@@ -205,11 +213,12 @@ export class VideoProcessor {
     }
     if (!sizeChanged) return;
     this.converter?.dispose();
-    this.rgba?.delete();
-    this.gray?.delete();
+    for (const mat of [this.rgba, this.gray, this.u, this.v]) mat?.delete();
     this.converter = new FrameConverter(width, height);
     this.rgba = new this.cv.Mat(height, width, this.cv.CV_8UC4);
     this.gray = new this.cv.Mat(height, width, this.cv.CV_8UC1);
+    this.u = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
+    this.v = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
   }
 
   /** RTP timestamps wrap at 2^32; pts must grow monotonically. Stored relative to the first frame. */

@@ -1,20 +1,32 @@
+import type { Mat } from './opencv.js';
 import type { Transform } from './types.js';
 
-/** Rotates the picture about its centre by `speed` degrees per second of stream time (the seed's 45). */
+/** Black in video-range YUV: luma 16, neutral chroma. */
+const BLACK = { luma: 16, chroma: 128 };
+
+/**
+ * Rotates the picture about its centre by `speed` degrees per second of stream time (the seed's 45).
+ * Each decoded plane is rotated as it is ('yuv'): a third of the pixels an RGBA rotation moves, and
+ * no colour conversion.
+ */
 export const rotate: Transform = {
   id: 'rotate',
   label: 'Rotate',
   params: [{ name: 'speed', label: 'Degrees per second', type: 'number', min: -360, max: 360, step: 5, default: 45 }],
+  input: 'yuv',
   create(cv) {
     const source = new cv.Mat();
+    const turn = (plane: Mat, angle: number, fill: number) => {
+      const matrix = cv.getRotationMatrix2D(new cv.Point(plane.cols / 2, plane.rows / 2), angle, 1);
+      plane.copyTo(source);
+      cv.warpAffine(source, plane, matrix, new cv.Size(plane.cols, plane.rows), cv.INTER_LINEAR, cv.BORDER_CONSTANT, new cv.Scalar(fill));
+      matrix.delete();
+    };
     return {
       apply(frame, params) {
-        const { width, height, image } = frame;
         const angle = (frame.time * Number(params.speed)) % 360;
-        const matrix = cv.getRotationMatrix2D(new cv.Point(width / 2, height / 2), angle, 1);
-        image.copyTo(source);
-        cv.warpAffine(source, image, matrix, new cv.Size(width, height), cv.INTER_LINEAR, cv.BORDER_CONSTANT, new cv.Scalar(0, 0, 0, 255));
-        matrix.delete();
+        turn(frame.image, angle, BLACK.luma);
+        for (const plane of frame.chroma!) turn(plane, angle, BLACK.chroma);
       },
       dispose() {
         source.delete();

@@ -10,10 +10,13 @@ export type ParamValues = Record<string, number | boolean | string>;
 
 /**
  * One video frame as the transform sees it: a cv.Mat it rewrites in place, same size and type.
- * RGBA (CV_8UC4) by default; the luma plane alone (CV_8UC1) for transforms with `input: 'gray'`.
+ * RGBA (CV_8UC4) by default; the luma plane alone (CV_8UC1) for transforms with `input: 'gray'`;
+ * for `input: 'yuv'` the luma plane plus `chroma`.
  */
 export interface Frame {
   image: Mat;
+  /** `input: 'yuv'` only: the U and V planes (CV_8UC1, half the width and height), rewritten in place too. */
+  chroma?: [Mat, Mat];
   width: number;
   height: number;
   /** Seconds since the stream started (from RTP timestamps, not the wall clock). */
@@ -29,6 +32,8 @@ export interface TransformInstance {
   dispose(): void;
 }
 
+export type TransformInput = 'rgba' | 'gray' | 'yuv';
+
 export interface Transform {
   id: string;
   label: string;
@@ -38,8 +43,10 @@ export interface Transform {
   /**
    * 'gray': the transform works on luma only and its output is grey. The pipeline then hands it the
    * decoded Y plane directly, skipping two colour conversions per frame.
+   * 'yuv': the transform moves pixels without looking at their colour (rotate, flip...) and is
+   * applied to each decoded plane (Y, U, V) as it is: no colour conversion at all.
    */
-  input?: 'rgba' | 'gray';
+  input?: TransformInput;
   create(cv: OpenCV): TransformInstance;
 }
 
