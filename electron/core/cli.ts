@@ -43,7 +43,8 @@ Options:
   --turn-password PASS
   --audio MODE           when the caller offers audio: loop (play the bundled sound, default)
                          or echo (send the caller's microphone back)
-  --max-bitrate BPS      ceiling for the bitrate of the processed video (default: by resolution)
+  --max-bitrate BPS      ceiling for the bitrate of the video sent back, every camera (default: what
+                         the link and the picture size allow; the panel can set lower per camera)
   --plugins DIR          folder of transform plugins, reloaded on change
                          (default: ${defaultPluginsDir()})
   -v, --verbose          debug logging (ICE, signaling, keyframe requests)

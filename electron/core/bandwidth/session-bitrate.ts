@@ -8,7 +8,7 @@ export interface BitrateInfo {
   estimate: number | null;
   /** What the browser reported getting over the last half second (bits/s). */
   acked: number | null;
-  /** The user's ceiling (bits/s); null for none. */
+  /** This camera's ceiling set in the panel or the API (bits/s); null for none. */
   max: number | null;
 }
 
@@ -20,11 +20,13 @@ export class SessionBitrate {
   private readonly detach: () => void;
   private readonly timer: NodeJS.Timeout;
   private posted?: RateSettings;
+  private cap?: number;
 
+  /** `ceiling`: --max-bitrate, for every camera; a camera's own cap can only go lower. */
   constructor(
     sender: RTCRtpSender,
     private readonly apply: (settings: RateSettings) => void,
-    private cap?: number,
+    private readonly ceiling?: number,
   ) {
     this.detach = attachSendRateEstimator(sender, this.estimator);
     this.timer = setInterval(() => this.update(), UPDATE_MS);
@@ -49,7 +51,8 @@ export class SessionBitrate {
 
   /** Tells the encoder when the estimate moved by more than 3 % or the cap changed. */
   private update(): void {
-    const settings: RateSettings = { estimate: this.estimator.measured ? this.estimator.bps : undefined, cap: this.cap };
+    const caps = [this.cap, this.ceiling].filter((c) => c !== undefined);
+    const settings: RateSettings = { estimate: this.estimator.measured ? this.estimator.bps : undefined, cap: caps.length ? Math.min(...caps) : undefined };
     const last = this.posted;
     const moved = !last || last.cap !== settings.cap || (last.estimate === undefined) !== (settings.estimate === undefined) || Math.abs((settings.estimate ?? 0) / (last.estimate ?? 1) - 1) > 0.03;
     if (!moved) return;
