@@ -52,9 +52,9 @@ it('the encoder follows a bitrate cap set through the API, and lifts it again', 
   };
   await new Promise((r) => setTimeout(r, 3000));
   const free = await received(3000);
-  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: 250_000 }) });
+  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: 200_000 }) });
   assert.equal(capped.status, 200);
-  assert.equal(((await capped.json()) as SessionInfo).bitrate?.max, 250_000);
+  assert.equal(((await capped.json()) as SessionInfo).bitrate?.max, 200_000);
   await new Promise((r) => setTimeout(r, 1500));
   const low = await received(3000);
   const framesBefore = (await probe(page)).frames;
@@ -63,10 +63,10 @@ it('the encoder follows a bitrate cap set through the API, and lifts it again', 
   const again = await received(3000);
   const info = (await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo;
   console.log(`free ${Math.round(free / 1000)} kbps, capped ${Math.round(low / 1000)} kbps, lifted ${Math.round(again / 1000)} kbps, estimate ${info.bitrate?.estimate}, encoder ${info.stats?.encoderBitrate}`);
-  assert.ok(free > 800_000, `uncapped the encoder should fill the link for noise (got ${Math.round(free / 1000)} kbps)`);
-  // The encoder's own overshoot on noise at its highest quantiser, headers and the keyframe of the switch.
-  assert.ok(low < 500_000 && low < free / 2, `capped at 250 kbps it sent ${Math.round(low / 1000)} kbps`);
-  assert.ok(again > 800_000, `after lifting the cap it sent ${Math.round(again / 1000)} kbps`);
+  assert.ok(free > 600_000, `uncapped the encoder should fill the link for noise (got ${Math.round(free / 1000)} kbps)`);
+  // The cap holds even where the encoder's rate control cannot (frames are skipped); RTP/SRTP headers are on top.
+  assert.ok(low < 320_000 && low < free * 0.5, `capped at 200 kbps it sent ${Math.round(low / 1000)} kbps`);
+  assert.ok(again > 600_000, `after lifting the cap it sent ${Math.round(again / 1000)} kbps`);
   assert.ok((await probe(page)).frames > framesBefore + 30, 'frames kept arriving');
   assert.ok(info.bitrate?.estimate, 'the send-side estimate is reported');
   await page.close();

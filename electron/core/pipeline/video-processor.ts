@@ -131,6 +131,11 @@ export class VideoProcessor {
       this.decodeMs = 0;
       return undefined;
     }
+    // Over the link's budget: skip this frame (a keyframe that was asked for still goes out).
+    if (!this.forceKeyframe && !this.rate.mayEncode()) {
+      this.pendingDecoded++;
+      return undefined;
+    }
     const { width, height } = this.decoded;
     this.ensureSize(width, height);
 
@@ -157,6 +162,7 @@ export class VideoProcessor {
     toEncode.pts = this.decoded.pts;
     const encodeStart = performance.now();
     const encoded = this.encode(toEncode);
+    if (encoded) this.rate.spent(encoded.data.byteLength);
     const end = performance.now();
     const result: EncodedFrame | undefined = encoded && {
       ...encoded,
