@@ -52,9 +52,10 @@ export class SessionBitrate {
   /** Tells the encoder when the estimate moved by more than 3 % or the cap changed. */
   private update(): void {
     const caps = [this.cap, this.ceiling].filter((c) => c !== undefined);
-    const settings: RateSettings = { estimate: this.estimator.measured ? this.estimator.bps : undefined, cap: caps.length ? Math.min(...caps) : undefined };
+    // Before any feedback (or from a peer that never sends any) the estimate is its starting value, as in GCC.
+    const settings: RateSettings = { estimate: this.estimator.bps, cap: caps.length ? Math.min(...caps) : undefined };
     const last = this.posted;
-    const moved = !last || last.cap !== settings.cap || (last.estimate === undefined) !== (settings.estimate === undefined) || Math.abs((settings.estimate ?? 0) / (last.estimate ?? 1) - 1) > 0.03;
+    const moved = !last || last.cap !== settings.cap || Math.abs(settings.estimate! / last.estimate! - 1) > 0.03;
     if (!moved) return;
     this.posted = settings;
     this.apply(settings);

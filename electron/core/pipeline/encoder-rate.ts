@@ -8,7 +8,7 @@ const CEILING_BPP = 0.1;
 const FPS = 30;
 
 export interface RateSettings {
-  /** The path's estimated capacity (bits/s) from the browser's feedback; undefined before any. */
+  /** The path's estimated capacity (bits/s) from the browser's feedback (or its starting guess). */
   estimate?: number;
   /** A ceiling set by the user (--max-bitrate, the panel, the API). */
   cap?: number;
