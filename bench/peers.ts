@@ -31,8 +31,12 @@ for (const name of values.servers.split(',')) {
     try {
       await new Promise((r) => setTimeout(r, 1500));
       const idle = await rssMb(server.pid!);
-      const peers = Array.from({ length: count }, () => new BrowserlessPeer(clip));
-      await Promise.all(peers.map((p) => p.connect(server.url, values.transform)));
+      const all = Array.from({ length: count }, () => new BrowserlessPeer(clip));
+      const outcomes = await Promise.allSettled(all.map((p) => p.connect(server.url, values.transform)));
+      // A peer that failed to connect is reported, not hidden: the row then counts only the others.
+      const failed = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
+      for (const f of failed) process.stderr.write(`${server.name}: a peer failed to connect: ${f.reason}\n`);
+      const peers = all.filter((_, i) => outcomes[i].status === 'fulfilled');
       await new Promise((r) => setTimeout(r, 3000));
       const before = peers.map((p) => p.stats.framesReceived);
       const cpu0 = await cpuSeconds(server.pid!);
@@ -44,10 +48,10 @@ for (const name of values.servers.split(',')) {
       const delays = name === 'camloop' ? peers.flatMap((p) => p.stats.latencies.slice(-100)) : [];
       const total = fps.reduce((a, b) => a + b, 0);
       lines.push(
-        `| ${server.name} | ${count} | ${values.transform} | ${pct(fps, 0).toFixed(1)} / ${pct(fps, 50).toFixed(1)} / ${pct(fps, 100).toFixed(1)} | ${total.toFixed(0)} | ${delays.length ? `${pct(delays, 50).toFixed(0)} / ${pct(delays, 95).toFixed(0)}` : '-'} | ${(((cpu1 - cpu0) / seconds) * 100).toFixed(0)} | ${idle.toFixed(0)} -> ${loaded.toFixed(0)} | ${((loaded - idle) / count).toFixed(0)} |`,
+        `| ${server.name} | ${failed.length ? `${peers.length} of ${count} connected` : count} | ${values.transform} | ${pct(fps, 0).toFixed(1)} / ${pct(fps, 50).toFixed(1)} / ${pct(fps, 100).toFixed(1)} | ${total.toFixed(0)} | ${delays.length ? `${pct(delays, 50).toFixed(0)} / ${pct(delays, 95).toFixed(0)}` : '-'} | ${(((cpu1 - cpu0) / seconds) * 100).toFixed(0)} | ${idle.toFixed(0)} -> ${loaded.toFixed(0)} | ${((loaded - idle) / count).toFixed(0)} |`,
       );
       process.stderr.write(`${lines.at(-1)}\n`);
-      await Promise.all(peers.map((p) => p.close()));
+      await Promise.all(all.map((p) => p.close()));
     } finally {
       await server.stop();
     }

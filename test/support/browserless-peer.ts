@@ -35,16 +35,17 @@ export class BrowserlessPeer {
       body: JSON.stringify({ sdp: this.pc.localDescription!.sdp, type: 'offer', video_transform: transform }),
     });
     if (!response.ok) throw new Error(`offer refused: ${response.status} ${await response.text()}`);
-    await this.pc.setRemoteDescription((await response.json()) as { sdp: string; type: 'answer' });
-    await new Promise<void>((resolve, reject) => {
-      const timeout = setTimeout(() => reject(new Error('peer did not connect within 30 s')), 30_000);
-      this.pc.connectionStateChange.subscribe((state) => {
-        if (state === 'connected') {
-          clearTimeout(timeout);
-          resolve();
-        }
-      });
+    // Subscribed before the answer is applied: on loopback the connection can be up before it returns.
+    const connected = new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error(`peer did not connect within 30 s (${this.pc.connectionState})`)), 30_000);
+      const done = () => {
+        clearTimeout(timeout);
+        resolve();
+      };
+      this.pc.connectionStateChange.subscribe((state) => state === 'connected' && done());
     });
+    await this.pc.setRemoteDescription((await response.json()) as { sdp: string; type: 'answer' });
+    await connected;
     this.startSending(transceiver.sender.codec?.payloadType ?? 96);
   }
 
