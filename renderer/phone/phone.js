@@ -47,12 +47,53 @@ function renderParams() {
 
 function sendChain() {
   if (control?.readyState === 'open') control.send(JSON.stringify({ transform: currentChain() }));
+  // A new filter may be faster or slower: start again from the camera's full frame rate.
+  void setMaxFramerate(null);
 }
 
 function showInfo(message) {
   const data = JSON.parse(message.data);
   if (data.type === 'error') ui.results.textContent = `⚠ ${data.error}`;
-  else if (data.info) ui.results.textContent = Object.keys(data.info.results).length ? JSON.stringify(data.info.results) : '';
+  else if (data.info) {
+    ui.results.textContent = Object.keys(data.info.results).length ? JSON.stringify(data.info.results) : '';
+    followServer(data.info);
+  }
+}
+
+/**
+ * Sends no more frames than the server processes. When it drops more than a fifth of our frames
+ * (its filter is slower than the camera, or the link is full) for 3 s, the camera's frame rate is
+ * lowered to what it processed; after 5 s without drops it is raised again by a fifth. Frames the
+ * server would drop cost it a decode each, and cost this phone an encode and battery.
+ */
+const pace = { last: null, over: 0, under: 0, max: null, sender: null };
+
+function followServer(info) {
+  const s = info.stats;
+  if (!s || info.forwarding) return (pace.last = null);
+  const now = performance.now();
+  const last = pace.last;
+  pace.last = { at: now, framesOut: s.framesOut, dropped: s.dropped };
+  if (!last) return;
+  const seconds = (now - last.at) / 1000;
+  const processed = (s.framesOut - last.framesOut) / seconds;
+  const dropped = (s.dropped - last.dropped) / seconds;
+  if (dropped > 0.2 * (processed + dropped)) [pace.over, pace.under] = [pace.over + 1, 0];
+  else [pace.over, pace.under] = [0, pace.under + 1];
+  if (pace.over >= 3) void setMaxFramerate(Math.max(5, Math.round(processed * 1.1)));
+  else if (pace.under >= 5 && pace.max !== null) void setMaxFramerate(pace.max * 1.2 >= 30 ? null : Math.round(pace.max * 1.2));
+}
+
+async function setMaxFramerate(fps) {
+  [pace.over, pace.under, pace.last] = [0, 0, null];
+  if (!pace.sender || pace.max === fps) return;
+  pace.max = fps;
+  const parameters = pace.sender.getParameters();
+  for (const encoding of parameters.encodings ?? []) {
+    if (fps === null) delete encoding.maxFramerate;
+    else encoding.maxFramerate = fps;
+  }
+  await pace.sender.setParameters(parameters).catch(() => {});
 }
 
 function waitForIceGathering(connection) {
@@ -111,6 +152,7 @@ async function connect() {
   // Filters want the pixels: under CPU or bandwidth pressure, drop frames rather than resolution.
   const parameters = transceiver.sender.getParameters();
   await transceiver.sender.setParameters({ ...parameters, degradationPreference: 'maintain-resolution' }).catch(() => {});
+  Object.assign(pace, { sender: transceiver.sender, max: null, last: null, over: 0, under: 0 });
 
   setState('connecting', 'Connecting…');
   await connection.setLocalDescription(await connection.createOffer());

@@ -18,6 +18,8 @@ const paint = (rgb: [number, number, number]) => `export default {
   },
 };
 `;
+/** A plugin slower than the camera: 80 ms of busy work per frame (at most ~12 fps). */
+const slow = `export default { id: 'slow', label: 'Slow', params: [], create() { return { apply() { const end = performance.now() + 80; while (performance.now() < end); }, dispose() {} }; } };\n`;
 const throwing = `export default { id: 'explodes', label: 'Explodes', params: [], create() { return { apply() { throw new Error('kaboom'); }, dispose() {} }; } };\n`;
 
 let dir: string;
@@ -27,6 +29,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'camloop-plugins-'));
   await writeFile(join(dir, 'paint.mjs'), paint([255, 0, 0]));
   await writeFile(join(dir, 'explodes.mjs'), throwing);
+  await writeFile(join(dir, 'slow.mjs'), slow);
   await writeFile(join(dir, 'broken.mjs'), 'export default { this is not javascript');
   await copyFile(new URL('../../../plugins/examples/bright-spots.mjs', import.meta.url), join(dir, 'bright-spots.mjs'));
   [server, browser] = await Promise.all([startServer({ host: '127.0.0.1', port: 0, log: silentLogger, pluginsDir: dir }), launchBrowser()]);
@@ -90,6 +93,23 @@ describe('user plugins', () => {
       await page.close();
       await server.sessions.closeAll();
     }
+  });
+
+  it('with a filter slower than the camera, the phone lowers its frame rate to what the server processes, and restores it for a fast one', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'slow' });
+    const maxFramerate = () =>
+      page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!.getSenders()[0].getParameters().encodings[0]?.maxFramerate ?? null);
+    let fps: number | null = null;
+    for (let i = 0; i < 30 && (fps === null || fps > 20); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      fps = await maxFramerate();
+    }
+    assert.ok(fps !== null && fps <= 20, `the camera's frame rate was lowered to ${fps}`);
+    await waitForFrames(page, 10);
+    await page.selectOption('#transform', 'none');
+    assert.equal(await maxFramerate(), null, 'a new filter starts again at the full frame rate');
+    await page.close();
+    await server.sessions.closeAll();
   });
 
   it('the example bright-spots plugin reports what it finds', async () => {
