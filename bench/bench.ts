@@ -15,6 +15,9 @@ const USAGE = `npm run bench -- [options]
   --hold-resolution   the browser keeps the asked resolution under pressure (drops frame rate
                       instead), so every server gets the same frame size: CPU per frame compares
                       like with like
+  --equal-bitrate BPS the browser sends at most BPS, and CamLoop sends back at most BPS
+                      (--max-bitrate): CPU per frame at equal bits (aiortc's REMB holds
+                      its browser at 150-330 kbps)
 `;
 
 const { values } = parseArgs({
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     transforms: { type: 'string', default: 'none,edges,cartoon,rotate' },
     seconds: { type: 'string', default: '8' },
     'hold-resolution': { type: 'boolean', default: false },
+    'equal-bitrate': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -34,6 +38,7 @@ if (values.help) {
   process.exit(0);
 }
 
+const equalBitrate = values['equal-bitrate'] === undefined ? undefined : Number(values['equal-bitrate']);
 const fmt = (v: number | undefined, digits = 0) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
 
 async function main(): Promise<void> {
@@ -44,14 +49,14 @@ async function main(): Promise<void> {
     : values.servers.split(',').map((name, i) => {
         const start = servers[name];
         if (!start) throw new Error(`unknown server ${name} (camloop, aiortc, echo)`);
-        return () => start(18_500 + i);
+        return () => start(18_500 + i, equalBitrate ? ['--max-bitrate', String(equalBitrate)] : []);
       });
   for (const startServer of targets) {
     const server = await startServer();
     try {
       for (const resolution of values.resolutions.split(',')) {
         for (const transform of server.name === 'werift echo' ? ['none'] : values.transforms.split(',')) {
-          const result = await runCell(browser, server, resolution, transform, Number(values.seconds), values['hold-resolution']);
+          const result = await runCell(browser, server, resolution, transform, Number(values.seconds), { holdResolution: values['hold-resolution'], clientMaxBitrate: equalBitrate });
           results.push(result);
           process.stderr.write(`${server.name} ${resolution} ${transform}: ${fmt(result.fps, 1)} fps, p50 ${fmt(result.latencyP50)} ms, cpu ${fmt(result.cpuMsPerFrame, 1)} ms/frame\n`);
         }

@@ -38,7 +38,14 @@ const percentile = (values: number[], p: number) => {
  * keep its picture size under pressure (as CamLoop's camera page does), so every server gets frames
  * of the size asked for and CPU per frame compares like with like.
  */
-export async function runCell(browser: Browser, server: BenchServer, resolution: string, transform: string, seconds: number, holdResolution = false): Promise<CellResult> {
+export interface CellOptions {
+  /** The browser keeps its resolution under pressure and drops frame rate instead. */
+  holdResolution?: boolean;
+  /** A ceiling on what the browser sends (bits/s), to compare servers at equal bits. */
+  clientMaxBitrate?: number;
+}
+
+export async function runCell(browser: Browser, server: BenchServer, resolution: string, transform: string, seconds: number, options: CellOptions = {}): Promise<CellResult> {
   const client = await serveAiortcClient(server.url);
   const page = await browser.newPage();
   try {
@@ -54,7 +61,7 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     await page.click('#start');
     await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, { timeout: 30_000, polling: 10 });
     const firstFrameMs = Date.now() - started;
-    if (holdResolution) await page.evaluate(maintainResolution);
+    await page.evaluate(senderParameters, { holdResolution: options.holdResolution ?? false, maxBitrate: options.clientMaxBitrate ?? null });
     await page.evaluate(installFrameProbe, '#video');
     await page.waitForTimeout(3000);
 
@@ -104,13 +111,14 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
   }
 }
 
-/** Runs in aiortc's client page: its video sender keeps the resolution and drops frame rate instead. */
-async function maintainResolution(): Promise<void> {
+/** Runs in aiortc's client page: sets what CellOptions asks on its video sender. */
+async function senderParameters({ holdResolution, maxBitrate }: { holdResolution: boolean; maxBitrate: number | null }): Promise<void> {
   const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
   for (const sender of pc.getSenders()) {
     if (sender.track?.kind !== 'video') continue;
     const parameters = sender.getParameters();
-    (parameters as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = 'maintain-resolution';
+    if (holdResolution) (parameters as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = 'maintain-resolution';
+    if (maxBitrate !== null) for (const encoding of parameters.encodings) encoding.maxBitrate = maxBitrate;
     await sender.setParameters(parameters);
   }
 }
