@@ -75,11 +75,11 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
   return true;
 }
 
-export const MAX_BITRATE_RANGE = { min: 100_000, max: 50_000_000 };
+const MAX_BITRATE_RANGE = { min: 100_000, max: 50_000_000 };
 
 /** `{"maxBitrate": <bits/s> | null}`: null lifts the cap. */
 function parseMaxBitrate(body: unknown): number | undefined {
-  const value = body && typeof body === 'object' && 'maxBitrate' in body ? body.maxBitrate : Symbol('missing');
+  const value = body && typeof body === 'object' ? (body as { maxBitrate?: unknown }).maxBitrate : undefined;
   if (value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MAX_BITRATE_RANGE.min || value > MAX_BITRATE_RANGE.max) {
     throw new HttpError(400, `body must be {"maxBitrate": null or an integer from ${MAX_BITRATE_RANGE.min} to ${MAX_BITRATE_RANGE.max} (bits/s)}`);

@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import type { SessionInfo } from '../../electron/core/session.js';
-import { launchBrowser, openCameraPage, probe } from '../support/browser.js';
+import { launchBrowser, openCameraPage, probe, videoRtpStats } from '../support/browser.js';
 import { api, startTestServer } from '../support/server.js';
 
 let server: CamLoopServer;
@@ -22,15 +22,8 @@ it('with 3 % loss each way, lost packets are resent over RTX both ways and the p
   const startFrames = (await probe(page)).frames;
   await new Promise((r) => setTimeout(r, 8000));
   const frames = (await probe(page)).frames - startFrames;
-  const stats = await page.evaluate(async () => {
-    const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!;
-    const out: Record<string, Record<string, number>> = {};
-    for (const s of (await pc.getStats()).values()) if ((s.type === 'inbound-rtp' || s.type === 'outbound-rtp') && s.kind === 'video') out[s.type] = s;
-    return out;
-  });
+  const { inbound, outbound } = await videoRtpStats(page);
   const [session] = (await (await api(server, '/api/sessions')).json()) as SessionInfo[];
-  const inbound = stats['inbound-rtp'];
-  const outbound = stats['outbound-rtp'];
   console.log(`frames back ${frames} in 8 s; browser: nacks sent ${inbound.nackCount}, retransmissions received ${inbound.retransmittedPacketsReceived}; ` +
     `browser resent ${outbound.retransmittedPacketsSent} on our NACKs ${outbound.nackCount}; server frames in ${session.stats?.framesIn}, pli ${outbound.pliCount}`);
   assert.ok(inbound.nackCount > 0, 'the browser asked for lost packets');

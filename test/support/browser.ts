@@ -71,13 +71,25 @@ function recordPeerConnections(): void {
   };
 }
 
-/** Bytes of video received so far by the page's newest peer connection. */
-export function videoBytesReceived(page: Page): Promise<number> {
+export type RtpStats = Record<string, number>;
+
+/** The video inbound-rtp and outbound-rtp stats of the page's newest peer connection (empty when absent). */
+export function videoRtpStats(page: Page): Promise<{ inbound: RtpStats; outbound: RtpStats }> {
   return page.evaluate(async () => {
-    const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1);
-    for (const stat of (await pc!.getStats()).values()) if (stat.type === 'inbound-rtp' && stat.kind === 'video') return stat.bytesReceived as number;
-    return 0;
+    const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!;
+    const out = { inbound: {}, outbound: {} };
+    for (const stat of (await pc.getStats()).values()) {
+      if (stat.kind !== 'video') continue;
+      if (stat.type === 'inbound-rtp') out.inbound = stat;
+      if (stat.type === 'outbound-rtp') out.outbound = stat;
+    }
+    return out;
   });
+}
+
+/** Bytes of video received so far by the page's newest peer connection. */
+export async function videoBytesReceived(page: Page): Promise<number> {
+  return (await videoRtpStats(page)).inbound.bytesReceived ?? 0;
 }
 
 export function probe(page: Page, selector = '#remote'): Promise<ProbeState> {

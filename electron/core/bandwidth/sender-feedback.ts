@@ -1,4 +1,5 @@
 import { ReceiverEstimatedMaxBitrate, RTP_EXTENSION_URI, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback, TransportWideCC, type RTCRtpSender, type RtpHeader } from 'werift';
+import { seqDelta } from '../pipeline/rtp-math.js';
 import { feedbackResults } from './feedback-results.js';
 import type { SendRateEstimator } from './send-rate.js';
 
@@ -26,7 +27,7 @@ export function attachSendRateEstimator(sender: RTCRtpSender, estimator: SendRat
     if (extension && extension.payload.length >= 2) {
       const seq = extension.payload.readUInt16BE(0);
       // Retransmissions carry their original number: only new numbers are sends.
-      if (highest < 0 || ((seq - highest) & 0xffff) < 0x8000) {
+      if (highest < 0 || seqDelta(seq, highest) >= 0) {
         highest = seq;
         estimator.packetSent(seq, payload.length + header.serializeSize + SRTP_TAG_BYTES);
       }

@@ -36,37 +36,26 @@ export class FrameConverter {
 
   /** Decoded frame's luma plane -> grey Mat (height x width CV_8UC1): a row copy, no conversion. */
   decodedToGray(decoded: Frame, mat: Mat): void {
-    const luma = decoded.data?.[0];
-    if (!luma) throw new Error('decoded frame has no data');
-    copyPlane(luma, decoded.linesize[0], matView(mat), this.width, this.width, this.height);
+    this.planeToMat(decoded, 0, mat);
   }
 
   /** Decoded frame -> its Y, U and V planes as they are (Mats of width x height and the chroma size). */
   decodedToPlanes(decoded: Frame, planes: [Mat, Mat, Mat]): void {
-    const data = decoded.data;
-    if (!data) throw new Error('decoded frame has no data');
-    planes.forEach((plane, i) => {
-      const [width, height] = i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
-      copyPlane(data[i], decoded.linesize[i], matView(plane), width, width, height);
-    });
+    planes.forEach((plane, i) => this.planeToMat(decoded, i, plane));
   }
 
   /** Y, U and V plane Mats -> this.yuv, ready for the encoder. */
   planesToYuv(planes: [Mat, Mat, Mat]): Frame {
     this.yuv.makeWritable();
-    const data = this.yuv.data!;
-    planes.forEach((plane, i) => {
-      const [width, height] = i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
-      copyPlane(matView(plane), width, data[i], this.yuv.linesize[i], width, height);
-    });
+    planes.forEach((plane, i) => this.matToPlane(plane, i));
     return this.yuv;
   }
 
   /** Grey Mat -> this.yuv with neutral chroma, ready for the encoder. */
   grayToYuv(mat: Mat): Frame {
     this.yuv.makeWritable();
-    const [y, u, v] = this.yuv.data!;
-    copyPlane(matView(mat), this.width, y, this.yuv.linesize[0], this.width, this.height);
+    this.matToPlane(mat, 0);
+    const [, u, v] = this.yuv.data!;
     u.fill(128);
     v.fill(128);
     return this.yuv;
@@ -77,6 +66,23 @@ export class FrameConverter {
     this.yuv.makeWritable();
     this.toYuv.scaleSync([matView(mat)], [this.width * 4], 0, this.height, this.yuv.data!, this.yuv.linesize);
     return this.yuv;
+  }
+
+  /** Width and height of plane `i` (0: Y, 1: U, 2: V). */
+  private planeSize(i: number): [number, number] {
+    return i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
+  }
+
+  private planeToMat(decoded: Frame, i: number, mat: Mat): void {
+    const plane = decoded.data?.[i];
+    if (!plane) throw new Error('decoded frame has no data');
+    const [width, height] = this.planeSize(i);
+    copyPlane(plane, decoded.linesize[i], matView(mat), width, width, height);
+  }
+
+  private matToPlane(mat: Mat, i: number): void {
+    const [width, height] = this.planeSize(i);
+    copyPlane(matView(mat), width, this.yuv.data![i], this.yuv.linesize[i], width, height);
   }
 
   dispose(): void {

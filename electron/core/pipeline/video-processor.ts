@@ -41,7 +41,7 @@ export class VideoProcessor {
   private converter?: FrameConverter;
   private rgba?: Mat;
   /** The Y plane (grey and 'yuv' chains) and the chroma planes ('yuv' chains). */
-  private gray?: Mat;
+  private luma?: Mat;
   private u?: Mat;
   private v?: Mat;
   private readonly stages: TransformStages;
@@ -146,13 +146,13 @@ export class VideoProcessor {
     let results: Record<string, TransformResult>;
     const input = this.stages.input;
     if (input === 'gray') {
-      converter.decodedToGray(this.decoded, this.gray);
-      results = this.stages.apply(this.gray, width, height, time);
-      toEncode = converter.grayToYuv(this.gray);
+      converter.decodedToGray(this.decoded, this.luma);
+      results = this.stages.apply(this.luma, width, height, time);
+      toEncode = converter.grayToYuv(this.luma);
     } else if (input === 'yuv') {
-      const planes: [Mat, Mat, Mat] = [this.gray!, this.u!, this.v!];
+      const planes: [Mat, Mat, Mat] = [this.luma!, this.u!, this.v!];
       converter.decodedToPlanes(this.decoded, planes);
-      results = this.stages.apply(this.gray, width, height, time, [this.u!, this.v!]);
+      results = this.stages.apply(this.luma, width, height, time, [this.u!, this.v!]);
       toEncode = converter.planesToYuv(planes);
     } else {
       converter.decodedToMat(this.decoded, this.rgba);
@@ -181,7 +181,7 @@ export class VideoProcessor {
 
   dispose(): void {
     this.stages.dispose();
-    for (const mat of [this.rgba, this.gray, this.u, this.v]) mat?.delete();
+    for (const mat of [this.rgba, this.luma, this.u, this.v]) mat?.delete();
     this.converter?.dispose();
     this.encoder?.freeContext();
     this.decoder.freeContext();
@@ -219,10 +219,10 @@ export class VideoProcessor {
     }
     if (!sizeChanged) return;
     this.converter?.dispose();
-    for (const mat of [this.rgba, this.gray, this.u, this.v]) mat?.delete();
+    for (const mat of [this.rgba, this.luma, this.u, this.v]) mat?.delete();
     this.converter = new FrameConverter(width, height);
     this.rgba = new this.cv.Mat(height, width, this.cv.CV_8UC4);
-    this.gray = new this.cv.Mat(height, width, this.cv.CV_8UC1);
+    this.luma = new this.cv.Mat(height, width, this.cv.CV_8UC1);
     this.u = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
     this.v = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
   }
