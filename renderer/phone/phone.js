@@ -64,11 +64,17 @@ function showInfo(message) {
  * Sends no more frames than the server processes. When it drops more than a fifth of our frames
  * (its filter is slower than the camera, or the link is full) for 3 s, the camera's frame rate is
  * lowered to what it processed; after 5 s without drops it is raised again by a fifth. Frames the
- * server would drop cost it a decode each, and cost this phone an encode and battery.
+ * server would drop cost it a decode each, and cost this phone an encode and battery. A new bitrate
+ * cap (set in the panel), like a new filter, starts again from the full frame rate.
  */
-const pace = { last: null, over: 0, under: 0, max: null, sender: null };
+const pace = { last: null, over: 0, under: 0, max: null, sender: null, cap: null };
 
 function followServer(info) {
+  const cap = info.bitrate?.max ?? null;
+  if (cap !== pace.cap) {
+    pace.cap = cap;
+    return void setMaxFramerate(null);
+  }
   const s = info.stats;
   if (!s || info.forwarding) return (pace.last = null);
   const now = performance.now();
@@ -152,7 +158,7 @@ async function connect() {
   // Filters want the pixels: under CPU or bandwidth pressure, drop frames rather than resolution.
   const parameters = transceiver.sender.getParameters();
   await transceiver.sender.setParameters({ ...parameters, degradationPreference: 'maintain-resolution' }).catch(() => {});
-  Object.assign(pace, { sender: transceiver.sender, max: null, last: null, over: 0, under: 0 });
+  Object.assign(pace, { sender: transceiver.sender, max: null, last: null, over: 0, under: 0, cap: null });
 
   setState('connecting', 'Connecting…');
   await connection.setLocalDescription(await connection.createOffer());
