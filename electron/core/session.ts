@@ -21,7 +21,7 @@ import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
-import { audioCodecParameters, iceOptionsFor, videoCodecParameters, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
+import { audioCodecParameters, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
 import { answerPreview } from './webrtc/preview.js';
 
 export type { IceServer };
@@ -107,7 +107,7 @@ export class Session {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.offeredAudio = offer.audioCodecs.length > 0;
     this.pc = new RTCPeerConnection({
-      codecs: { video: offer.videoCodecs.map((codec) => videoCodecParameters[codec]()), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
+      codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
       headerExtensions: { video: videoHeaderExtensions() },
       iceServers: options.iceServers ?? [],
       ...iceOptionsFor(options.localAddress),

@@ -13,7 +13,7 @@ const SRTP_TAG_BYTES = 10;
  *   report, senderBWE.rtpPacketSent, reads the transport's counter after an await, so a frame's
  *   packets all get the last packet's number);
  * - every transport-cc feedback and REMB, whatever SSRC it names: Chrome names the SSRC of the
- *   last packet it got (our RTX one when RTX was negotiated), which werift's router may not know and drops (measured:
+ *   last packet it got, often our RTX one, which werift's router does not know and drops (measured:
  *   60 % of feedback with 20 % loss).
  */
 export function attachSendRateEstimator(sender: RTCRtpSender, estimator: SendRateEstimator): () => void {

@@ -1,5 +1,6 @@
 import {
   RTCPeerConnection,
+  RTCRtpCodecParameters,
   useAbsSendTime,
   useH264,
   useNACK,
@@ -13,7 +14,6 @@ import {
   useTWCC,
   useVP8,
   type PeerConfig,
-  type RTCRtpCodecParameters,
   type RTCRtpHeaderExtensionParameters,
 } from 'werift';
 import { isIP, isIPv4 } from 'node:net';
@@ -31,12 +31,7 @@ const ICE_GATHERING_TIMEOUT_MS = 5000;
 /** Seconds werift waits for each STUN server's answer while gathering (its default is 5). */
 const STUN_GATHER_TIMEOUT_S = 2;
 
-/**
- * NACK + PLI for repair, transport-cc (our TwccFeedback) for the browser's bandwidth estimate.
- * No RTX: lost packets are resent on the stream itself (werift answers NACKs from its cache).
- * Negotiated, RTX recovered loss with fewer keyframes (1 PLI vs 6 at 3 % loss), but Chrome's send
- * target then failed to reach 1 Mbps within 10 s in 1 of 6 loopback runs (0 of 8 without).
- */
+/** NACK + PLI for repair, transport-cc (our TwccFeedback) for the browser's bandwidth estimate. */
 const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
 
 export const videoCodecParameters: Record<VideoCodecName, () => RTCRtpCodecParameters> = {
@@ -44,6 +39,13 @@ export const videoCodecParameters: Record<VideoCodecName, () => RTCRtpCodecParam
   h264: () => useH264({ rtcpFeedback: feedback() }),
 };
 
+/**
+ * Our video codecs in the offer's order, each followed by RTX (RFC 4588): lost packets are resent on
+ * their own SSRC, so they do not disturb the stream's sequence numbers and the browser's estimator.
+ */
+export function videoCodecList(codecs: VideoCodecName[]): RTCRtpCodecParameters[] {
+  return codecs.flatMap((codec) => [videoCodecParameters[codec](), new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 })]);
+}
 
 export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
 
