@@ -21,7 +21,7 @@ import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
-import { audioCodecParameters, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
+import { audioCodecParameters, hintStartBitrate, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
 import { answerPreview } from './webrtc/preview.js';
 
 export type { IceServer };
@@ -283,6 +283,7 @@ export class Session {
     if (!video) throw new HttpError(400, 'the offer has no video transceiver');
     // Without sendrecv the browser decodes our video but never fires ontrack.
     video.setDirection('sendrecv');
+    hintStartBitrate(video.codecs);
     const outgoing = new MediaStreamTrack({ kind: 'video' });
     video.sender.replaceTrack(outgoing);
     // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.

@@ -47,6 +47,21 @@ export function videoCodecList(codecs: VideoCodecName[]): RTCRtpCodecParameters[
   return codecs.flatMap((codec) => [videoCodecParameters[codec](), new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 })]);
 }
 
+/** Where the browser's send estimate starts (Chrome's own start is 300 kbps, made for the internet). */
+export const BROWSER_START_KBPS = 1000;
+
+/**
+ * Adds a start-bitrate hint to the codecs of our answer (Chrome reads x-google-start-bitrate from the
+ * remote description): a camera on the LAN starts sharp instead of spending its first seconds at
+ * 300 kbps. From there the browser's estimator, fed by our transport-cc reports, raises or lowers it.
+ */
+export function hintStartBitrate(negotiated: RTCRtpCodecParameters[]): void {
+  for (const codec of negotiated) {
+    if (/\/rtx$/i.test(codec.mimeType) || codec.parameters?.includes('x-google-start-bitrate')) continue;
+    codec.parameters = [codec.parameters, `x-google-start-bitrate=${BROWSER_START_KBPS}`].filter(Boolean).join(';');
+  }
+}
+
 export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
 
 export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [useSdesMid(), useAbsSendTime(), useTransportWideCC()];

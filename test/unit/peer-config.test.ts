@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { iceOptionsFor } from '../../electron/core/webrtc/peer-config.js';
+import { BROWSER_START_KBPS, hintStartBitrate, iceOptionsFor, videoCodecList } from '../../electron/core/webrtc/peer-config.js';
 
 describe('iceOptionsFor', () => {
   it('gathers only on the LAN address the phone reached us at, in its IP family', () => {
@@ -11,5 +11,23 @@ describe('iceOptionsFor', () => {
 
   it('leaves a browser on this machine, or an unknown address, with every interface', () => {
     for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1', undefined, 'not-an-ip']) assert.deepEqual(iceOptionsFor(address), { iceStunGatherTimeout: 2 }, String(address));
+  });
+});
+
+describe('hintStartBitrate', () => {
+  it("adds the browser's start bitrate to each media codec of the answer, keeping their own parameters, not to RTX", () => {
+    const codecs = videoCodecList(['vp8', 'h264']);
+    hintStartBitrate(codecs);
+    hintStartBitrate(codecs); // once only
+    const hint = `x-google-start-bitrate=${BROWSER_START_KBPS}`;
+    assert.deepEqual(
+      codecs.map((c) => [c.mimeType, c.parameters]),
+      [
+        ['video/VP8', hint],
+        ['video/rtx', undefined],
+        ['video/H264', `profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1;${hint}`],
+        ['video/rtx', undefined],
+      ],
+    );
   });
 });
