@@ -214,6 +214,8 @@ export class Session {
     if (!this.codec || !stats?.width) throw new HttpError(409, 'no video yet: try again once the camera is sending');
     const file = chooseRecordingPath(path, this.codec);
     this.processedRecorder = new Recorder(file, { codec: this.codec, width: stats.width, height: stats.height });
+    // The recording keeps one picture size: no scaling down for a slow link while it runs.
+    this.bitrate?.setKeepSize(true);
     this.requestKeyframe();
     this.log.info(`recording the processed video to ${file}`);
     return file;
@@ -223,6 +225,7 @@ export class Session {
   stopProcessedRecording(): string | undefined {
     const recorder = this.processedRecorder;
     this.processedRecorder = undefined;
+    this.bitrate?.setKeepSize(false);
     this.closeRecorder(recorder);
     return recorder?.path;
   }

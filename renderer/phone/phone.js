@@ -65,17 +65,20 @@ function showInfo(message) {
  * (its filter is slower than the camera, or the link is full) for 3 s, the camera's frame rate is
  * lowered to what it processed; after 5 s without drops it is raised again by a fifth. Frames the
  * server would drop cost it a decode each, and cost this phone an encode and battery. A new bitrate
- * cap (set in the panel), like a new filter, starts again from the full frame rate.
+ * cap (set in the panel) or a new size of the picture coming back, like a new filter, starts again
+ * from the full frame rate.
  */
-const pace = { last: null, over: 0, under: 0, max: null, sender: null, cap: null };
+const pace = { last: null, over: 0, under: 0, max: null, sender: null, cap: null, sentWidth: 0 };
 
 function followServer(info) {
   const cap = info.bitrate?.max ?? null;
-  if (cap !== pace.cap) {
+  const s = info.stats;
+  // A new cap, or a new size of what the server sends (it fitted its picture to the link): start again.
+  if (cap !== pace.cap || (s?.sentWidth ?? 0) !== pace.sentWidth) {
     pace.cap = cap;
+    pace.sentWidth = s?.sentWidth ?? 0;
     return void setMaxFramerate(null);
   }
-  const s = info.stats;
   if (!s || info.forwarding) return (pace.last = null);
   const now = performance.now();
   const last = pace.last;

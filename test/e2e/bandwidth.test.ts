@@ -73,6 +73,29 @@ it('the encoder follows a bitrate cap set through the API, and lifts it again', 
   await page.close();
 });
 
+it('a link too slow for the full picture gets a smaller one, at a higher frame rate', async () => {
+  const page = await openCameraPage(browser, `${server.url}/`, { transform: 'edges' });
+  // A panning fine texture through Canny: a dense, moving edge map that no quantiser brings under the cap at 640x480.
+  await page.evaluate(() => ((window as unknown as { fakeCamera: { scene: string } }).fakeCamera.scene = 'texture'));
+  const session = await newestSession();
+  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: 300_000 }) });
+  assert.equal(capped.status, 200);
+  await new Promise((r) => setTimeout(r, 8000));
+  const before = await probe(page);
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await probe(page);
+  const fps = (after.frames - before.frames) / 3;
+  const shown = await page.evaluate(() => (document.querySelector('#remote') as HTMLVideoElement).videoWidth);
+  const info = (await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo;
+  const stats = info.stats!;
+  console.log(`capped at 300 kbps: ${fps.toFixed(1)} fps at ${stats.sentWidth}x${stats.sentHeight} (camera ${stats.width}x${stats.height}, phone shows ${shown} wide)`);
+  assert.ok(stats.sentWidth < stats.width && stats.sentHeight < stats.height, `sent at ${stats.sentWidth}x${stats.sentHeight}`);
+  assert.equal(shown, stats.sentWidth, 'the phone receives the smaller picture');
+  // At 640x480 about one frame a second fits (this scene's edge map is nearly incompressible); smaller, several do.
+  assert.ok(fps >= 2, `${fps.toFixed(1)} fps arrive`);
+  await page.close();
+});
+
 it('a bad bitrate cap is a 400 and changes nothing', async () => {
   const page = await openCameraPage(browser, `${server.url}/`, { transform: 'none' });
   const session = await newestSession();

@@ -6,11 +6,35 @@
  * 'noise' (random 16x16 blocks, new every frame) makes any encoder use all the bitrate it is given.
  */
 export function installFakeCamera(): void {
-  type Scene = 'card' | 'flat' | 'checker' | 'noise';
+  type Scene = 'card' | 'flat' | 'checker' | 'noise' | 'texture';
   const state = { scene: 'card' as Scene, switchedAt: 0, switches: [] as number[], probe: false, canvas: null as HTMLCanvasElement | null, requests: [] as MediaStreamConstraints[] };
   (window as unknown as { fakeCamera: typeof state }).fakeCamera = state;
 
+  /** A fine-grained scene twice the picture's size, for 'texture' (made on first use). */
+  let grain: HTMLCanvasElement | undefined;
+
   function draw(ctx: CanvasRenderingContext2D, width: number, height: number, t: number): void {
+    if (state.scene === 'texture') {
+      // A camera panning over gravel: detail everywhere, all of it moving.
+      if (!grain) {
+        // Grains of 4x4 pixels: drawn at 4x below, unsmoothed.
+        grain = document.createElement('canvas');
+        grain.width = width / 2;
+        grain.height = height / 2;
+        const g = grain.getContext('2d')!;
+        const image = g.createImageData(grain.width, grain.height);
+        for (let i = 0; i < image.data.length; i += 4) {
+          const v = (Math.random() * 255) | 0;
+          image.data[i] = image.data[i + 1] = image.data[i + 2] = v;
+          image.data[i + 3] = 255;
+        }
+        g.putImageData(image, 0, 0);
+      }
+      const shift = Math.round(t / 30) % width;
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(grain, -shift, -Math.round(shift / 2) % height, width * 2, height * 2);
+      return;
+    }
     if (state.scene === 'noise') {
       const block = 16;
       for (let y = 0; y < height; y += block) {

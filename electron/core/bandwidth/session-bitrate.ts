@@ -21,6 +21,7 @@ export class SessionBitrate {
   private readonly timer: NodeJS.Timeout;
   private posted?: RateSettings;
   private cap?: number;
+  private keepSize = false;
 
   /** `ceiling`: --max-bitrate, for every camera; a camera's own cap can only go lower. */
   constructor(
@@ -39,6 +40,12 @@ export class SessionBitrate {
     this.update();
   }
 
+  /** Pins the encoded picture at the camera's size (a recording of the processed video must not change size). */
+  setKeepSize(keep: boolean): void {
+    this.keepSize = keep;
+    this.update();
+  }
+
   info(): BitrateInfo {
     const acked = this.estimator.ackedBps;
     return { estimate: this.estimator.measured ? this.estimator.bps : null, acked: acked === undefined ? null : Math.round(acked), max: this.cap ?? null };
@@ -49,13 +56,13 @@ export class SessionBitrate {
     this.detach();
   }
 
-  /** Tells the encoder when the estimate moved by more than 3 % or the cap changed. */
+  /** Tells the encoder when the estimate moved by more than 3 % or the cap or the size pin changed. */
   private update(): void {
     const caps = [this.cap, this.ceiling].filter((c) => c !== undefined);
     // Before any feedback (or from a peer that never sends any) the estimate is its starting value, as in GCC.
-    const settings: RateSettings = { estimate: this.estimator.bps, cap: caps.length ? Math.min(...caps) : undefined };
+    const settings: RateSettings = { estimate: this.estimator.bps, cap: caps.length ? Math.min(...caps) : undefined, keepSize: this.keepSize };
     const last = this.posted;
-    const moved = !last || last.cap !== settings.cap || Math.abs(settings.estimate! / last.estimate! - 1) > 0.03;
+    const moved = !last || last.cap !== settings.cap || last.keepSize !== settings.keepSize || Math.abs(settings.estimate! / last.estimate! - 1) > 0.03;
     if (!moved) return;
     this.posted = settings;
     this.apply(settings);

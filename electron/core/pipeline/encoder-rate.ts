@@ -12,6 +12,8 @@ export interface RateSettings {
   estimate?: number;
   /** A ceiling set by the user (--max-bitrate, the panel, the API). */
   cap?: number;
+  /** Encode at the camera's size, never scaled down (a recording of the processed video is running). */
+  keepSize?: boolean;
 }
 
 /** Floor and ceiling of the encoder bitrate for a picture size, in bits/s; before any feedback it runs at the ceiling. */
@@ -76,7 +78,8 @@ export class EncoderRate {
     if (rate !== Infinity) this.budget = Math.max(-rate, this.budget - bytes * 8);
   }
 
-  private linkRate(): number {
+  /** What may be sent (bits/s): the lower of the estimate and the cap; Infinity for no limit. */
+  linkRate(): number {
     return Math.min(this.settings.estimate ?? Infinity, this.settings.cap ?? Infinity);
   }
 

@@ -11,6 +11,8 @@ export class FrameConverter {
   private toRgba = new SoftwareScaleContext();
   private toYuv = new SoftwareScaleContext();
   readonly yuv = new Frame();
+  /** `yuv` scaled down for the encoder, when the link cannot carry the full size (see OutputScale). */
+  private smaller?: { frame: Frame; scaler: SoftwareScaleContext };
   /** Size of the U and V planes (YUV 4:2:0). */
   readonly chromaWidth: number;
   readonly chromaHeight: number;
@@ -68,6 +70,28 @@ export class FrameConverter {
     return this.yuv;
   }
 
+  /** `this.yuv` at `width` x `height` for the encoder: itself at its own size, else a scaled copy. */
+  scaledYuv(width: number, height: number): Frame {
+    if (width === this.width && height === this.height) return this.yuv;
+    if (this.smaller?.frame.width !== width || this.smaller.frame.height !== height) {
+      this.freeSmaller();
+      const frame = new Frame();
+      frame.alloc();
+      frame.width = width;
+      frame.height = height;
+      frame.format = AV_PIX_FMT_YUV420P;
+      if (frame.allocBuffer() < 0) throw new Error('cannot allocate a scaled YUV frame');
+      const scaler = new SoftwareScaleContext();
+      scaler.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+      this.smaller = { frame, scaler };
+    }
+    const { frame, scaler } = this.smaller;
+    frame.makeWritable();
+    scaler.scaleFrameSync(frame, this.yuv);
+    frame.pts = this.yuv.pts;
+    return frame;
+  }
+
   /** Width and height of plane `i` (0: Y, 1: U, 2: V). */
   private planeSize(i: number): [number, number] {
     return i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
@@ -85,7 +109,14 @@ export class FrameConverter {
     copyPlane(matView(mat), width, this.yuv.data![i], this.yuv.linesize[i], width, height);
   }
 
+  private freeSmaller(): void {
+    this.smaller?.scaler.freeContext();
+    this.smaller?.frame.free();
+    this.smaller = undefined;
+  }
+
   dispose(): void {
+    this.freeSmaller();
     this.toRgba.freeContext();
     this.toYuv.freeContext();
     this.yuv.free();

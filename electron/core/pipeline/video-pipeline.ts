@@ -30,13 +30,16 @@ export interface PipelineStats {
   height: number;
   /** The encoder's bitrate (bits/s); 0 before the first processed frame. */
   encoderBitrate: number;
+  /** The size encoded: the camera's, or smaller when the link cannot carry it; 0 before the first processed frame. */
+  sentWidth: number;
+  sentHeight: number;
   /** Per-frame timings, exponentially smoothed (about the last 10 frames). */
   timings: FrameTimings;
 }
 
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
 export class VideoPipeline {
-  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, encoderBitrate: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   private closed = false;
 
   constructor(
@@ -99,6 +102,8 @@ export class VideoPipeline {
         stats.width = message.width;
         stats.height = message.height;
         stats.encoderBitrate = message.bitrate;
+        stats.sentWidth = message.sentWidth;
+        stats.sentHeight = message.sentHeight;
         const smooth = (old: number, value: number) => old * 0.9 + value * 0.1;
         stats.timings = {
           decodeMs: smooth(stats.timings.decodeMs, message.timings.decodeMs),

@@ -1,5 +1,5 @@
 import { CodecContext, Frame, Packet } from 'node-av/lib';
-import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AVERROR_EAGAIN } from 'node-av/constants';
+import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AV_PKT_DATA_QUALITY_STATS, AVERROR_EAGAIN } from 'node-av/constants';
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV, Mat } from '../transforms/opencv.js';
 import type { TransformResult } from '../transforms/types.js';
@@ -7,6 +7,7 @@ import { FrameConverter } from './frame-converter.js';
 import { timestampDelta } from './rtp-math.js';
 import { TransformStages } from './transform-stages.js';
 import { EncoderRate, type RateSettings } from './encoder-rate.js';
+import { OutputScale } from './output-scale.js';
 import { openDecoder, openEncoder } from './video-codec.js';
 import type { FrameTimings, VideoCodecName } from './worker-protocol.js';
 
@@ -21,9 +22,15 @@ export interface EncodedFrame {
   results: Record<string, TransformResult>;
   /** The encoder's bitrate (bits/s). */
   bitrate: number;
+  /** The size encoded: the camera's, or smaller when the link cannot carry it (see OutputScale). */
+  sentWidth: number;
+  sentHeight: number;
 }
 
 const CLOCK_RATE = 90000;
+const FF_QP2LAMBDA = 118;
+/** The coarsest quantiser each encoder reports (libvpx's VP8 scale, x264's QP). */
+const MAX_QUANTISER: Record<VideoCodecName, number> = { vp8: 63, h264: 51 };
 
 /**
  * Decode -> transform -> encode for one camera, synchronously (it runs inside a worker).
@@ -54,6 +61,9 @@ export class VideoProcessor {
   private unwrapped = 0;
   private lastTimestamp?: number;
   private readonly rate = new EncoderRate();
+  private readonly scale = new OutputScale();
+  /** The size the encoder was opened at. */
+  private sent = { width: 0, height: 0 };
 
   constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, chain: TransformChain) {
     this.decoder = openDecoder(codec);
@@ -86,7 +96,10 @@ export class VideoProcessor {
 
   /** The send-side estimate and the user's cap: the encoder follows them (see EncoderRate). */
   setRate(settings: RateSettings): void {
+    const before = this.rate.linkRate();
     this.rate.settings = settings;
+    // Pinned by a recording, or the link is suddenly much faster (a cap lifted): the camera's size again.
+    if (settings.keepSize || this.rate.linkRate() >= 2 * before) this.scale.reset();
   }
 
   requestKeyframe(): void {
@@ -160,9 +173,14 @@ export class VideoProcessor {
       toEncode = converter.matToYuv(this.rgba);
     }
     toEncode.pts = this.decoded.pts;
+    toEncode = converter.scaledYuv(this.sent.width, this.sent.height);
     const encodeStart = performance.now();
     const encoded = this.encode(toEncode);
-    if (encoded) this.rate.spent(encoded.data.byteLength);
+    if (encoded) {
+      this.rate.spent(encoded.data.byteLength);
+      // What an inter frame costs at this size decides the size of the next ones.
+      if (!encoded.keyframe && !this.rate.settings.keepSize) this.scale.interFrame(encoded.data.byteLength * 8, encoded.quantiser, this.rate.linkRate());
+    }
     const end = performance.now();
     const result: EncodedFrame | undefined = encoded && {
       ...encoded,
@@ -173,6 +191,8 @@ export class VideoProcessor {
       dropped: this.pendingDecoded,
       results,
       bitrate: this.rate.current!,
+      sentWidth: this.sent.width,
+      sentHeight: this.sent.height,
     };
     this.decodeMs = 0;
     this.pendingDecoded = 0;
@@ -191,29 +211,36 @@ export class VideoProcessor {
     this.encodedPacket.free();
   }
 
-  private encode(frame: Frame): { data: Uint8Array; keyframe: boolean } | undefined {
+  /** Encodes one frame; `quantiser` is the encoder's for it, as a share of the codec's range (0 finest, 1 coarsest). */
+  private encode(frame: Frame): { data: Uint8Array; keyframe: boolean; quantiser: number } | undefined {
     const encoder = this.encoder!;
     frame.pictType = this.forceKeyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
     this.forceKeyframe = false;
     if (encoder.sendFrameSync(frame) < 0) throw new Error('encoder rejected a frame');
     const chunks: Buffer[] = [];
     let keyframe = false;
+    let quantiser = 0;
     while (encoder.receivePacketSync(this.encodedPacket) >= 0) {
       chunks.push(Buffer.from(this.encodedPacket.data!));
       keyframe ||= this.encodedPacket.isKeyframe;
+      // FFmpeg's encoder stats: the frame's quantiser as a lambda (QP x FF_QP2LAMBDA).
+      const stats = this.encodedPacket.getSideData(AV_PKT_DATA_QUALITY_STATS);
+      if (stats) quantiser = Math.min(1, stats.readInt32LE(0) / FF_QP2LAMBDA / MAX_QUANTISER[this.codec]);
       this.encodedPacket.unref();
     }
     if (chunks.length === 0) return undefined;
-    return { data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), keyframe };
+    return { data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), keyframe, quantiser };
   }
 
-  /** (Re)builds the size-dependent state (converter, Mats) and the encoder when the size or the bitrate moves. */
+  /** (Re)builds the size-dependent state (converter, Mats) and the encoder when a size or the bitrate moves. */
   private ensureSize(width: number, height: number): void {
     const sizeChanged = this.converter?.width !== width || this.converter.height !== height;
-    const bitrate = this.rate.desired(width, height);
-    if (sizeChanged || this.rate.shouldChange(bitrate)) {
+    const sent = this.scale.size(width, height);
+    const bitrate = this.rate.desired(sent.width, sent.height);
+    if (sizeChanged || sent.width !== this.sent.width || sent.height !== this.sent.height || this.rate.shouldChange(bitrate)) {
       this.encoder?.freeContext();
-      this.encoder = openEncoder(this.codec, { width, height, bitrate });
+      this.encoder = openEncoder(this.codec, { ...sent, bitrate });
+      this.sent = sent;
       this.rate.opened(bitrate);
       this.forceKeyframe = true;
     }

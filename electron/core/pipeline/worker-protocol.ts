@@ -1,5 +1,5 @@
 import type { TransformChain } from '../transforms/chain.js';
-import type { TransformResult } from '../transforms/types.js';
+import type { EncodedFrame } from './video-processor.js';
 import type { RateSettings } from './encoder-rate.js';
 
 export type VideoCodecName = 'vp8' | 'h264';
@@ -25,20 +25,8 @@ export interface FrameTimings {
 /** Messages from the codec worker back to its session. */
 export type FromWorker =
   | { type: 'ready' }
-  | {
-      type: 'encoded';
-      data: Uint8Array;
-      timestamp: number;
-      keyframe: boolean;
-      width: number;
-      height: number;
-      timings: FrameTimings;
-      /** Decoded frames skipped since the last encoded one because a newer frame was waiting. */
-      dropped: number;
-      results: Record<string, TransformResult>;
-      /** The encoder's bitrate (bits/s). */
-      bitrate: number;
-    }
+  /** One processed frame, encoded. */
+  | ({ type: 'encoded' } & EncodedFrame)
   | { type: 'transform-errors'; errors: string[] }
   /** The decoded picture size, sent when it first becomes known and whenever it changes. */
   | { type: 'size'; width: number; height: number }

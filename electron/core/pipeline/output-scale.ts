@@ -1,0 +1,107 @@
+/** Linear scales of the picture we encode, from the camera's own size down. */
+const STEPS = [1, 0.75, 0.5, 0.375, 0.25];
+/** How long a window of frames is judged over, and the fewest inter frames it needs. */
+const WINDOW_MS = 2000;
+const MIN_FRAMES = 3;
+/** The frame rate a picture size must fit the link at. */
+const TARGET_FPS = 30;
+/** Scale down when sending every frame at TARGET_FPS would need this much more than the link carries. */
+const DOWN_WHEN_DEMAND = 1.4;
+/** Scale up when every frame at the next size up (bits grown with its area) would still fit this share of the link. */
+const UP_WHEN_DEMAND = 0.7;
+/** ...or when the encoder's quantiser, as a share of its range, stays this fine (bits to spare). */
+const UP_WHEN_QUANTISER = 0.3;
+/**
+ * An upward step waits this long after any change: stepping up costs a keyframe, a step back down
+ * another. Each up-step undone within a window doubles the wait (to 1 minute).
+ */
+const UP_HOLD_MS = 6000;
+const MAX_UP_HOLD_MS = 60_000;
+
+/**
+ * The size we encode at, as Chrome's quality scaler does: when the encoder cannot bring a frame
+ * under the link's budget (a filter's output can be dense: Canny on a textured scene needs several
+ * Mbps at 640x480 at libvpx's coarsest quantiser), frames would be skipped and the video would
+ * stutter down to a few frames per second. A smaller picture at full frame rate is the better
+ * trade. The browser scales it back up on screen.
+ */
+export class OutputScale {
+  private step = 0;
+  private windowStart?: number;
+  /** Inter frames encoded in this window, their bits and quantisers (keyframes are one-offs: not counted). */
+  private encoded = 0;
+  private bits = 0;
+  private quantisers = 0;
+  private changedAt = -Infinity;
+  private upHoldMs = UP_HOLD_MS;
+  private steppedUpAt = -Infinity;
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  get factor(): number {
+    return STEPS[this.step];
+  }
+
+  /** The encoded size for a camera picture of `width` x `height` (even, as 4:2:0 needs). */
+  size(width: number, height: number): { width: number; height: number } {
+    const even = (n: number) => Math.max(2, Math.round((n * this.factor) / 2) * 2);
+    return this.step === 0 ? { width, height } : { width: even(width), height: even(height) };
+  }
+
+  /** Back to the camera's size. */
+  reset(): void {
+    this.moveTo(0, this.now());
+    this.upHoldMs = UP_HOLD_MS;
+  }
+
+  /**
+   * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
+   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Returns
+   * true when the size changed. Frames skipped for the budget need not be reported: what counts is
+   * what a frame costs at this size against what the link carries.
+   */
+  interFrame(bits: number, quantiser: number, linkRate: number): boolean {
+    const now = this.now();
+    this.windowStart ??= now;
+    this.encoded++;
+    this.bits += bits;
+    this.quantisers += quantiser;
+    if (now - this.windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return false;
+    // What sending every frame at this size would take, and how coarsely it is quantised.
+    const demand = (this.bits / this.encoded) * TARGET_FPS;
+    const quantised = this.quantisers / this.encoded;
+    this.resetWindow(now);
+    if (demand > DOWN_WHEN_DEMAND * linkRate && this.step < STEPS.length - 1) {
+      // An up-step that did not hold: wait longer before the next one.
+      if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
+      // Straight to the largest size whose frames (bits ~ area, for the dense pictures that get here) fit.
+      let step = this.step + 1;
+      while (step < STEPS.length - 1 && demand * (STEPS[step] / STEPS[this.step]) ** 2 > linkRate) step++;
+      return this.moveTo(step, now);
+    }
+    if (this.step > 0 && now - this.changedAt > this.upHoldMs) {
+      const growth = (STEPS[this.step - 1] / STEPS[this.step]) ** 2;
+      if (demand * growth < UP_WHEN_DEMAND * linkRate || quantised < UP_WHEN_QUANTISER) {
+        this.steppedUpAt = now;
+        return this.moveTo(this.step - 1, now);
+      }
+    }
+    return false;
+  }
+
+  private moveTo(step: number, now: number): boolean {
+    if (step === this.step) return false;
+    this.step = step;
+    this.changedAt = now;
+    // The new size starts with a keyframe (a burst): judge it on a fresh window.
+    this.resetWindow(now);
+    return true;
+  }
+
+  private resetWindow(now: number): void {
+    this.windowStart = now;
+    this.encoded = 0;
+    this.bits = 0;
+    this.quantisers = 0;
+  }
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { OutputScale } from '../../electron/core/pipeline/output-scale.js';
+
+/**
+ * A simulated camera at 30 fps and an encoder targeting the link's rate per frame: content that
+ * needs `bitsPerPixel` at the coarsest quantiser. When that fits the target, it fills the target
+ * (rate control), its quantiser the finer the more room there is; when not, the frame is as big as
+ * it must be at the coarsest quantiser. The budget (EncoderRate's token bucket) skips what the link cannot carry.
+ */
+function simulate(scale: OutputScale, clock: { now: number }, seconds: number, linkRate: number, bitsPerPixel: number, camera = { width: 640, height: 480 }) {
+  let budget = 0;
+  let sent = 0;
+  for (let i = 0; i < seconds * 30; i++) {
+    clock.now += 1000 / 30;
+    budget = Math.min(linkRate / 2, budget + linkRate / 30);
+    const { width, height } = scale.size(camera.width, camera.height);
+    if (budget <= 0) {
+      continue;
+    }
+    const needed = width * height * bitsPerPixel;
+    const target = linkRate / 30;
+    const [bits, quantiser] = needed >= target ? [needed, 1] : [target, needed / target];
+    budget = Math.max(-linkRate, budget - bits); // as EncoderRate.spent: a debt of at most a second
+    sent++;
+    scale.interFrame(bits, quantiser, linkRate);
+  }
+  return { fps: sent / seconds, ...scale.size(camera.width, camera.height) };
+}
+
+describe('OutputScale', () => {
+  it('keeps the camera size when the link carries every frame', () => {
+    const clock = { now: 0 };
+    const scale = new OutputScale(() => clock.now);
+    // 640x480 at 0.05 bit/pixel, 30 fps: 460 kbps on a 2 Mbps link.
+    assert.deepEqual(simulate(scale, clock, 20, 2_000_000, 0.05), { fps: 30, width: 640, height: 480 });
+  });
+
+  it('scales down until every frame fits a slow link, instead of skipping most of them', () => {
+    const clock = { now: 0 };
+    const scale = new OutputScale(() => clock.now);
+    // Dense output: 640x480 at 0.3 bit/pixel needs 2.8 Mbps; the link carries 300 kbps (~3 fps at full size).
+    simulate(scale, clock, 20, 300_000, 0.3);
+    const settled = simulate(scale, clock, 10, 300_000, 0.3);
+    assert.ok(settled.width < 640 && settled.width % 2 === 0 && settled.height % 2 === 0, `scaled to ${settled.width}x${settled.height}`);
+    assert.ok(settled.fps >= 20, `${settled.fps} fps at ${settled.width}x${settled.height}`);
+  });
+
+  it('comes back to full size when the link gets faster, and reset() returns at once', () => {
+    const clock = { now: 0 };
+    const scale = new OutputScale(() => clock.now);
+    simulate(scale, clock, 20, 300_000, 0.3);
+    assert.ok(scale.factor < 1);
+    assert.deepEqual(simulate(scale, clock, 40, 20_000_000, 0.3).width, 640);
+    simulate(scale, clock, 20, 300_000, 0.3);
+    assert.ok(scale.factor < 1);
+    scale.reset();
+    assert.deepEqual(scale.size(640, 480), { width: 640, height: 480 });
+  });
+
+  it('never goes below a quarter of the size', () => {
+    const clock = { now: 0 };
+    const scale = new OutputScale(() => clock.now);
+    const { width, height } = simulate(scale, clock, 120, 10_000, 1);
+    assert.deepEqual({ width, height }, { width: 160, height: 120 });
+  });
+});
