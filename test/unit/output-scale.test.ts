@@ -8,11 +8,12 @@ import { OutputScale } from '../../electron/core/pipeline/output-scale.js';
  * (rate control), its quantiser the finer the more room there is; when not, the frame is as big as
  * it must be at the coarsest quantiser. The budget (EncoderRate's token bucket) skips what the link cannot carry.
  */
-function simulate(scale: OutputScale, clock: { now: number }, seconds: number, linkRate: number, bitsPerPixel: number, camera = { width: 640, height: 480 }) {
+function simulate(scale: OutputScale, clock: { now: number }, seconds: number, link: number | ((ms: number) => number), bitsPerPixel: number, camera = { width: 640, height: 480 }) {
   let budget = 0;
   let sent = 0;
   for (let i = 0; i < seconds * 30; i++) {
     clock.now += 1000 / 30;
+    const linkRate = typeof link === 'number' ? link : link(clock.now);
     budget = Math.min(linkRate / 2, budget + linkRate / 30);
     const { width, height } = scale.size(camera.width, camera.height);
     if (budget <= 0) {
@@ -56,6 +57,14 @@ describe('OutputScale', () => {
     assert.ok(scale.factor < 1);
     scale.reset();
     assert.deepEqual(scale.size(640, 480), { width: 640, height: 480 });
+  });
+
+  it('waits while the send-side estimate is still ramping up (8 %/s from its start)', () => {
+    const clock = { now: 0 };
+    const scale = new OutputScale(() => clock.now);
+    // 640x480 at 0.3 bit/pixel needs 2.8 Mbps; the estimate starts at 1 Mbps and gets there in ~13 s.
+    const { width } = simulate(scale, clock, 20, (ms) => Math.min(4_000_000, 1_000_000 * 1.08 ** (ms / 1000)), 0.3);
+    assert.equal(width, 640);
   });
 
   it('never goes below a quarter of the size', () => {

@@ -9,6 +9,8 @@ const TARGET_FPS = 30;
 const DOWN_WHEN_DEMAND = 1.4;
 /** Scale up when every frame at the next size up (bits grown with its area) would still fit this share of the link. */
 const UP_WHEN_DEMAND = 0.7;
+/** A link rate that grew by this factor over a window is still climbing. */
+const CLIMBING = 1.08;
 /** ...or when the encoder's quantiser, as a share of its range, stays this fine (bits to spare). */
 const UP_WHEN_QUANTISER = 0.3;
 /**
@@ -28,6 +30,8 @@ const MAX_UP_HOLD_MS = 60_000;
 export class OutputScale {
   private step = 0;
   private windowStart?: number;
+  /** The link rate when this window began: one still climbing is not a limit yet. */
+  private windowLinkRate = 0;
   /** Inter frames encoded in this window, their bits and quantisers (keyframes are one-offs: not counted). */
   private encoded = 0;
   private bits = 0;
@@ -62,16 +66,18 @@ export class OutputScale {
    */
   interFrame(bits: number, quantiser: number, linkRate: number): boolean {
     const now = this.now();
-    this.windowStart ??= now;
+    const windowStart = this.windowStart ?? this.startWindow(now, linkRate);
     this.encoded++;
     this.bits += bits;
     this.quantisers += quantiser;
-    if (now - this.windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return false;
+    if (now - windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return false;
     // What sending every frame at this size would take, and how coarsely it is quantised.
     const demand = (this.bits / this.encoded) * TARGET_FPS;
     const quantised = this.quantisers / this.encoded;
-    this.resetWindow(now);
-    if (demand > DOWN_WHEN_DEMAND * linkRate && this.step < STEPS.length - 1) {
+    // The send-side estimate ramps up (8 %/s) from its start: scale down only for a link that stopped growing.
+    const climbing = linkRate > CLIMBING * this.windowLinkRate;
+    this.startWindow(now, linkRate);
+    if (demand > DOWN_WHEN_DEMAND * linkRate && !climbing && this.step < STEPS.length - 1) {
       // An up-step that did not hold: wait longer before the next one.
       if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
       // Straight to the largest size whose frames (bits ~ area, for the dense pictures that get here) fit.
@@ -94,14 +100,16 @@ export class OutputScale {
     this.step = step;
     this.changedAt = now;
     // The new size starts with a keyframe (a burst): judge it on a fresh window.
-    this.resetWindow(now);
+    this.windowStart = undefined;
     return true;
   }
 
-  private resetWindow(now: number): void {
+  private startWindow(now: number, linkRate: number): number {
     this.windowStart = now;
+    this.windowLinkRate = linkRate;
     this.encoded = 0;
     this.bits = 0;
     this.quantisers = 0;
+    return now;
   }
 }
