@@ -6,11 +6,20 @@ import type { Mat } from '../transforms/opencv.js';
  * YUV420P <-> RGBA with libswscale, reading from and writing into an OpenCV Mat's WASM memory
  * directly (a Buffer view over the heap), so a frame is never copied through JS.
  * Contexts are made once per size.
+ *
+ * node-av reports each Buffer its `Frame.data` makes over a frame's memory to V8 as external
+ * memory, and makes new ones for every new frame buffer (each decoded frame) and after every
+ * makeWritable(). At ~0.9 MB a frame that had V8 run a full mark-compact of the worker's 32 MB
+ * heap (OpenCV.js) every ~10 frames. So decoded frames are copied (natively) into `staging`,
+ * whose Buffers are made once, and our own frames are made writable only when they are not.
  */
 export class FrameConverter {
   private toRgba = new SoftwareScaleContext();
   private toYuv = new SoftwareScaleContext();
   readonly yuv = new Frame();
+  /** Each decoded frame is copied here (av_frame_copy) so that its planes are read through Buffers made once. */
+  private readonly staging = new Frame();
+  private readonly stagingPlanes: Buffer[];
   /** `yuv` scaled down for the encoder, when the link cannot carry the full size (see OutputScale). */
   private smaller?: { frame: Frame; scaler: SoftwareScaleContext };
   /** Size of the U and V planes (YUV 4:2:0). */
@@ -22,40 +31,53 @@ export class FrameConverter {
     this.chromaHeight = (height + 1) >> 1;
     this.toRgba.getContext(width, height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_RGBA, SWS_BILINEAR);
     this.toYuv.getContext(width, height, AV_PIX_FMT_RGBA, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
-    this.yuv.alloc();
-    this.yuv.width = width;
-    this.yuv.height = height;
-    this.yuv.format = AV_PIX_FMT_YUV420P;
-    if (this.yuv.allocBuffer() < 0) throw new Error('cannot allocate a YUV frame');
+    allocYuv(this.yuv, width, height);
+    allocYuv(this.staging, width, height);
+    this.stagingPlanes = this.staging.data!;
+  }
+
+  /** The decoded frame's planes and strides, read through `staging`. */
+  private decodedPlanes(decoded: Frame): { planes: Buffer[]; linesize: number[] } {
+    if (this.staging.copy(decoded) >= 0) return { planes: this.stagingPlanes, linesize: this.staging.linesize };
+    // Another 4:2:0 layout (yuvj420p from a full-range H.264 stream): read it directly.
+    const planes = decoded.data;
+    if (!planes) throw new Error('decoded frame has no data');
+    return { planes, linesize: decoded.linesize };
+  }
+
+  /** `frame` ready to be written; a no-op (no new buffer, no new Buffers) when nobody else holds it. */
+  private static writable(frame: Frame): Frame {
+    if (!frame.isWritable) frame.makeWritable();
+    return frame;
   }
 
   /** Decoded frame -> RGBA Mat (which must be height x width CV_8UC4). */
   decodedToMat(decoded: Frame, mat: Mat): void {
-    const data = decoded.data;
-    if (!data) throw new Error('decoded frame has no data');
-    this.toRgba.scaleSync(data, decoded.linesize, 0, this.height, [matView(mat)], [this.width * 4]);
+    const { planes, linesize } = this.decodedPlanes(decoded);
+    this.toRgba.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.width * 4]);
   }
 
   /** Decoded frame's luma plane -> grey Mat (height x width CV_8UC1): a row copy, no conversion. */
   decodedToGray(decoded: Frame, mat: Mat): void {
-    this.planeToMat(decoded, 0, mat);
+    this.planeToMat(this.decodedPlanes(decoded), 0, mat);
   }
 
   /** Decoded frame -> its Y, U and V planes as they are (Mats of width x height and the chroma size). */
   decodedToPlanes(decoded: Frame, planes: [Mat, Mat, Mat]): void {
-    planes.forEach((plane, i) => this.planeToMat(decoded, i, plane));
+    const source = this.decodedPlanes(decoded);
+    planes.forEach((plane, i) => this.planeToMat(source, i, plane));
   }
 
   /** Y, U and V plane Mats -> this.yuv, ready for the encoder. */
   planesToYuv(planes: [Mat, Mat, Mat]): Frame {
-    this.yuv.makeWritable();
+    FrameConverter.writable(this.yuv);
     planes.forEach((plane, i) => this.matToPlane(plane, i));
     return this.yuv;
   }
 
   /** Grey Mat -> this.yuv with neutral chroma, ready for the encoder. */
   grayToYuv(mat: Mat): Frame {
-    this.yuv.makeWritable();
+    FrameConverter.writable(this.yuv);
     this.matToPlane(mat, 0);
     const [, u, v] = this.yuv.data!;
     u.fill(128);
@@ -65,7 +87,7 @@ export class FrameConverter {
 
   /** RGBA Mat -> this.yuv, ready for the encoder. */
   matToYuv(mat: Mat): Frame {
-    this.yuv.makeWritable();
+    FrameConverter.writable(this.yuv);
     this.toYuv.scaleSync([matView(mat)], [this.width * 4], 0, this.height, this.yuv.data!, this.yuv.linesize);
     return this.yuv;
   }
@@ -76,18 +98,13 @@ export class FrameConverter {
     if (this.smaller?.frame.width !== width || this.smaller.frame.height !== height) {
       this.freeSmaller();
       const frame = new Frame();
-      frame.alloc();
-      frame.width = width;
-      frame.height = height;
-      frame.format = AV_PIX_FMT_YUV420P;
-      if (frame.allocBuffer() < 0) throw new Error('cannot allocate a scaled YUV frame');
+      allocYuv(frame, width, height);
       const scaler = new SoftwareScaleContext();
       scaler.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
       this.smaller = { frame, scaler };
     }
     const { frame, scaler } = this.smaller;
-    frame.makeWritable();
-    scaler.scaleFrameSync(frame, this.yuv);
+    scaler.scaleFrameSync(FrameConverter.writable(frame), this.yuv);
     frame.pts = this.yuv.pts;
     return frame;
   }
@@ -97,11 +114,9 @@ export class FrameConverter {
     return i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
   }
 
-  private planeToMat(decoded: Frame, i: number, mat: Mat): void {
-    const plane = decoded.data?.[i];
-    if (!plane) throw new Error('decoded frame has no data');
+  private planeToMat(source: { planes: Buffer[]; linesize: number[] }, i: number, mat: Mat): void {
     const [width, height] = this.planeSize(i);
-    copyPlane(plane, decoded.linesize[i], matView(mat), width, width, height);
+    copyPlane(source.planes[i], source.linesize[i], matView(mat), width, width, height);
   }
 
   private matToPlane(mat: Mat, i: number): void {
@@ -120,7 +135,16 @@ export class FrameConverter {
     this.toRgba.freeContext();
     this.toYuv.freeContext();
     this.yuv.free();
+    this.staging.free();
   }
+}
+
+function allocYuv(frame: Frame, width: number, height: number): void {
+  frame.alloc();
+  frame.width = width;
+  frame.height = height;
+  frame.format = AV_PIX_FMT_YUV420P;
+  if (frame.allocBuffer() < 0) throw new Error(`cannot allocate a ${width}x${height} YUV frame`);
 }
 
 function copyPlane(from: Buffer, fromStride: number, to: Buffer, toStride: number, width: number, height: number): void {
