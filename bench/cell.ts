@@ -34,7 +34,7 @@ const percentile = (values: number[], p: number) => {
 /**
  * One benchmark cell: aiortc's example client (the same for every server) sends the fake camera at
  * `resolution` with `transform`; we count what comes back, time the scene switches (glass to glass)
- * and read the server's CPU over the measured window. With `holdResolution` the browser is told to
+ * and read the server's CPU over the measured window (after 5 s of settling). With `holdResolution` the browser is told to
  * keep its picture size under pressure (as CamLoop's camera page does), so every server gets frames
  * of the size asked for and CPU per frame compares like with like.
  */
@@ -63,7 +63,9 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     const firstFrameMs = Date.now() - started;
     await page.evaluate(senderParameters, { holdResolution: options.holdResolution ?? false, maxBitrate: options.clientMaxBitrate ?? null });
     await page.evaluate(installFrameProbe, '#video');
-    await page.waitForTimeout(3000);
+    // Steady state only: settle for 5 s (a server's one-off costs after a connection, such as
+    // CamLoop starting the next camera's spare worker 3 s after this one took its own, are not per frame).
+    await page.waitForTimeout(5000);
 
     await page.evaluate(() => {
       const w = window as unknown as CameraWindow;

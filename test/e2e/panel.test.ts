@@ -80,7 +80,7 @@ describe('control panel', () => {
     await panel.waitForSelector('.camera .transform');
     await panel.waitForFunction(() => !(document.getElementById('preview') as HTMLVideoElement).hidden, null, { timeout: 10_000 });
     await panel.selectOption('.camera .transform', 'edges');
-    await phone.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 2000, polling: 50 });
+    await phone.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 5000, polling: 50 });
     await panel.waitForFunction(
       () => {
         const text = document.querySelector('.camera .stats')!.textContent!;
