@@ -92,9 +92,9 @@ export class FrameConverter {
     return this.yuv;
   }
 
-  /** `this.yuv` at `width` x `height` for the encoder: itself at its own size, else a scaled copy. */
-  scaledYuv(width: number, height: number): Frame {
-    if (width === this.width && height === this.height) return this.yuv;
+  /** A camera-size YUV frame (such as `this.yuv`) at `width` x `height` for the encoder: itself at its own size, else a scaled copy. */
+  scaled(frame: Frame, width: number, height: number): Frame {
+    if (width === this.width && height === this.height) return frame;
     if (this.smaller?.frame.width !== width || this.smaller.frame.height !== height) {
       this.freeSmaller();
       const frame = new Frame();
@@ -103,10 +103,10 @@ export class FrameConverter {
       scaler.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
       this.smaller = { frame, scaler };
     }
-    const { frame, scaler } = this.smaller;
-    scaler.scaleFrameSync(FrameConverter.writable(frame), this.yuv);
-    frame.pts = this.yuv.pts;
-    return frame;
+    const smaller = FrameConverter.writable(this.smaller.frame);
+    this.smaller.scaler.scaleFrameSync(smaller, frame);
+    smaller.pts = frame.pts;
+    return smaller;
   }
 
   /** Width and height of plane `i` (0: Y, 1: U, 2: V). */

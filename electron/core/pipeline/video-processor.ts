@@ -173,9 +173,8 @@ export class VideoProcessor {
       toEncode = converter.matToYuv(this.rgba);
     }
     toEncode.pts = this.decoded.pts;
-    toEncode = converter.scaledYuv(this.sent.width, this.sent.height);
     const encodeStart = performance.now();
-    const encoded = this.encode(toEncode);
+    const encoded = this.encode(converter.scaled(toEncode, this.sent.width, this.sent.height));
     if (encoded) {
       this.rate.spent(encoded.data.byteLength);
       // What an inter frame costs at this size decides the size of the next ones.
@@ -183,7 +182,8 @@ export class VideoProcessor {
     }
     const end = performance.now();
     const result: EncodedFrame | undefined = encoded && {
-      ...encoded,
+      data: encoded.data,
+      keyframe: encoded.keyframe,
       timestamp: Number(BigInt.asUintN(32, this.decoded.pts + BigInt(this.firstTimestamp ?? 0))),
       width,
       height,
