@@ -97,11 +97,11 @@ export class FrameConverter {
     if (width === this.width && height === this.height) return frame;
     if (this.smaller?.frame.width !== width || this.smaller.frame.height !== height) {
       this.freeSmaller();
-      const frame = new Frame();
-      allocYuv(frame, width, height);
+      const target = new Frame();
+      allocYuv(target, width, height);
       const scaler = new SoftwareScaleContext();
       scaler.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
-      this.smaller = { frame, scaler };
+      this.smaller = { frame: target, scaler };
     }
     const smaller = FrameConverter.writable(this.smaller.frame);
     this.smaller.scaler.scaleFrameSync(smaller, frame);
