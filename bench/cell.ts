@@ -3,6 +3,7 @@ import { serveAiortcClient } from '../test/support/aiortc-client.js';
 import { installFakeCamera } from '../test/support/fake-camera.js';
 import { installFrameProbe, type ProbeState } from '../test/support/frame-probe.js';
 import { cpuSeconds, type BenchServer } from './servers.js';
+import { percentile } from './stats.js';
 
 export interface CellResult {
   server: string;
@@ -25,11 +26,6 @@ interface CameraWindow {
   trackScene: boolean;
   pc: RTCPeerConnection;
 }
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
 
 /**
  * One benchmark cell: aiortc's example client (the same for every server) sends the fake camera at

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BrowserlessPeer } from '../test/support/browserless-peer.js';
 import { makeVp8Clip } from '../test/support/clip.js';
-import { cpuSeconds, servers } from './servers.js';
+import { cpuSeconds, rssMb, servers } from './servers.js';
+import { percentile } from './stats.js';
 
 /**
  * `npm run bench:peers`: many phones without browsers (werift peers sending a pre-encoded 640x480
@@ -19,8 +19,7 @@ const { values } = parseArgs({
   },
 });
 
-const rssMb = async (pid: number) => Number((await readFile(`/proc/${pid}/status`, 'utf8')).match(/VmRSS:\s+(\d+)/)![1]) / 1024;
-const pct = (v: number[], p: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor((p / 100) * v.length))];
+const pct = (v: number[], p: number) => percentile(v, p)!;
 
 const clip = makeVp8Clip(640, 480, 60);
 const lines = ['| server | phones | transform | fps per phone min / median / max | total fps | delay p50 / p95 (ms) | server CPU % | RSS MB (idle -> loaded) | MB per phone |', '|---|---|---|---|---|---|---|---|---|'];

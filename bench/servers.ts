@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { AIORTC_CLIENT_DIR } from '../test/support/aiortc-client.js';
 
 export interface BenchServer {
@@ -41,9 +42,13 @@ export const servers: Record<string, (port: number, extraArgs?: string[]) => Pro
   echo: (port) => startProcess('werift echo', process.execPath, ['dist/bench/echo-server.js', String(port)], `http://127.0.0.1:${port}`, /echo server on/),
 };
 
+/** A process's resident memory now, in MB. */
+export async function rssMb(pid: number): Promise<number> {
+  return Number((await readFile(`/proc/${pid}/status`, 'utf8')).match(/VmRSS:\s+(\d+)/)![1]) / 1024;
+}
+
 /** CPU seconds (user + system, all threads) a process has used so far. */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);

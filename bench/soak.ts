@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BrowserlessPeer } from '../test/support/browserless-peer.js';
 import { makeVp8Clip } from '../test/support/clip.js';
-import { cpuSeconds, servers } from './servers.js';
+import { cpuSeconds, rssMb, servers } from './servers.js';
+import { percentile } from './stats.js';
 
 /**
  * `npm run bench:soak`: a long session, to see CPU and memory creep. Browserless phones send the
@@ -18,8 +18,7 @@ const { values } = parseArgs({
   },
 });
 
-const rssMb = async (pid: number) => Number((await readFile(`/proc/${pid}/status`, 'utf8')).match(/VmRSS:\s+(\d+)/)![1]) / 1024;
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? NaN;
+const median = (v: number[]) => percentile(v, 50) ?? NaN;
 
 const server = await servers.camloop(18_900);
 const clip = makeVp8Clip(640, 480, 60);
