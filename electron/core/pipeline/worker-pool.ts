@@ -16,7 +16,7 @@ export class WorkerPool {
   private spare?: Worker;
   private refill?: NodeJS.Timeout;
 
-  constructor(private readonly keepWarm = true, private readonly refillDelayMs = REFILL_DELAY_MS) {
+  constructor(private readonly keepWarm = true) {
     if (keepWarm) this.spare = this.spawn();
   }
 
@@ -25,7 +25,7 @@ export class WorkerPool {
     this.spare = undefined;
     if (this.keepWarm) {
       clearTimeout(this.refill);
-      this.refill = setTimeout(() => (this.spare ??= this.spawn()), this.refillDelayMs);
+      this.refill = setTimeout(() => (this.spare ??= this.spawn()), REFILL_DELAY_MS);
       this.refill.unref();
     }
     return worker;
