@@ -60,17 +60,17 @@ export class OutputScale {
 
   /**
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
-   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Returns
-   * true when the size changed. Frames skipped for the budget need not be reported: what counts is
-   * what a frame costs at this size against what the link carries.
+   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
+   * skipped for the budget need not be reported: what counts is what a frame costs at this size
+   * against what the link carries. The new size, if any, shows in size().
    */
-  interFrame(bits: number, quantiser: number, linkRate: number): boolean {
+  interFrame(bits: number, quantiser: number, linkRate: number): void {
     const now = this.now();
     const windowStart = this.windowStart ?? this.startWindow(now, linkRate);
     this.encoded++;
     this.bits += bits;
     this.quantisers += quantiser;
-    if (now - windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return false;
+    if (now - windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return;
     // What sending every frame at this size would take, and how coarsely it is quantised.
     const demand = (this.bits / this.encoded) * TARGET_FPS;
     const quantised = this.quantisers / this.encoded;
@@ -83,25 +83,24 @@ export class OutputScale {
       // Straight to the largest size whose frames (bits ~ area, for the dense pictures that get here) fit.
       let step = this.step + 1;
       while (step < STEPS.length - 1 && demand * (STEPS[step] / STEPS[this.step]) ** 2 > linkRate) step++;
-      return this.moveTo(step, now);
+      this.moveTo(step, now);
+      return;
     }
     if (this.step > 0 && now - this.changedAt > this.upHoldMs) {
       const growth = (STEPS[this.step - 1] / STEPS[this.step]) ** 2;
       if (demand * growth < UP_WHEN_DEMAND * linkRate || quantised < UP_WHEN_QUANTISER) {
         this.steppedUpAt = now;
-        return this.moveTo(this.step - 1, now);
+        this.moveTo(this.step - 1, now);
       }
     }
-    return false;
   }
 
-  private moveTo(step: number, now: number): boolean {
-    if (step === this.step) return false;
+  private moveTo(step: number, now: number): void {
+    if (step === this.step) return;
     this.step = step;
     this.changedAt = now;
     // The new size starts with a keyframe (a burst): judge it on a fresh window.
     this.windowStart = undefined;
-    return true;
   }
 
   private startWindow(now: number, linkRate: number): number {
