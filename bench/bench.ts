@@ -10,7 +10,7 @@ const USAGE = `npm run bench -- [options]
                       unless --pid is given)
   --pid PID           process to read CPU from for --url
   --resolutions LIST  default 640x480,1280x720
-  --transforms LIST   default none,edges,cartoon,rotate
+  --transforms LIST   default none,edges,cartoon,rotate; CamLoop takes any transform id, plugins too
   --seconds N         measured seconds per cell (default 8)
   --hold-resolution   the browser keeps the asked resolution under pressure (drops frame rate
                       instead), so every server gets the same frame size: CPU per frame compares

@@ -52,6 +52,11 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     await page.setChecked('#use-audio', false);
     await page.setChecked('#use-datachannel', false);
     await page.selectOption('#video-resolution', resolution);
+    // aiortc's page lists its own four transforms; CamLoop takes any id (plugins too).
+    await page.evaluate((id) => {
+      const select = document.getElementById('video-transform') as HTMLSelectElement;
+      if (![...select.options].some((option) => option.value === id)) select.add(new Option(id, id));
+    }, transform);
     await page.selectOption('#video-transform', transform);
     const started = Date.now();
     await page.click('#start');
