@@ -1,4 +1,4 @@
-import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Log } from 'node-av/lib';
 import { AV_LOG_ERROR } from 'node-av/constants';
 import { loadOpenCV } from '../transforms/opencv.js';
@@ -6,7 +6,8 @@ import { loadPlugins } from '../transforms/plugins.js';
 import { setPluginTransforms } from '../transforms/registry.js';
 import { VideoProcessor } from './video-processor.js';
 import type { RateSettings } from './encoder-rate.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import { warmUp } from './warm-up.js';
+import type { CodecWorkerData, FromWorker, ToWorker } from './worker-protocol.js';
 
 /**
  * One camera's decode -> transform -> encode, off the main thread.
@@ -18,6 +19,7 @@ const port = parentPort!;
 // FFmpeg's info lines (libx264 summaries, libvpx banners) are noise in the app's log.
 Log.setLevel(AV_LOG_ERROR);
 const { cv } = await loadOpenCV();
+if ((workerData as CodecWorkerData | undefined)?.warmUp) warmUp(cv);
 let processor: VideoProcessor | undefined;
 let reportedSize = '';
 /** Kept for a processor that does not exist yet (plugins still loading). */

@@ -1,31 +1,35 @@
 import { Worker } from 'node:worker_threads';
+import type { CodecWorkerData } from './worker-protocol.js';
 
 const WORKER_URL = new URL('./codec-worker.js', import.meta.url);
 /**
  * A new spare starts this long after the last one was taken: starting one (a thread, OpenCV.js's
- * WASM compile and init, ~0.5 s of CPU) in the very seconds a camera connects competes with that
- * camera's own start, when the browser probes the link and our transport-cc timestamps must be honest.
+ * WASM compile and init, a warm-up run of each transform: ~0.8 s of CPU) in the very seconds a
+ * camera connects competes with that camera's own start, when the browser probes the link and our
+ * transport-cc timestamps must be honest.
  */
 const REFILL_DELAY_MS = 3000;
 
 /**
  * Hands out codec workers and keeps one spare already started, so the next camera does not wait
- * for a thread and an OpenCV.js runtime (~0.5 s) before its first processed frame.
+ * for a thread and an OpenCV.js runtime (~0.5 s), nor pay for compiling transform code on its
+ * first frame.
  */
 export class WorkerPool {
   private spare?: Worker;
   private refill?: NodeJS.Timeout;
 
   constructor(private readonly keepWarm = true) {
-    if (keepWarm) this.spare = this.spawn();
+    if (keepWarm) this.spare = this.spawn(true);
   }
 
   take(): Worker {
-    const worker = this.spare ?? this.spawn();
+    // Without a spare, the camera waits for this one: no warm-up (it would cost more than it saves).
+    const worker = this.spare ?? this.spawn(false);
     this.spare = undefined;
     if (this.keepWarm) {
       clearTimeout(this.refill);
-      this.refill = setTimeout(() => (this.spare ??= this.spawn()), REFILL_DELAY_MS);
+      this.refill = setTimeout(() => (this.spare ??= this.spawn(true)), REFILL_DELAY_MS);
       this.refill.unref();
     }
     return worker;
@@ -38,8 +42,9 @@ export class WorkerPool {
     await spare?.terminate();
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(WORKER_URL);
+  /** `warmUp`: the worker runs each built-in transform once before its first camera (see warm-up.ts). */
+  private spawn(warmUp: boolean): Worker {
+    const worker = new Worker(WORKER_URL, { workerData: { warmUp } satisfies CodecWorkerData });
     worker.unref();
     // A spare that dies unused is simply replaced on the next take().
     worker.once('error', () => {

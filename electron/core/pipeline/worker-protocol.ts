@@ -4,6 +4,12 @@ import type { RateSettings } from './encoder-rate.js';
 
 export type VideoCodecName = 'vp8' | 'h264';
 
+/** Given to a codec worker when it starts. */
+export interface CodecWorkerData {
+  /** Run each built-in transform once before the first camera (a spare worker, see warm-up.ts). */
+  warmUp: boolean;
+}
+
 /** Messages from the session (main thread) to its codec worker. */
 export type ToWorker =
   | { type: 'init'; codec: VideoCodecName; chain: TransformChain; pluginsDir?: string }
