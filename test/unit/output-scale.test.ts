@@ -3,24 +3,26 @@ import { describe, it } from 'node:test';
 import { OutputScale } from '../../electron/core/pipeline/output-scale.js';
 
 /**
- * A simulated camera at 30 fps and an encoder targeting the link's rate per frame: content that
+ * A simulated camera at 30 fps (or a filter that hands over `fps` frames a second) and an encoder
+ * whose rate control spreads the link's rate over the frames it gets: content that
  * needs `bitsPerPixel` at the coarsest quantiser. When that fits the target, it fills the target
  * (rate control), its quantiser the finer the more room there is; when not, the frame is as big as
  * it must be at the coarsest quantiser. The budget (EncoderRate's token bucket) skips what the link cannot carry.
  */
-function simulate(scale: OutputScale, clock: { now: number }, seconds: number, link: number | ((ms: number) => number), bitsPerPixel: number, camera = { width: 640, height: 480 }) {
+function simulate(scale: OutputScale, clock: { now: number }, seconds: number, link: number | ((ms: number) => number), bitsPerPixel: number, camera = { width: 640, height: 480 }, fps = 30) {
   let budget = 0;
   let sent = 0;
-  for (let i = 0; i < seconds * 30; i++) {
-    clock.now += 1000 / 30;
+  for (let i = 0; i < seconds * fps; i++) {
+    clock.now += 1000 / fps;
     const linkRate = typeof link === 'number' ? link : link(clock.now);
-    budget = Math.min(linkRate / 2, budget + linkRate / 30);
+    budget = Math.min(linkRate / 2, budget + linkRate / fps);
     const { width, height } = scale.size(camera.width, camera.height);
+    scale.frameReady();
     if (budget <= 0) {
       continue;
     }
     const needed = width * height * bitsPerPixel;
-    const target = linkRate / 30;
+    const target = linkRate / fps;
     const [bits, quantiser] = needed >= target ? [needed, 1] : [target, needed / target];
     budget = Math.max(-linkRate, budget - bits); // as EncoderRate.spent: a debt of at most a second
     sent++;
@@ -65,6 +67,15 @@ describe('OutputScale', () => {
     // 640x480 at 0.3 bit/pixel needs 2.8 Mbps; the estimate starts at 1 Mbps and gets there in ~13 s.
     const { width } = simulate(scale, clock, 20, (ms) => Math.min(4_000_000, 1_000_000 * 1.08 ** (ms / 1000)), 0.3);
     assert.equal(width, 640);
+  });
+
+  it('keeps the size when the filter, not the link, limits the frame rate', () => {
+    const clock = { now: 0 };
+    const scale = new OutputScale(() => clock.now);
+    // A 720p filter at 15 fps on a 2.5 Mbps link: rate control makes each frame link / 15, twice
+    // what 30 fps would get; those frames fit the link at the rate they come.
+    const result = simulate(scale, clock, 30, 2_500_000, 0.05, { width: 1280, height: 720 }, 15);
+    assert.deepEqual(result, { fps: 15, width: 1280, height: 720 });
   });
 
   it('never goes below a quarter of the size', () => {

@@ -3,7 +3,7 @@ const STEPS = [1, 0.75, 0.5, 0.375, 0.25];
 /** How long a window of frames is judged over, and the fewest inter frames it needs. */
 const WINDOW_MS = 2000;
 const MIN_FRAMES = 3;
-/** The frame rate a picture size must fit the link at. */
+/** The highest frame rate a picture size must fit the link at (frames may come slower: see frameReady). */
 const TARGET_FPS = 30;
 /** Scale down when sending every frame at TARGET_FPS would need this much more than the link carries. */
 const DOWN_WHEN_DEMAND = 1.4;
@@ -32,6 +32,8 @@ export class OutputScale {
   private windowStart?: number;
   /** The link rate when this window began: one still climbing is not a limit yet. */
   private windowLinkRate = 0;
+  /** Frames that came to be encoded in this window, sent or skipped for the budget. */
+  private ready = 0;
   /** Inter frames encoded in this window, their bits and quantisers (keyframes are one-offs: not counted). */
   private encoded = 0;
   private bits = 0;
@@ -59,6 +61,16 @@ export class OutputScale {
   }
 
   /**
+   * A frame came to be encoded, whether it is then sent or skipped for the budget. The rate they
+   * come at (the camera's, or fewer when the filter is slower than the camera) is the rate a size
+   * must fit: a filter that manages 15 fps at 720p gets frames twice as large from the encoder's
+   * rate control, and that is no reason to shrink the picture.
+   */
+  frameReady(): void {
+    this.ready++;
+  }
+
+  /**
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
    * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
    * skipped for the budget need not be reported: what counts is what a frame costs at this size
@@ -71,8 +83,9 @@ export class OutputScale {
     this.bits += bits;
     this.quantisers += quantiser;
     if (now - windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return;
-    // What sending every frame at this size would take, and how coarsely it is quantised.
-    const demand = (this.bits / this.encoded) * TARGET_FPS;
+    // What sending every frame that comes at this size would take, and how coarsely it is quantised.
+    const fps = Math.min(TARGET_FPS, (this.ready * 1000) / (now - windowStart));
+    const demand = (this.bits / this.encoded) * fps;
     const quantised = this.quantisers / this.encoded;
     // The send-side estimate ramps up (8 %/s) from its start: scale down only for a link that stopped growing.
     const climbing = linkRate > CLIMBING * this.windowLinkRate;
@@ -106,6 +119,7 @@ export class OutputScale {
   private startWindow(now: number, linkRate: number): number {
     this.windowStart = now;
     this.windowLinkRate = linkRate;
+    this.ready = 0;
     this.encoded = 0;
     this.bits = 0;
     this.quantisers = 0;

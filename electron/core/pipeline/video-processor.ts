@@ -144,6 +144,7 @@ export class VideoProcessor {
       this.decodeMs = 0;
       return undefined;
     }
+    this.scale.frameReady();
     // Over the link's budget: skip this frame (a keyframe that was asked for still goes out).
     if (!this.forceKeyframe && !this.rate.mayEncode()) {
       this.pendingDecoded++;
