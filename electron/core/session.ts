@@ -361,6 +361,7 @@ export class Session {
       const { frames, lost } = assembler.push(packet);
       if (lost) pli.request();
       for (const frame of frames) {
+        if (frame.keyframe) pli.received();
         this.recorder?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
         if (feed.accepts(frame, output.idle)) pipeline.push(frame);
         // Now forwarding the browser's own stream: the worker may stop encoding.

@@ -5,7 +5,7 @@ import { KeyframeRequester } from '../../electron/core/pipeline/keyframe-request
 
 it('KeyframeRequester sends at once, folds a burst into one later request, and never drops one', async () => {
   let sent = 0;
-  const pli = new KeyframeRequester(() => sent++, 50);
+  const pli = new KeyframeRequester(() => sent++, { minIntervalMs: 50, retryMs: 10_000 });
   pli.request();
   assert.equal(sent, 1);
   pli.request();
@@ -13,6 +13,7 @@ it('KeyframeRequester sends at once, folds a burst into one later request, and n
   assert.equal(sent, 1, 'inside the interval: deferred');
   await sleep(80);
   assert.equal(sent, 2, 'the deferred requests went out once');
+  pli.received();
   await sleep(80);
   pli.request();
   assert.equal(sent, 3);
@@ -20,4 +21,22 @@ it('KeyframeRequester sends at once, folds a burst into one later request, and n
   pli.stop();
   await sleep(80);
   assert.equal(sent, 3, 'stopped: nothing pending');
+});
+
+it('KeyframeRequester asks again until a keyframe arrives (a PLI lost or ignored), then stops asking', async () => {
+  let sent = 0;
+  const pli = new KeyframeRequester(() => sent++, { minIntervalMs: 20, retryMs: 40 });
+  pli.request();
+  assert.equal(sent, 1);
+  await sleep(150);
+  assert.ok(sent >= 3 && sent <= 5, `repeated every 40 ms while no keyframe came (${sent} sent)`);
+  pli.received();
+  const after = sent;
+  await sleep(150);
+  assert.equal(sent, after, 'a keyframe arrived: no more requests');
+  pli.request();
+  assert.equal(sent, after + 1, 'a new request goes out at once');
+  pli.stop();
+  await sleep(100);
+  assert.equal(sent, after + 1, 'stopped: no repeats');
 });
