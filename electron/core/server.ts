@@ -37,6 +37,8 @@ export interface ServerOptions {
   maxSessions?: number;
   /** Drops this percentage of packets each way (werift's network emulation): for tests of loss recovery. */
   lossPercent?: number;
+  /** A session not connected this long after its answer is closed (default 30 s; shorter in tests). */
+  connectTimeoutMs?: number;
 }
 
 const DEFAULT_MAX_SESSIONS = 16;
@@ -93,6 +95,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
         audio: options.audio ?? 'loop',
         recordTo: recordings?.next(),
         lossPercent: options.lossPercent,
+        connectTimeoutMs: options.connectTimeoutMs,
         localAddress: req.socket.localAddress,
       });
       sessions.add(session);

@@ -39,7 +39,17 @@ export interface SessionOptions {
   lossPercent?: number;
   /** The address the browser's offer reached us at (see iceOptionsFor). */
   localAddress?: string;
+  /** See ServerOptions.connectTimeoutMs. */
+  connectTimeoutMs?: number;
 }
+
+/**
+ * A session not connected this long after its answer is closed. werift goes on checking a peer
+ * that never answers (a phone that lost its network while connecting, a client that posts an
+ * offer and leaves) for ever, and each such session holds a camera slot and a codec worker.
+ * A connected peer that vanishes is dropped by werift itself (consent checks, ~30 s).
+ */
+const CONNECT_TIMEOUT_MS = 30_000;
 
 export interface SessionInfo {
   id: string;
@@ -140,12 +150,23 @@ export class Session {
     const session = new Session(offer.videoTransform, options, offer);
     try {
       const sdp = await session.negotiate(offer.sdp);
+      session.closeIfNotConnectedIn(options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
       return { session, sdp };
     } catch (error) {
       await session.close();
       if (error instanceof HttpError) throw error;
       throw new HttpError(400, `cannot answer this offer: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  private closeIfNotConnectedIn(ms: number): void {
+    const timer = setTimeout(() => {
+      if (this.pc.connectionState === 'connected') return;
+      this.log.warn(`not connected ${ms / 1000} s after the answer (${this.pc.connectionState}): closed`);
+      void this.close();
+    }, ms).unref();
+    this.onClose(() => clearTimeout(timer));
+    this.pc.connectionStateChange.subscribe((state) => state === 'connected' && clearTimeout(timer));
   }
 
   info(): SessionInfo {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CamLoopServer } from '../../electron/core/server.js';
+import { MediaStreamTrack, RTCPeerConnection, useVP8 } from 'werift';
 import { api, startTestServer } from '../support/server.js';
+import { BrowserlessPeer } from '../support/browserless-peer.js';
+import { makeVp8Clip } from '../support/clip.js';
 
 let server: CamLoopServer;
 before(async () => (server = await startTestServer()));
@@ -60,5 +63,35 @@ describe('the JSON API', () => {
   it('a transform change for a session that does not exist -> 404', async () => {
     const response = await api(server, `/api/sessions/nope/transform`, { method: 'PUT', body: '{"id":"edges"}' });
     assert.equal(response.status, 404);
+  });
+});
+
+describe('an offer whose peer never connects', () => {
+  it('is closed after the connect timeout (no camera slot or codec worker held for ever), while a connected peer stays', async () => {
+    const quick = await startTestServer({ connectTimeoutMs: 2000 });
+    const ghost = new RTCPeerConnection({ codecs: { video: [useVP8()] } });
+    const live = new BrowserlessPeer(makeVp8Clip(320, 240, 30));
+    try {
+      // A client that posts its offer and never applies the answer: werift would check it for ever.
+      ghost.addTransceiver(new MediaStreamTrack({ kind: 'video' }), { direction: 'sendrecv' });
+      await ghost.setLocalDescription(await ghost.createOffer());
+      while (ghost.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
+      const response = await fetch(`${quick.url}/offer`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sdp: ghost.localDescription!.sdp, type: 'offer' }) });
+      assert.equal(response.status, 200);
+      const { id: ghostId } = (await response.json()) as { id: string };
+      await live.connect(quick.url, 'edges');
+      const ids = async () => ((await (await api(quick, '/api/sessions')).json()) as { id: string }[]).map((s) => s.id);
+      assert.equal((await ids()).length, 2);
+      await new Promise((r) => setTimeout(r, 3500));
+      const left = await ids();
+      assert.ok(!left.includes(ghostId), 'the session that never connected is gone');
+      assert.equal(left.length, 1, 'the connected camera is still served');
+      const framesBefore = live.stats.framesReceived;
+      await new Promise((r) => setTimeout(r, 500));
+      assert.ok(live.stats.framesReceived > framesBefore, 'and its processed frames keep coming');
+    } finally {
+      await Promise.allSettled([ghost.close(), live.close()]);
+      await quick.close();
+    }
   });
 });
