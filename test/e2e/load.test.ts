@@ -36,6 +36,7 @@ it('beyond the camera limit an offer gets a 503 with the reason, and the first c
   try {
     await first.connect(limited.url, 'edges');
     await assert.rejects(second.connect(limited.url, 'edges'), /503.*maximum of 1 cameras/);
+    for (let waited = 0; first.stats.framesReceived === 0 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     const before = first.stats.framesReceived;
     await new Promise((r) => setTimeout(r, 1000));
     assert.ok(first.stats.framesReceived > before);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
-import { launchBrowser, openCameraPage, probe, waitForFrames } from '../support/browser.js';
+import { launchBrowser, openCameraPage, probe, sample, waitForFrames } from '../support/browser.js';
 import { api, startTestServer } from '../support/server.js';
 
 let server: CamLoopServer;
@@ -27,6 +27,38 @@ describe('camera page', () => {
       assert.deepEqual(asked, [{ ideal: 'user' }, { ideal: 'environment' }]);
       await waitForFrames(page, 20);
       assert.deepEqual(server.sessions.list().map((s) => s.id), [session.id], 'same call');
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+
+  it('turned to portrait and back mid-call, the processed picture follows each time', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'edges' });
+    const turn = () => page.evaluate(() => {
+      const canvas = (window as unknown as { fakeCamera: { canvas: HTMLCanvasElement } }).fakeCamera.canvas;
+      [canvas.width, canvas.height] = [canvas.height, canvas.width];
+    });
+    const shown = () => page.evaluate(() => {
+      const video = document.getElementById('remote') as HTMLVideoElement;
+      return `${video.videoWidth}x${video.videoHeight}`;
+    });
+    try {
+      await waitForFrames(page, 10);
+      assert.equal(await shown(), '640x480');
+      for (const size of ['480x640', '640x480']) {
+        await turn();
+        await page.waitForFunction((want) => {
+          const video = document.getElementById('remote') as HTMLVideoElement;
+          return `${video.videoWidth}x${video.videoHeight}` === want;
+        }, size, { timeout: 10_000 });
+        await waitForFrames(page, 15);
+        const frame = await sample(page);
+        assert.equal(`${frame.width}x${frame.height}`, size);
+        assert.ok(frame.meanLuma < 40, `still filtered (edges) at ${size}: mean luma ${frame.meanLuma.toFixed(1)}`);
+      }
+      const [session] = server.sessions.list();
+      assert.equal(session.info().errors.length, 0, session.info().errors.join('; '));
     } finally {
       await page.close();
       await server.sessions.closeAll();

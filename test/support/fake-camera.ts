@@ -4,6 +4,9 @@
  * Scenes: 'card' (gradient, white square with a black border, a moving ball) and, when
  * `window.fakeCamera.probe` is on, a scene switch every 500 ms for latency measurement.
  * 'noise' (random 16x16 blocks, new every frame) makes any encoder use all the bitrate it is given.
+ * Swapping `fakeCamera.canvas`'s width and height turns the phone: the track's frames change size,
+ * as Chrome's do on a phone turned mid-call (it rotates the pixels when no orientation extension is
+ * negotiated, and CamLoop negotiates none).
  */
 export function installFakeCamera(): void {
   type Scene = 'card' | 'flat' | 'checker' | 'noise' | 'texture';
@@ -93,7 +96,8 @@ export function installFakeCamera(): void {
         state.switchedAt = now;
         state.switches.push(now);
       }
-      draw(ctx, width, height, now - start);
+      // The canvas's own size: a test turns the phone by swapping it (portrait <-> landscape).
+      draw(ctx, canvas.width, canvas.height, now - start);
     }, 1000 / 60);
     draw(ctx, width, height, 0);
     const stream = canvas.captureStream(30);

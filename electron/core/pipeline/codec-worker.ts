@@ -19,7 +19,6 @@ const port = parentPort!;
 // FFmpeg's info lines (libx264 summaries, libvpx banners) are noise in the app's log.
 Log.setLevel(AV_LOG_ERROR);
 const { cv } = await loadOpenCV();
-if ((workerData as CodecWorkerData | undefined)?.warmUp) warmUp(cv);
 let processor: VideoProcessor | undefined;
 let reportedSize = '';
 /** Kept for a processor that does not exist yet (plugins still loading). */
@@ -92,7 +91,12 @@ function reportErrors(): void {
   if (errors.length) post({ type: 'transform-errors', errors });
 }
 
+// A spare warms its transforms up until a camera arrives; a failure there only costs speed.
+let started = false;
+if ((workerData as CodecWorkerData | undefined)?.warmUp) warmUp(cv, () => started).catch(() => {});
+
 port.on('message', (first: ToWorker) => {
+  started = true;
   try {
     handle(first);
     for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) handle(next.message as ToWorker);

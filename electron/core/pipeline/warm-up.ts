@@ -10,9 +10,11 @@ const HEIGHT = 240;
  * Runs each built-in transform once on a small textured picture. OpenCV.js's WASM functions are
  * compiled on their first call, and a first 720p frame through a cold cartoon took 98 ms instead of
  * 46: a spare worker that has done this gives the next camera its first processed frame sooner.
+ * One transform at a time, yielding to the event loop in between, and it stops as soon as
+ * `stop()` says so (a camera arrived): a camera never waits for more than one transform's warm-up.
  * Returns the milliseconds each transform took, cold, and what failed (nothing, unless a bug).
  */
-export function warmUp(cv: OpenCV): { spentMs: Record<string, number>; errors: string[] } {
+export async function warmUp(cv: OpenCV, stop: () => boolean = () => false): Promise<{ spentMs: Record<string, number>; errors: string[] }> {
   const spentMs: Record<string, number> = {};
   const stages = new TransformStages(cv);
   const rgba = new cv.Mat(HEIGHT, WIDTH, cv.CV_8UC4);
@@ -20,6 +22,8 @@ export function warmUp(cv: OpenCV): { spentMs: Record<string, number>; errors: s
   const chroma: [Mat, Mat] = [new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(110)), new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(150))];
   try {
     for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stop()) break;
       const start = performance.now();
       stages.set([{ id: transform.id, params: withDefaults(transform.params) }]);
       for (const image of [rgba, luma]) texture(image);
