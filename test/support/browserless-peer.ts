@@ -19,22 +19,15 @@ export class BrowserlessPeer {
   private readonly sentAt = new Map<number, number>();
   private readonly pc = new RTCPeerConnection({ codecs: { video: [useVP8()] } });
   private readonly track = new MediaStreamTrack({ kind: 'video' });
+  private readonly transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly clip: Clip) {}
 
   async connect(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<void> {
-    const transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
-    transceiver.onTrack.subscribe((incoming) => this.count(incoming));
+    this.transceiver.onTrack.subscribe((incoming) => this.count(incoming));
     this.pc.onTrack.subscribe((incoming) => this.count(incoming));
-    await this.pc.setLocalDescription(await this.pc.createOffer());
-    while (this.pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
-    const response = await fetch(`${serverUrl}/offer`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify({ sdp: this.pc.localDescription!.sdp, type: 'offer', video_transform: transform }),
-    });
-    if (!response.ok) throw new Error(`offer refused: ${response.status} ${await response.text()}`);
+    const answer = await this.postOffer(serverUrl, transform, headers);
     // Subscribed before the answer is applied: on loopback the connection can be up before it returns.
     const connected = new Promise<void>((resolve, reject) => {
       const timeout = setTimeout(() => reject(new Error(`peer did not connect within 30 s (${this.pc.connectionState})`)), 30_000);
@@ -44,9 +37,25 @@ export class BrowserlessPeer {
       };
       this.pc.connectionStateChange.subscribe((state) => state === 'connected' && done());
     });
-    await this.pc.setRemoteDescription((await response.json()) as { sdp: string; type: 'answer' });
+    await this.pc.setRemoteDescription(answer);
     await connected;
-    this.startSending(transceiver.sender.codec?.payloadType ?? 96);
+    this.startSending(this.transceiver.sender.codec?.payloadType ?? 96);
+  }
+
+  /**
+   * Gathers, posts our offer and returns the server's answer without applying it (connect() does;
+   * a test of a peer that never connects stops here).
+   */
+  async postOffer(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<{ sdp: string; type: 'answer'; id: string }> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    while (this.pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
+    const response = await fetch(`${serverUrl}/offer`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ sdp: this.pc.localDescription!.sdp, type: 'offer', video_transform: transform }),
+    });
+    if (!response.ok) throw new Error(`offer refused: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { sdp: string; type: 'answer'; id: string };
   }
 
   async close(): Promise<void> {
