@@ -13,6 +13,8 @@ export interface Config {
   help: boolean;
   maxBitrate?: number;
   pluginsDir: string;
+  /** The interpreter for .py plugins. */
+  python: string;
   /** PEM certificate + key: serve HTTPS (aiortc's --cert-file / --key-file). */
   tls?: { cert: string; key: string };
   /** Record what each camera sends to this file (sessions after the first get -2, -3...). */
@@ -45,8 +47,10 @@ Options:
                          or echo (send the caller's microphone back)
   --max-bitrate BPS      ceiling for the bitrate of the video sent back, every camera (default: what
                          the link and the picture size allow; the panel can set lower per camera)
-  --plugins DIR          folder of transform plugins, reloaded on change
+  --plugins DIR          folder of transform plugins (.js, .mjs, .py), reloaded on change
                          (default: ${defaultPluginsDir()})
+  --python PATH          Python 3 for .py plugins, with numpy (and cv2 for cv2 code)
+                         (default: python3 on PATH)
   -v, --verbose          debug logging (ICE, signaling, keyframe requests)
   -h, --help             show this help
 `;
@@ -68,6 +72,7 @@ export function parseConfig(argv: string[]): Config {
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
       plugins: { type: 'string' },
+      python: { type: 'string', default: 'python3' },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -87,6 +92,7 @@ export function parseConfig(argv: string[]): Config {
     help: values.help!,
     maxBitrate,
     pluginsDir: values.plugins ?? defaultPluginsDir(),
+    python: values.python!,
     tls: readTls(values['cert-file'], values['key-file']),
     recordTo,
     iceServers: iceServers(values.stun!, values.turn!, values['turn-username'], values['turn-password']),

@@ -1,20 +1,35 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from './log.js';
+import type { PluginSet } from './pipeline/video-pipeline.js';
+import { describePythonPlugins } from './python/describe.js';
+import { pythonTransform, type PythonPluginInfo } from './python/python-filter.js';
 import { loadPlugins, type PluginError } from './transforms/plugins.js';
-import { setPluginTransforms } from './transforms/registry.js';
+import { isBuiltin, setPluginTransforms } from './transforms/registry.js';
+
+/** The interpreter for .py plugins when --python is not given. */
+export const DEFAULT_PYTHON = 'python3';
 
 /**
  * The plugins folder on the main thread: loads it (so the API can list plugins and validate chains),
  * watches it, and tells listeners (each session's worker) to reload when a file changes.
+ * .js/.mjs files are imported here; .py files are described by `python` (their code runs only in
+ * each camera's own Python process).
  */
 export class PluginHost {
   errors: PluginError[] = [];
+  /** The .py plugins, as each camera's worker needs them. */
+  python: PythonPluginInfo[] = [];
   private watcher?: FSWatcher;
   private readonly listeners = new Set<() => void>();
   private debounce?: NodeJS.Timeout;
 
-  constructor(readonly dir: string, private readonly log: Logger) {}
+  constructor(readonly dir: string, private readonly log: Logger, readonly pythonPath = DEFAULT_PYTHON) {}
+
+  /** What a camera's worker loads. */
+  get forWorker(): Required<PluginSet> {
+    return { pluginsDir: this.dir, python: this.python };
+  }
 
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: true }).catch(() => {});
@@ -40,10 +55,25 @@ export class PluginHost {
   }
 
   private async reload(): Promise<void> {
-    const { transforms, errors } = await loadPlugins(this.dir);
+    const [js, py] = await Promise.all([loadPlugins(this.dir), describePythonPlugins(this.dir, this.pythonPath)]);
+    const errors = [...js.errors, ...py.errors];
+    const taken = new Set(js.transforms.map((t) => t.id));
+    this.python = py.plugins.filter((info) => {
+      const clash = isBuiltin(info.id) || taken.has(info.id);
+      if (clash) errors.push({ file: relativeName(this.dir, info.file), message: `id "${info.id}" is already taken` });
+      taken.add(info.id);
+      return !clash;
+    });
+    // Listed and validated here; never run on this thread.
+    const python = this.python.map((info) => pythonTransform(info, { onOutput: () => {} }));
+    const transforms = [...js.transforms, ...python];
     setPluginTransforms(transforms);
-    this.errors = errors;
+    this.errors = errors.sort((a, b) => a.file.localeCompare(b.file));
     this.log.info(`plugins from ${this.dir}: ${transforms.map((t) => t.id).join(', ') || 'none'}`);
     for (const error of errors) this.log.warn(`plugin ${error.file}: ${error.message}`);
   }
+}
+
+function relativeName(dir: string, file: string): string {
+  return file.startsWith(dir) ? file.slice(dir.length).replace(/^[\\/]+/, '') : file;
 }

@@ -27,6 +27,8 @@ export interface ServerOptions {
   maxBitrate?: number;
   /** Folder of user transform plugins, watched for changes. */
   pluginsDir?: string;
+  /** The interpreter for .py plugins (default python3 on PATH). */
+  python?: string;
   /** PEM certificate and key: serve HTTPS. */
   tls?: { cert: string; key: string };
   audio?: AudioMode;
@@ -57,7 +59,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const sessions = new Sessions();
   const pool = new WorkerPool();
   const { log } = options;
-  const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log) : undefined;
+  const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log, options.python) : undefined;
   await plugins?.start();
   const recordings = options.recordTo ? new Recordings(options.recordTo) : undefined;
   const videosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');

@@ -358,6 +358,7 @@ export class Session {
           pli.request();
         },
         onError: (message) => this.log.warn(`pipeline: ${message}`),
+        onLog: (message) => this.log.info(message),
         onSize: (width, height) => {
           feed.sizeKnown = true;
           if (this.startRecording(codec, width, height)) pli.request();
@@ -368,14 +369,14 @@ export class Session {
           this.errors.splice(0, Math.max(0, this.errors.length - 20));
         },
       },
-      { pluginsDir: this.options.plugins?.dir },
+      this.options.plugins?.forWorker,
     );
     this.pipeline = pipeline;
     const bitrate = new SessionBitrate(transceiver.sender, (settings) => pipeline.setRate(settings), this.options.maxBitrate);
     this.bitrate = bitrate;
     this.onClose(() => bitrate.stop());
     const plugins = this.options.plugins;
-    if (plugins) this.onClose(plugins.onChange(() => pipeline.reloadPlugins(plugins.dir)));
+    if (plugins) this.onClose(plugins.onChange(() => pipeline.reloadPlugins(plugins.forWorker)));
     transceiver.sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => {
       output.fromBrowserPacket(packet);

@@ -16,6 +16,8 @@ export function transformRunner(cv: OpenCV, id: string, params: ParamValues = {}
   return {
     run(rgba: Mat, time = 0): TransformResult | undefined {
       const results = stages.apply(rgba, rgba.cols, rgba.rows, time);
+      // Built-ins and JS plugins answer at once; only Python filters answer with a promise.
+      if (results instanceof Promise) throw new Error(`${id} answered asynchronously`);
       const errors = stages.errors.splice(0);
       if (errors.length) throw new Error(errors.join('; '));
       return results[id];

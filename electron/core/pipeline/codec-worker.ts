@@ -4,6 +4,7 @@ import { AV_LOG_ERROR } from 'node-av/constants';
 import { loadOpenCV } from '../transforms/opencv.js';
 import { loadPlugins } from '../transforms/plugins.js';
 import { setPluginTransforms } from '../transforms/registry.js';
+import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
 import { VideoProcessor } from './video-processor.js';
 import type { RateSettings } from './encoder-rate.js';
 import { warmUp } from './warm-up.js';
@@ -13,7 +14,9 @@ import type { CodecWorkerData, FromWorker, ToWorker } from './worker-protocol.js
  * One camera's decode -> transform -> encode, off the main thread.
  * After each message the port is drained synchronously, decoding every queued frame, and only
  * the newest decoded frame is transformed and encoded: when processing is slower than the camera,
- * frames are dropped here and latency stays bounded.
+ * frames are dropped here and latency stays bounded. A transform that answers later (a Python
+ * filter) keeps one frame in flight; messages are handled meanwhile, and the newest frame decoded
+ * by then is the next one processed.
  */
 const port = parentPort!;
 // FFmpeg's info lines (libx264 summaries, libvpx banners) are noise in the app's log.
@@ -29,15 +32,38 @@ function post(message: FromWorker): void {
   else port.postMessage(message);
 }
 
-async function reloadPlugins(dir: string): Promise<void> {
-  const { transforms } = await loadPlugins(dir);
-  setPluginTransforms(transforms);
+async function reloadPlugins(dir: string | undefined, python: PythonPluginInfo[]): Promise<void> {
+  const { transforms } = dir ? await loadPlugins(dir) : { transforms: [] };
+  const onOutput = (id: string, line: string) => post({ type: 'log', message: `python "${id}": ${line}` });
+  setPluginTransforms([...transforms, ...python.map((info) => pythonTransform(info, { onOutput }))]);
+}
+
+/** Transforms and encodes the newest frame, again while frames came in during an asynchronous transform. */
+let pumping = false;
+async function pump(): Promise<void> {
+  if (pumping) return;
+  pumping = true;
+  try {
+    while (processor) {
+      const current = processor;
+      const outcome = current.encodeLatest();
+      // A promise only when the chain has an asynchronous stage (Python); built-ins stay synchronous.
+      const encoded = outcome instanceof Promise ? await outcome : outcome;
+      if (encoded) post({ type: 'encoded', ...encoded });
+      reportErrors();
+      if (!current.hasPending) break;
+    }
+  } catch (error) {
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    pumping = false;
+  }
 }
 
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'init': {
-      const { codec, chain, pluginsDir } = message;
+      const { codec, chain, pluginsDir, python = [] } = message;
       const start = () => {
         processor = new VideoProcessor(cv, codec, chain);
         if (rate) processor.setRate(rate);
@@ -46,7 +72,7 @@ function handle(message: ToWorker): void {
         post({ type: 'need-keyframe', reason: 'worker ready' });
         reportErrors();
       };
-      if (pluginsDir) void reloadPlugins(pluginsDir).then(start, start);
+      if (pluginsDir || python.length) void reloadPlugins(pluginsDir, python).then(start, start);
       else start();
       break;
     }
@@ -59,7 +85,7 @@ function handle(message: ToWorker): void {
       reportErrors();
       break;
     case 'plugins':
-      void reloadPlugins(message.dir).then(() => {
+      void reloadPlugins(message.dir, message.python).then(() => {
         processor?.rebuildChain();
         reportErrors();
       });
@@ -100,9 +126,7 @@ port.on('message', (first: ToWorker) => {
   try {
     handle(first);
     for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) handle(next.message as ToWorker);
-    const encoded = processor?.encodeLatest();
-    if (encoded) post({ type: 'encoded', ...encoded });
-    reportErrors();
+    void pump();
   } catch (error) {
     post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }

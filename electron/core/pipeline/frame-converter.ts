@@ -1,5 +1,5 @@
 import { Frame, SoftwareScaleContext } from 'node-av/lib';
-import { AV_PIX_FMT_RGBA, AV_PIX_FMT_YUV420P, SWS_BILINEAR } from 'node-av/constants';
+import { AV_PIX_FMT_BGR24, AV_PIX_FMT_RGBA, AV_PIX_FMT_YUV420P, SWS_BILINEAR } from 'node-av/constants';
 import type { Mat } from '../transforms/opencv.js';
 
 /**
@@ -16,6 +16,8 @@ import type { Mat } from '../transforms/opencv.js';
 export class FrameConverter {
   private toRgba = new SoftwareScaleContext();
   private toYuv = new SoftwareScaleContext();
+  /** YUV420P <-> BGR24 for Python filters, made on first use. */
+  private bgr?: { to: SoftwareScaleContext; from: SoftwareScaleContext };
   readonly yuv = new Frame();
   /** Each decoded frame is copied here (av_frame_copy) so that its planes are read through Buffers made once. */
   private readonly staging = new Frame();
@@ -55,6 +57,30 @@ export class FrameConverter {
   decodedToMat(decoded: Frame, mat: Mat): void {
     const { planes, linesize } = this.decodedPlanes(decoded);
     this.toRgba.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.width * 4]);
+  }
+
+  /** Decoded frame -> BGR Mat (height x width CV_8UC3), cv2's layout, for Python filters. */
+  decodedToBgr(decoded: Frame, mat: Mat): void {
+    const { planes, linesize } = this.decodedPlanes(decoded);
+    this.bgrScalers().to.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.width * 3]);
+  }
+
+  /** BGR Mat -> this.yuv, ready for the encoder. */
+  bgrToYuv(mat: Mat): Frame {
+    FrameConverter.writable(this.yuv);
+    this.bgrScalers().from.scaleSync([matView(mat)], [this.width * 3], 0, this.height, this.yuv.data!, this.yuv.linesize);
+    return this.yuv;
+  }
+
+  private bgrScalers(): { to: SoftwareScaleContext; from: SoftwareScaleContext } {
+    if (!this.bgr) {
+      const to = new SoftwareScaleContext();
+      const from = new SoftwareScaleContext();
+      to.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, this.width, this.height, AV_PIX_FMT_BGR24, SWS_BILINEAR);
+      from.getContext(this.width, this.height, AV_PIX_FMT_BGR24, this.width, this.height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+      this.bgr = { to, from };
+    }
+    return this.bgr;
   }
 
   /** Decoded frame's luma plane -> grey Mat (height x width CV_8UC1): a row copy, no conversion. */
@@ -132,6 +158,8 @@ export class FrameConverter {
 
   dispose(): void {
     this.freeSmaller();
+    this.bgr?.to.freeContext();
+    this.bgr?.from.freeContext();
     this.toRgba.freeContext();
     this.toYuv.freeContext();
     this.yuv.free();

@@ -15,18 +15,23 @@ interface Stage {
   params: ParamValues;
   transform?: Transform;
   instance?: TransformInstance;
-  /** Set when the stage failed to create or threw: it is skipped (passthrough) until the chain is set again. */
+  /** Set when the stage failed to create: it is skipped (passthrough) until the chain is set again. */
   failed?: string;
+  /** The last error apply() threw, reported once however many frames repeat it. */
+  lastError?: string;
 }
 
 /**
  * A chain of transform instances in one worker. Instances are kept across param changes and
- * re-created only when a stage's transform changes (or a plugin is reloaded). A stage that throws is
- * reported once and skipped, so a broken plugin never takes the session down.
+ * re-created only when a stage's transform changes (or a plugin is reloaded). A frame a stage throws
+ * on passes through that stage untouched (the error is reported once while it repeats), so a broken
+ * plugin never takes the session or its video down.
  */
 export class TransformStages {
   private stages: Stage[] = [];
   private scratchGray?: Mat;
+  private scratchBgr?: Mat;
+  private disposed = false;
   /** For 'yuv' stages in an RGBA chain. */
   private planes?: Planes;
   /** Errors not yet reported to the main thread. */
@@ -48,9 +53,12 @@ export class TransformStages {
     for (const stage of previous) stage.instance?.dispose();
   }
 
-  /** True when every stage leaves the picture alone (no stage, or only identities). */
+  /**
+   * True when every stage is an identity (or no stage): the session forwards the browser's packets.
+   * A failed stage does not count: the session is not forwarding, so frames must keep coming.
+   */
   get identity(): boolean {
-    return this.stages.every((s) => s.transform?.identity === true || s.failed !== undefined);
+    return this.stages.every((s) => s.transform?.identity === true);
   }
 
   /**
@@ -61,6 +69,7 @@ export class TransformStages {
     const inputs = this.stages.filter((s) => !s.failed && !s.transform?.identity).map((s) => s.transform?.input ?? 'rgba');
     if (inputs.length > 0 && inputs.every((i) => i === 'gray')) return 'gray';
     if (inputs.length > 0 && inputs.every((i) => i === 'gray' || i === 'yuv')) return 'yuv';
+    if (inputs.length > 0 && inputs.every((i) => i === 'bgr')) return 'bgr';
     return 'rgba';
   }
 
@@ -68,24 +77,53 @@ export class TransformStages {
    * Runs the chain in place on what `input` asked for: an RGBA Mat, the grey Y plane, or the Y plane
    * plus `chroma`. Stages wanting another form get a converted copy. Returns what stages reported.
    */
-  apply(image: Mat, width: number, height: number, time: number, chroma?: [Mat, Mat]): Record<string, TransformResult> {
-    const results: Record<string, TransformResult> = {};
-    for (const stage of this.stages) {
+  apply(image: Mat, width: number, height: number, time: number, chroma?: [Mat, Mat]): Results | Promise<Results> {
+    return this.applyFrom(0, {}, { image, width, height, time, chroma });
+  }
+
+  /**
+   * Stages from `index` on. Synchronous while every stage answers at once (the built-ins, JS
+   * plugins); from the first stage that answers with a promise (Python) the rest follow it.
+   */
+  private applyFrom(index: number, results: Results, frame: Frame): Results | Promise<Results> {
+    for (let i = index; i < this.stages.length; i++) {
+      // Disposed while a stage before this one was answering: the rest are gone too.
+      if (this.disposed) break;
+      const stage = this.stages[i];
       if (stage.failed || !stage.instance || stage.transform?.identity) continue;
+      let outcome: TransformResult | void | Promise<TransformResult | void>;
       try {
-        const result = this.applyStage(stage.instance, stage.transform?.input ?? 'rgba', { image, width, height, time, chroma }, stage.params);
-        if (result) results[stage.id] = result;
+        outcome = this.applyStage(stage.instance, stage.transform?.input ?? 'rgba', frame, stage.params);
       } catch (error) {
-        this.fail(stage, `"${stage.id}" threw: ${message(error)}; it is skipped until it is chosen again or its file changes`);
+        this.report(stage, error);
+        continue;
       }
+      if (outcome instanceof Promise) {
+        return outcome.then((result) => this.record(stage, result, results), (error: unknown) => this.report(stage, error)).then(() => this.applyFrom(i + 1, results, frame));
+      }
+      this.record(stage, outcome, results);
     }
     return results;
   }
 
+  private record(stage: Stage, result: TransformResult | void, results: Results): void {
+    if (result) results[stage.id] = result;
+    stage.lastError = undefined;
+  }
+
+  /** The frame passes through a stage that threw; the error is reported once while it repeats. */
+  private report(stage: Stage, error: unknown): void {
+    const why = `"${stage.id}" threw: ${message(error)}`;
+    if (why !== stage.lastError) this.errors.push(`${why}${why.includes('pass through') ? '' : '; the frame passes through it'}`);
+    stage.lastError = why;
+  }
+
   dispose(): void {
+    this.disposed = true;
     for (const stage of this.stages) stage.instance?.dispose();
     this.stages = [];
     this.scratchGray?.delete();
+    this.scratchBgr?.delete();
     this.freePlanes();
   }
 
@@ -94,27 +132,29 @@ export class TransformStages {
     this.planes = undefined;
   }
 
-  private applyStage(instance: TransformInstance, wants: TransformInput, frame: Frame, params: ParamValues): TransformResult | void {
+  private applyStage(instance: TransformInstance, wants: TransformInput, frame: Frame, params: ParamValues): TransformResult | void | Promise<TransformResult | void> {
     const { cv } = this;
-    const has: TransformInput = frame.chroma ? 'yuv' : frame.image.channels() === 1 ? 'gray' : 'rgba';
+    const has: TransformInput = frame.chroma ? 'yuv' : CHANNELS_TO_INPUT[frame.image.channels()];
     if (wants === has || (wants === 'gray' && has === 'yuv')) {
-      const result = instance.apply(wants === 'gray' ? { ...frame, chroma: undefined } : frame, params);
-      // A luma-only stage leaves grey: the chroma planes go neutral.
-      if (wants === 'gray' && frame.chroma) for (const plane of frame.chroma) plane.setTo(new cv.Scalar(128));
-      return result;
+      return then(instance.apply(wants === 'gray' ? { ...frame, chroma: undefined } : frame, params), () => {
+        // A luma-only stage leaves grey: the chroma planes go neutral.
+        if (wants === 'gray' && frame.chroma) for (const plane of frame.chroma) plane.setTo(new cv.Scalar(128));
+      });
     }
     if (wants === 'gray') {
-      this.scratchGray ??= new cv.Mat();
-      cv.cvtColor(frame.image, this.scratchGray, cv.COLOR_RGBA2GRAY);
-      const result = instance.apply({ ...frame, image: this.scratchGray }, params);
-      cv.cvtColor(this.scratchGray, frame.image, cv.COLOR_GRAY2RGBA);
-      return result;
+      const gray = (this.scratchGray ??= new cv.Mat());
+      cv.cvtColor(frame.image, gray, cv.COLOR_RGBA2GRAY);
+      return then(instance.apply({ ...frame, image: gray }, params), () => cv.cvtColor(gray, frame.image, cv.COLOR_GRAY2RGBA));
+    }
+    if (wants === 'bgr' && has === 'rgba') {
+      // A Python filter inside a chain of RGBA built-ins: a channel shuffle each way.
+      const bgr = (this.scratchBgr ??= new cv.Mat());
+      cv.cvtColor(frame.image, bgr, cv.COLOR_RGBA2BGR);
+      return then(instance.apply({ ...frame, image: bgr }, params), () => cv.cvtColor(bgr, frame.image, cv.COLOR_BGR2RGBA));
     }
     if (wants === 'yuv' && has === 'rgba') {
       const planes = this.rgbaToPlanes(frame.image);
-      const result = instance.apply({ ...frame, image: planes.y, chroma: [planes.u, planes.v] }, params);
-      this.planesToRgba(planes, frame.image);
-      return result;
+      return then(instance.apply({ ...frame, image: planes.y, chroma: [planes.u, planes.v] }, params), () => this.planesToRgba(planes, frame.image));
     }
     // Only the pipeline decides the form (from `input`), so this is a bug, not bad input.
     throw new Error(`cannot hand a ${has} frame to a stage that wants ${wants}`);
@@ -179,6 +219,22 @@ export class TransformStages {
     stage.instance = undefined;
   }
 }
+
+type Results = Record<string, TransformResult>;
+
+/** Runs `after` once `outcome` is there (at once, or when its promise fulfils); passes the outcome on. */
+function then<T>(outcome: T | Promise<T>, after: () => void): T | Promise<T> {
+  if (!(outcome instanceof Promise)) {
+    after();
+    return outcome;
+  }
+  return outcome.then((value) => {
+    after();
+    return value;
+  });
+}
+
+const CHANNELS_TO_INPUT: Record<number, TransformInput> = { 1: 'gray', 3: 'bgr', 4: 'rgba' };
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@ import type { TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import type { AssembledFrame } from './frame-assembler.js';
 import type { RateSettings } from './encoder-rate.js';
+import type { PythonPluginInfo } from '../python/python-filter.js';
 import type { FrameTimings, FromWorker, ToWorker, VideoCodecName } from './worker-protocol.js';
 
 export interface ProcessedFrame {
@@ -20,6 +21,7 @@ export interface PipelineEvents {
   onError(message: string): void;
   onTransformErrors(errors: string[]): void;
   onSize(width: number, height: number): void;
+  onLog(message: string): void;
 }
 
 export interface PipelineStats {
@@ -37,6 +39,12 @@ export interface PipelineStats {
   timings: FrameTimings;
 }
 
+/** The plugins a worker loads: the folder's JS files, and the Python ones the main thread described. */
+export interface PluginSet {
+  pluginsDir?: string;
+  python?: PythonPluginInfo[];
+}
+
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
 export class VideoPipeline {
   readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
@@ -47,7 +55,7 @@ export class VideoPipeline {
     codec: VideoCodecName,
     chain: TransformChain,
     private readonly events: PipelineEvents,
-    options: { pluginsDir?: string } = {},
+    options: PluginSet = {},
   ) {
     worker.on('message', (message: FromWorker) => this.onMessage(message));
     worker.on('error', (error) => events.onError(`codec worker crashed: ${error.message}`));
@@ -70,8 +78,8 @@ export class VideoPipeline {
     this.post({ type: 'rate', settings });
   }
 
-  reloadPlugins(dir: string): void {
-    this.post({ type: 'plugins', dir });
+  reloadPlugins(plugins: Required<PluginSet>): void {
+    this.post({ type: 'plugins', dir: plugins.pluginsDir, python: plugins.python });
   }
 
   requestKeyframe(): void {
@@ -126,6 +134,9 @@ export class VideoPipeline {
         this.stats.width = message.width;
         this.stats.height = message.height;
         this.events.onSize(message.width, message.height);
+        break;
+      case 'log':
+        this.events.onLog(message.message);
         break;
       case 'ready':
         break;

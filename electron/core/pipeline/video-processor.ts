@@ -2,7 +2,7 @@ import { CodecContext, Frame, Packet } from 'node-av/lib';
 import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AV_PKT_DATA_QUALITY_STATS, AVERROR_EAGAIN } from 'node-av/constants';
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV, Mat } from '../transforms/opencv.js';
-import type { TransformResult } from '../transforms/types.js';
+import type { TransformInput, TransformResult } from '../transforms/types.js';
 import { FrameConverter } from './frame-converter.js';
 import { timestampDelta } from './rtp-math.js';
 import { TransformStages } from './transform-stages.js';
@@ -27,15 +27,27 @@ export interface EncodedFrame {
   sentHeight: number;
 }
 
+/** A frame between decode and encode: what its encode needs once the chain has answered. */
+interface InFlight {
+  pts: bigint;
+  width: number;
+  height: number;
+  input: TransformInput;
+  image: Mat;
+  transformStart: number;
+}
+
 const CLOCK_RATE = 90000;
 const FF_QP2LAMBDA = 118;
 /** The coarsest quantiser each encoder reports (libvpx's VP8 scale, x264's QP). */
 const MAX_QUANTISER: Record<VideoCodecName, number> = { vp8: 63, h264: 51 };
 
 /**
- * Decode -> transform -> encode for one camera, synchronously (it runs inside a worker).
+ * Decode -> transform -> encode for one camera (it runs inside a worker).
  * Every encoded frame must be decoded (inter frames depend on it), but only the newest decoded
- * frame is transformed and encoded: `decode()` many, then `encodeLatest()` once.
+ * frame is transformed and encoded: `decode()` many, then `encodeLatest()` once. A transform may
+ * answer later (a Python filter): frames decoded meanwhile wait as the newest, one at most, and a
+ * chain change waits for the frame in flight.
  */
 export class VideoProcessor {
   private readonly decoder: CodecContext;
@@ -51,6 +63,13 @@ export class VideoProcessor {
   private luma?: Mat;
   private u?: Mat;
   private v?: Mat;
+  /** BGR24 for chains of Python filters. */
+  private bgr?: Mat;
+  /** A frame is between transform and encode (waiting for an asynchronous transform). */
+  private inFlight = false;
+  /** A chain set while a frame was in flight: applied when it is done. */
+  private pendingChain?: { chain: TransformChain; rebuild: boolean };
+  private disposed = false;
   private readonly stages: TransformStages;
   private chain: TransformChain = [];
   private hasLatest = false;
@@ -76,6 +95,10 @@ export class VideoProcessor {
   }
 
   setChain(chain: TransformChain): void {
+    if (this.inFlight) {
+      this.pendingChain = { chain, rebuild: this.pendingChain?.rebuild ?? false };
+      return;
+    }
     const wasIdentity = this.stages.identity;
     this.chain = chain;
     this.stages.set(chain);
@@ -85,8 +108,17 @@ export class VideoProcessor {
 
   /** After a plugin reload: rebuild every stage so edited plugin code takes effect. */
   rebuildChain(): void {
+    if (this.inFlight) {
+      this.pendingChain = { chain: this.pendingChain?.chain ?? this.chain, rebuild: true };
+      return;
+    }
     this.stages.set([]);
     this.setChain(this.chain);
+  }
+
+  /** A decoded frame is waiting to be transformed and encoded. */
+  get hasPending(): boolean {
+    return this.hasLatest && !this.disposed;
   }
 
   /** Errors from transforms since the last call (each reported once). */
@@ -136,8 +168,8 @@ export class VideoProcessor {
    * Transforms and encodes the newest decoded frame, if there is one not yet sent.
    * With an identity transform nothing is encoded: the session forwards the browser's own packets.
    */
-  encodeLatest(): EncodedFrame | undefined {
-    if (!this.hasLatest) return undefined;
+  encodeLatest(): EncodedFrame | undefined | Promise<EncodedFrame | undefined> {
+    if (!this.hasLatest || this.inFlight || this.disposed) return undefined;
     this.hasLatest = false;
     if (this.stages.identity) {
       this.pendingDecoded = 0;
@@ -152,28 +184,41 @@ export class VideoProcessor {
     }
     const { width, height } = this.decoded;
     this.ensureSize(width, height);
-
-    const transformStart = performance.now();
     const converter = this.converter!;
-    const time = Number(this.decoded.pts) / CLOCK_RATE;
-    let toEncode: Frame;
-    let results: Record<string, TransformResult>;
     const input = this.stages.input;
-    if (input === 'gray') {
-      converter.decodedToGray(this.decoded, this.luma);
-      results = this.stages.apply(this.luma, width, height, time);
-      toEncode = converter.grayToYuv(this.luma);
-    } else if (input === 'yuv') {
-      const planes: [Mat, Mat, Mat] = [this.luma!, this.u!, this.v!];
-      converter.decodedToPlanes(this.decoded, planes);
-      results = this.stages.apply(this.luma, width, height, time, [this.u!, this.v!]);
-      toEncode = converter.planesToYuv(planes);
-    } else {
-      converter.decodedToMat(this.decoded, this.rgba);
-      results = this.stages.apply(this.rgba, width, height, time);
-      toEncode = converter.matToYuv(this.rgba);
-    }
-    toEncode.pts = this.decoded.pts;
+    // Read now: frames decoded while an asynchronous transform works replace `decoded`.
+    const frame: InFlight = { pts: this.decoded.pts, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
+    const time = Number(frame.pts) / CLOCK_RATE;
+    if (input === 'gray') converter.decodedToGray(this.decoded, frame.image);
+    else if (input === 'yuv') converter.decodedToPlanes(this.decoded, [this.luma!, this.u!, this.v!]);
+    else if (input === 'bgr') converter.decodedToBgr(this.decoded, frame.image);
+    else converter.decodedToMat(this.decoded, frame.image);
+    const results = this.stages.apply(frame.image, width, height, time, input === 'yuv' ? [this.u!, this.v!] : undefined);
+    if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
+    this.inFlight = true;
+    return results.then((done) => (this.disposed ? undefined : this.encodeTransformed(frame, done))).finally(() => {
+      this.inFlight = false;
+      const pending = this.pendingChain;
+      this.pendingChain = undefined;
+      if (pending && !this.disposed) {
+        if (pending.rebuild) this.stages.set([]);
+        this.setChain(pending.chain);
+      }
+    });
+  }
+
+  /** The Mat a chain taking `input` runs on (the Y plane for 'yuv', with U and V beside it). */
+  private imageFor(input: TransformInput): Mat {
+    if (input === 'gray' || input === 'yuv') return this.luma!;
+    if (input === 'bgr') return (this.bgr ??= new this.cv.Mat(this.converter!.height, this.converter!.width, this.cv.CV_8UC3));
+    return this.rgba!;
+  }
+
+  private encodeTransformed(frame: InFlight, results: Record<string, TransformResult>): EncodedFrame | undefined {
+    const converter = this.converter!;
+    const { input, image } = frame;
+    const toEncode = input === 'gray' ? converter.grayToYuv(image) : input === 'yuv' ? converter.planesToYuv([this.luma!, this.u!, this.v!]) : input === 'bgr' ? converter.bgrToYuv(image) : converter.matToYuv(image);
+    toEncode.pts = frame.pts;
     const encodeStart = performance.now();
     const encoded = this.encode(converter.scaled(toEncode, this.sent.width, this.sent.height));
     if (encoded) {
@@ -185,10 +230,10 @@ export class VideoProcessor {
     const result: EncodedFrame | undefined = encoded && {
       data: encoded.data,
       keyframe: encoded.keyframe,
-      timestamp: Number(BigInt.asUintN(32, this.decoded.pts + BigInt(this.firstTimestamp ?? 0))),
-      width,
-      height,
-      timings: { decodeMs: this.decodeMs, transformMs: encodeStart - transformStart, encodeMs: end - encodeStart },
+      timestamp: Number(BigInt.asUintN(32, frame.pts + BigInt(this.firstTimestamp ?? 0))),
+      width: frame.width,
+      height: frame.height,
+      timings: { decodeMs: this.decodeMs, transformMs: encodeStart - frame.transformStart, encodeMs: end - encodeStart },
       dropped: this.pendingDecoded,
       results,
       bitrate: this.rate.current!,
@@ -200,9 +245,12 @@ export class VideoProcessor {
     return result;
   }
 
+  /** Frees everything now; a frame in flight is abandoned (its transform's answer is not waited for). */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.stages.dispose();
-    for (const mat of [this.rgba, this.luma, this.u, this.v]) mat?.delete();
+    for (const mat of [this.rgba, this.luma, this.u, this.v, this.bgr]) mat?.delete();
     this.converter?.dispose();
     this.encoder?.freeContext();
     this.decoder.freeContext();
@@ -247,7 +295,8 @@ export class VideoProcessor {
     }
     if (!sizeChanged) return;
     this.converter?.dispose();
-    for (const mat of [this.rgba, this.luma, this.u, this.v]) mat?.delete();
+    for (const mat of [this.rgba, this.luma, this.u, this.v, this.bgr]) mat?.delete();
+    this.bgr = undefined;
     this.converter = new FrameConverter(width, height);
     this.rgba = new this.cv.Mat(height, width, this.cv.CV_8UC4);
     this.luma = new this.cv.Mat(height, width, this.cv.CV_8UC1);

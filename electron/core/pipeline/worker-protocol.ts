@@ -1,6 +1,7 @@
 import type { TransformChain } from '../transforms/chain.js';
 import type { EncodedFrame } from './video-processor.js';
 import type { RateSettings } from './encoder-rate.js';
+import type { PythonPluginInfo } from '../python/python-filter.js';
 
 export type VideoCodecName = 'vp8' | 'h264';
 
@@ -12,13 +13,13 @@ export interface CodecWorkerData {
 
 /** Messages from the session (main thread) to its codec worker. */
 export type ToWorker =
-  | { type: 'init'; codec: VideoCodecName; chain: TransformChain; pluginsDir?: string }
+  | { type: 'init'; codec: VideoCodecName; chain: TransformChain; pluginsDir?: string; python?: PythonPluginInfo[] }
   /** The encoder bitrate follows these (see EncoderRate). */
   | { type: 'rate'; settings: RateSettings }
   | { type: 'frame'; data: Uint8Array; timestamp: number; keyframe: boolean }
   | { type: 'chain'; chain: TransformChain }
   /** The plugins folder changed: re-import every plugin and rebuild the chain. */
-  | { type: 'plugins'; dir: string }
+  | { type: 'plugins'; dir: string; python: PythonPluginInfo[] }
   | { type: 'keyframe' }
   | { type: 'close' };
 
@@ -37,4 +38,6 @@ export type FromWorker =
   /** The decoded picture size, sent when it first becomes known and whenever it changes. */
   | { type: 'size'; width: number; height: number }
   | { type: 'need-keyframe'; reason: string }
+  /** A line for the session's log (what a Python filter printed). */
+  | { type: 'log'; message: string }
   | { type: 'error'; message: string };

@@ -15,7 +15,7 @@ export interface LoadedPlugins {
 }
 
 const PLUGIN_FILE = /\.(m?js)$/;
-const PLUGIN_ID = /^[a-z0-9][a-z0-9_-]{0,40}$/i;
+export const PLUGIN_ID = /^[a-z0-9][a-z0-9_-]{0,40}$/i;
 
 /**
  * Imports every .js/.mjs file in `dir` as a transform: `export default {id, label, params, create}`
@@ -60,7 +60,7 @@ function checkShape(value: unknown): Transform {
   return { id: t.id, label: t.label, params, input: t.input, identity: false, create: t.create };
 }
 
-function checkParamSpec(id: string, p: ParamSpec): void {
+export function checkParamSpec(id: string, p: ParamSpec): void {
   const bad = (why: string) => new Error(`"${id}": param ${JSON.stringify(p?.name)} ${why}`);
   if (typeof p?.name !== 'string' || typeof p.label !== 'string') throw bad('needs a name and a label');
   if (p.type === 'number') {

@@ -11,7 +11,7 @@ export type ParamValues = Record<string, number | boolean | string>;
 /**
  * One video frame as the transform sees it: a cv.Mat it rewrites in place, same size and type.
  * RGBA (CV_8UC4) by default; the luma plane alone (CV_8UC1) for transforms with `input: 'gray'`;
- * for `input: 'yuv'` the luma plane plus `chroma`.
+ * for `input: 'yuv'` the luma plane plus `chroma`; BGR (CV_8UC3) for `input: 'bgr'`.
  */
 export interface Frame {
   image: Mat;
@@ -27,12 +27,13 @@ export interface Frame {
 export type TransformResult = Record<string, unknown>;
 
 export interface TransformInstance {
-  apply(frame: Frame, params: ParamValues): TransformResult | void;
+  /** May answer later (a Python filter): the pipeline then waits, and drops to the newest frame meanwhile. */
+  apply(frame: Frame, params: ParamValues): TransformResult | void | Promise<TransformResult | void>;
   /** Frees every Mat the instance allocated. */
   dispose(): void;
 }
 
-export type TransformInput = 'rgba' | 'gray' | 'yuv';
+export type TransformInput = 'rgba' | 'gray' | 'yuv' | 'bgr';
 
 export interface Transform {
   id: string;
@@ -45,6 +46,7 @@ export interface Transform {
    * decoded Y plane directly, skipping two colour conversions per frame.
    * 'yuv': the transform moves pixels without looking at their colour (rotate, flip...) and is
    * applied to each decoded plane (Y, U, V) as it is: no colour conversion at all.
+   * 'bgr': a CV_8UC3 BGR picture (cv2's convention), what Python filters get.
    */
   input?: TransformInput;
   create(cv: OpenCV): TransformInstance;
