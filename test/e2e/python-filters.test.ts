@@ -58,7 +58,7 @@ async function withCamera(transform: string, run: (page: Page) => Promise<void>)
   }
 }
 
-describe('Python filters (Debian python3-opencv)', () => {
+describe('Python filters (Debian python3-opencv)', { timeout: 120_000 }, () => {
   it('are listed beside the built-ins; a file with a syntax error is reported with Python\'s words', async () => {
     const transforms = (await (await fetch(`${server.url}/api/transforms`)).json()) as { id: string; plugin: boolean; params: { name: string }[] }[];
     for (const id of ['py-invert', 'py-paint', 'py-canny']) assert.ok(transforms.some((t) => t.id === id && t.plugin), `${id} listed`);

@@ -49,7 +49,7 @@ async function applyOnce(filter: PythonFilter, f: ReturnType<typeof frame>, para
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('a Python filter process', () => {
+describe('a Python filter process', { timeout: 60_000 }, () => {
   it('gets BGR pixels and params, and its image and results come back', async () => {
     const { filter } = await readyFilter('add');
     const f = frame(100);
@@ -136,7 +136,7 @@ describe('a Python filter process', () => {
   });
 });
 
-describe('describing the .py files of a plugins folder', () => {
+describe('describing the .py files of a plugins folder', { timeout: 60_000 }, () => {
   it('lists each filter with its params, and each file that cannot be one with Python\'s reason', async () => {
     const { plugins, errors } = await describePythonPlugins(dir, PYTHON);
     assert.deepEqual(plugins.map((p) => p.id).sort(), ['add', 'chatty', 'dies', 'grey', 'hangs', 'raises', 'wrong']);
