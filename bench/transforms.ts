@@ -3,11 +3,13 @@ import { loadOpenCV, type Mat } from '../electron/core/transforms/opencv.js';
 import { listTransforms } from '../electron/core/transforms/registry.js';
 import { withDefaults } from '../electron/core/transforms/types.js';
 import { noisyCard } from '../test/support/images.js';
+import { BENCH_PYTHON, measurePython, type PythonRow } from './python-bridge.js';
 
 /**
  * `npm run bench:transforms`: milliseconds per frame of each transform at 640x480 and 1280x720,
  * measured inside a worker thread on the form the pipeline hands them (RGBA, the grey Y plane, or
- * the Y, U and V planes).
+ * the Y, U and V planes); then Python filters: the bridge's own cost, a cv2 Canny filter through
+ * it, and cv2.Canny alone (set CAMLOOP_PYTHON to pick the interpreter).
  */
 const SIZES: [number, number][] = [
   [640, 480],
@@ -53,11 +55,24 @@ async function measure(): Promise<Row[]> {
 
 if (isMainThread) {
   const worker = new Worker(new URL(import.meta.url));
-  worker.once('message', (rows: Row[]) => {
+  worker.once('message', ({ rows, python }: { rows: Row[]; python: PythonRow[] }) => {
     const lines = ['| transform | 640x480 ms/frame | 1280x720 ms/frame | fits 33 ms at 720p |', '|---|---|---|---|'];
     for (const row of rows) lines.push(`| ${row.id} | ${row.ms[0].toFixed(1)} | ${row.ms[1].toFixed(1)} | ${row.ms[1] <= BUDGET_MS ? 'yes' : 'NO'} |`);
-    process.stdout.write(`${lines.join('\n')}\n(median of ${RUNS} runs after ${WARMUP} warm-up, transform only; colour conversion and codecs are extra)\n`);
+    process.stdout.write(`${lines.join('\n')}\n(median of ${RUNS} runs after ${WARMUP} warm-up, transform only; colour conversion and codecs are extra)\n\n`);
+    const py = [`| Python (${BENCH_PYTHON}) | 640x480 p50 / p95 ms | 1280x720 p50 / p95 ms |`, '|---|---|---|'];
+    for (const row of python) py.push(`| ${row.what} | ${row.ms.map((m) => `${m.p50.toFixed(2)} / ${m.p95.toFixed(2)}`).join(' | ')} |`);
+    process.stdout.write(`${py.join('\n')}\n(in the codec worker's thread; the I420 <-> BGR24 conversions (libswscale) are extra)\n`);
   });
 } else {
-  parentPort!.postMessage(await measure());
+  const { cv } = await loadOpenCV();
+  const picture = (width: number, height: number) => {
+    const card = noisyCard(cv, width, height);
+    const bgr = new cv.Mat();
+    cv.cvtColor(card, bgr, cv.COLOR_RGBA2BGR);
+    const bytes = new Uint8Array(bgr.data);
+    card.delete();
+    bgr.delete();
+    return bytes;
+  };
+  parentPort!.postMessage({ rows: await measure(), python: await measurePython(SIZES, picture) });
 }
