@@ -44,6 +44,13 @@ describe('packaging (electron-builder)', () => {
     assert.deepEqual(natives.filter((file) => !unpacked(file)), [], 'native files left inside the asar');
   });
 
+  it('ships the Python filter host outside the asar archive (a Python process cannot read inside it)', () => {
+    const packed = (file: string) => pkg.build.files.some((glob: string) => minimatch(file, glob, { dot: true }));
+    const unpacked = (file: string) => pkg.build.asarUnpack.some((glob: string) => minimatch(file, glob, { dot: true }));
+    assert.ok(existsSync(join(ROOT, 'python/camloop_host.py')));
+    assert.ok(packed('python/camloop_host.py') && unpacked('python/camloop_host.py'));
+  });
+
   it('the main bundle is built and points at Electron\'s entry', () => {
     assert.equal(pkg.main, 'dist/electron/main.js');
     assert.ok(existsSync(join(ROOT, pkg.main)), 'run npm run build');
