@@ -43,10 +43,19 @@ export class AccessControl {
     if (!sameToken(auth, this.controlToken)) throw new HttpError(401, 'missing or wrong control token (Authorization: Bearer <token>)');
   }
 
-  /** Offers from other machines must carry the pairing token (?t= of the QR code's URL). */
+  /**
+   * An offer with the pairing token (?t= of the QR code's URL) is always welcome. Without it, only
+   * this machine may offer, and only from a page of its own: a loopback Host header (a foreign one
+   * is DNS rebinding) and no foreign Origin (any site the user visits could otherwise POST a
+   * text/plain offer, which needs no CORS preflight, and fill the camera slots).
+   */
   checkOffer(req: IncomingMessage, token: string | undefined): void {
-    if (isLoopbackAddress(req.socket.remoteAddress)) return;
-    if (!sameToken(token, this.pairingToken)) throw new HttpError(401, 'this camera is not paired: scan the QR code shown by CamLoop');
+    if (sameToken(token, this.pairingToken)) return;
+    if (!isLoopbackAddress(req.socket.remoteAddress)) throw new HttpError(401, 'this camera is not paired: scan the QR code shown by CamLoop');
+    const host = req.headers.host ?? '';
+    if (!LOOPBACK_HOST.test(host)) throw new HttpError(403, `Host ${JSON.stringify(host)} is not this machine's: offers through another name need the pairing token`);
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isLoopbackOrigin(origin)) throw new HttpError(403, `pages from ${origin} may not open sessions without the pairing token`);
   }
 }
 

@@ -21,13 +21,13 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
   res.end(text);
 }
 
 export function sendError(res: ServerResponse, error: unknown): void {
-  if (error instanceof HttpError) sendJson(res, error.status, { error: error.message });
+  if (error instanceof HttpError) sendJson(res, error.status, { error: error.message }, error.headers);
   else sendJson(res, 500, { error: 'internal error' });
 }

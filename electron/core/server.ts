@@ -18,6 +18,7 @@ import { AccessControl, isLoopbackAddress } from './access.js';
 import { handleControl, type ControlContext } from './control-api.js';
 import { ChainError } from './transforms/chain.js';
 import { describeTransforms } from './transforms/registry.js';
+import { Admission, defaultCameraLimit } from './admission.js';
 
 export interface ServerOptions {
   host: string;
@@ -35,15 +36,16 @@ export interface ServerOptions {
   recordTo?: string;
   /** Where the record button's files go (default ~/Videos/CamLoop). */
   videosDir?: string;
-  /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default 16. */
+  /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default: from this machine (see defaultCameraLimit). */
   maxSessions?: number;
   /** Drops this percentage of packets each way (werift's network emulation): for tests of loss recovery. */
   lossPercent?: number;
   /** A session not connected this long after its answer is closed (default 30 s; shorter in tests). */
   connectTimeoutMs?: number;
+  /** A connected peer with media silent this long (no packet, no ICE check) has gone: its session is closed (default 4 s). */
+  departureMs?: number;
 }
 
-const DEFAULT_MAX_SESSIONS = 16;
 
 export interface CamLoopServer {
   url: string;
@@ -57,6 +59,7 @@ export interface CamLoopServer {
 /** The HTTP side of the core: pages, POST /offer (aiortc-compatible) and the JSON API. */
 export async function startServer(options: ServerOptions): Promise<CamLoopServer> {
   const sessions = new Sessions();
+  const admission = new Admission(sessions, options.maxSessions ?? defaultCameraLimit());
   const pool = new WorkerPool();
   const { log } = options;
   const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log, options.python) : undefined;
@@ -86,8 +89,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       const bodyToken = (body as { token?: unknown } | null)?.token;
       access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
       const offer = parseOffer(body);
-      const limit = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
-      if (sessions.list().length >= limit) throw new HttpError(503, `CamLoop is already serving its maximum of ${limit} cameras`);
+      const remoteAddress = req.socket.remoteAddress ?? '';
+      admission.admit(remoteAddress);
       const { session, sdp } = await Session.answer(offer, {
         pool,
         log,
@@ -98,7 +101,9 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
         recordTo: recordings?.next(),
         lossPercent: options.lossPercent,
         connectTimeoutMs: options.connectTimeoutMs,
+        departureMs: options.departureMs,
         localAddress: req.socket.localAddress,
+        remoteAddress,
       });
       sessions.add(session);
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { SessionAudio } from './audio/session-audio.js';
 import { SessionBitrate, type BitrateInfo } from './bandwidth/session-bitrate.js';
+import type { RateSettings } from './pipeline/encoder-rate.js';
 import type { AudioMode } from './cli.js';
 import type { Logger } from './log.js';
 import type { OfferRequest } from './signaling.js';
@@ -20,6 +21,7 @@ import type { VideoCodecName } from './pipeline/worker-protocol.js';
 import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
+import { DATA_ONLY_QUIET_MS, DepartureWatch, MEDIA_QUIET_MS, receivedFromPeer } from './webrtc/departure-watch.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
 import { audioCodecParameters, hintStartBitrate, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
 import { answerPreview } from './webrtc/preview.js';
@@ -39,15 +41,19 @@ export interface SessionOptions {
   lossPercent?: number;
   /** The address the browser's offer reached us at (see iceOptionsFor). */
   localAddress?: string;
+  /** The address the offer came from (Admission budgets offers per address). */
+  remoteAddress?: string;
   /** See ServerOptions.connectTimeoutMs. */
   connectTimeoutMs?: number;
+  /** See ServerOptions.departureMs. */
+  departureMs?: number;
 }
 
 /**
  * A session not connected this long after its answer is closed. werift goes on checking a peer
  * that never answers (a phone that lost its network while connecting, a client that posts an
  * offer and leaves) for ever, and each such session holds a camera slot and a codec worker.
- * A connected peer that vanishes is dropped by werift itself (consent checks, ~30 s).
+ * A connected peer that vanishes is dropped in seconds by its silence (see DepartureWatch).
  */
 const CONNECT_TIMEOUT_MS = 30_000;
 
@@ -94,8 +100,11 @@ export interface DataChannelInfo {
 export class Session {
   readonly id = randomUUID();
   readonly createdAt = Date.now();
+  readonly remoteAddress: string;
+  /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
+  everConnected = false;
   private readonly pc: RTCPeerConnection;
-  private readonly log: Logger;
+  readonly log: Logger;
   private pipeline?: VideoPipeline;
   private output?: VideoOutput;
   private codec?: VideoCodecName;
@@ -115,6 +124,7 @@ export class Session {
 
   private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
+    this.remoteAddress = options.remoteAddress ?? '';
     this.offeredAudio = offer.audioCodecs.length > 0;
     this.pc = new RTCPeerConnection({
       codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
@@ -126,11 +136,21 @@ export class Session {
     });
     this.pc.connectionStateChange.subscribe((state) => {
       this.log.info(`connection ${state}`);
-      if (state === 'connected') this.audio?.start();
+      if (state === 'connected') {
+        this.everConnected = true;
+        this.audio?.start();
+      }
       if (state === 'failed' || state === 'closed') void this.close();
     });
     this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
-    this.network = new NetworkSampler(this.pc);
+    const media = offer.videoCodecs.length > 0 || offer.audioCodecs.length > 0;
+    const departure = new DepartureWatch(media ? (options.departureMs ?? MEDIA_QUIET_MS) : DATA_ONLY_QUIET_MS);
+    this.network = new NetworkSampler(this.pc, (report) => {
+      if (!this.closed && departure.sample(receivedFromPeer(report), Date.now())) {
+        this.log.info(`nothing from the peer for ${(departure.quietFor(Date.now()) / 1000).toFixed(1)} s: it has gone`);
+        void this.close();
+      }
+    });
     this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
     this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
     this.pc.onDataChannel.subscribe((channel) => {
@@ -303,15 +323,17 @@ export class Session {
 
   private async negotiate(sdp: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    // aiortc's client may offer no video at all (audio, a data channel, or both): answered as it is.
     const video = this.pc.getTransceivers().find((t) => t.kind === 'video');
-    if (!video) throw new HttpError(400, 'the offer has no video transceiver');
-    // Without sendrecv the browser decodes our video but never fires ontrack.
-    video.setDirection('sendrecv');
-    hintStartBitrate(video.codecs);
-    const outgoing = new MediaStreamTrack({ kind: 'video' });
-    video.sender.replaceTrack(outgoing);
-    // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
-    this.startPipeline(video, video.receiver.track, outgoing);
+    if (video) {
+      // Without sendrecv the browser decodes our video but never fires ontrack.
+      video.setDirection('sendrecv');
+      hintStartBitrate(video.codecs);
+      const outgoing = new MediaStreamTrack({ kind: 'video' });
+      video.sender.replaceTrack(outgoing);
+      // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
+      this.startPipeline(video, video.receiver.track, outgoing);
+    }
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
     if (audio && this.options.audio && this.offeredAudio) {
       this.audio = new SessionAudio(audio, this.options.audio);
@@ -344,39 +366,53 @@ export class Session {
     const output = new VideoOutput(transceiver.sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => pli.request(), isIdentityChain(this.transform));
     this.output = output;
     output.onSent = (data, timestamp, keyframe) => this.processedRecorder?.writeVideo(data, timestamp, keyframe);
-    const pipeline = new VideoPipeline(
-      this.options.pool.take(),
-      codec,
-      this.transform,
-      {
-        onFrame: (frame) => {
-          this.results = frame.results;
-          output.processed(frame);
+    // The codec worker (~75 MB, an OpenCV.js runtime) is taken when the camera's first frame
+    // arrives, not with the offer: an offer whose peer never connects, or sends no video, holds none.
+    let rate: RateSettings | undefined;
+    const pipelineNow = (): VideoPipeline => {
+      if (this.pipeline) return this.pipeline;
+      const pipeline = new VideoPipeline(
+        this.options.pool.take(),
+        codec,
+        this.transform,
+        {
+          onFrame: (frame) => {
+            this.results = frame.results;
+            output.processed(frame);
+          },
+          onNeedKeyframe: (reason) => {
+            this.log.debug(`asking for a keyframe: ${reason}`);
+            pli.request();
+          },
+          onError: (message) => this.log.warn(`pipeline: ${message}`),
+          onLog: (message) => this.log.info(message),
+          onSize: (width, height) => {
+            feed.sizeKnown = true;
+            if (this.startRecording(codec, width, height)) pli.request();
+          },
+          onTransformErrors: (errors) => {
+            for (const error of errors) this.log.warn(`transform: ${error}`);
+            this.errors.push(...errors);
+            this.errors.splice(0, Math.max(0, this.errors.length - 20));
+          },
         },
-        onNeedKeyframe: (reason) => {
-          this.log.debug(`asking for a keyframe: ${reason}`);
-          pli.request();
-        },
-        onError: (message) => this.log.warn(`pipeline: ${message}`),
-        onLog: (message) => this.log.info(message),
-        onSize: (width, height) => {
-          feed.sizeKnown = true;
-          if (this.startRecording(codec, width, height)) pli.request();
-        },
-        onTransformErrors: (errors) => {
-          for (const error of errors) this.log.warn(`transform: ${error}`);
-          this.errors.push(...errors);
-          this.errors.splice(0, Math.max(0, this.errors.length - 20));
-        },
+        this.options.plugins?.forWorker,
+      );
+      if (rate) pipeline.setRate(rate);
+      return (this.pipeline = pipeline);
+    };
+    const bitrate = new SessionBitrate(
+      transceiver.sender,
+      (settings) => {
+        rate = settings;
+        this.pipeline?.setRate(settings);
       },
-      this.options.plugins?.forWorker,
+      this.options.maxBitrate,
     );
-    this.pipeline = pipeline;
-    const bitrate = new SessionBitrate(transceiver.sender, (settings) => pipeline.setRate(settings), this.options.maxBitrate);
     this.bitrate = bitrate;
     this.onClose(() => bitrate.stop());
     const plugins = this.options.plugins;
-    if (plugins) this.onClose(plugins.onChange(() => pipeline.reloadPlugins(plugins.forWorker)));
+    if (plugins) this.onClose(plugins.onChange(() => this.pipeline?.reloadPlugins(plugins.forWorker)));
     transceiver.sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => {
       output.fromBrowserPacket(packet);
@@ -385,12 +421,12 @@ export class Session {
       for (const frame of frames) {
         if (frame.keyframe) pli.received();
         this.recorder?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
-        if (feed.accepts(frame, output.idle)) pipeline.push(frame);
+        if (feed.accepts(frame, output.idle)) pipelineNow().push(frame);
         // Now forwarding the browser's own stream: the worker may stop encoding.
-        if (output.fromBrowser(frame)) pipeline.setChain(this.transform);
+        if (output.fromBrowser(frame)) this.pipeline?.setChain(this.transform);
       }
     });
-    this.requestKeyframe = () => (output.forwarding ? pli.request() : pipeline.requestKeyframe());
+    this.requestKeyframe = () => (output.forwarding || !this.pipeline ? pli.request() : this.pipeline.requestKeyframe());
     pli.request();
   }
 }

@@ -26,11 +26,12 @@ export function parseOffer(body: unknown): OfferRequest {
   const chain = parseVideoTransform(videoTransform);
   const sections = sdp.split(/\r?\nm=/);
   const videoSection = sections.find((section) => section.startsWith('video '));
-  if (!videoSection) throw new HttpError(400, 'the offer has no video section (m=video)');
-  const videoCodecs = codecsOf(videoSection, videoCodecName);
-  if (videoCodecs.length === 0) throw new HttpError(400, 'the offer has no video codec we support (VP8, H264 packetization-mode=1)');
+  const videoCodecs = videoSection ? codecsOf(videoSection, videoCodecName) : [];
+  if (videoSection && videoCodecs.length === 0) throw new HttpError(400, 'the offer has no video codec we support (VP8, H264 packetization-mode=1)');
   const audioSection = sections.find((section) => section.startsWith('audio '));
   const audioCodecs = audioSection ? codecsOf(audioSection, audioCodecName) : [];
+  const dataChannel = sections.some((section) => section.startsWith('application ') && /webrtc-datachannel/i.test(section.split(/\r?\n/)[0]));
+  if (!videoSection && audioCodecs.length === 0 && !dataChannel) throw new HttpError(400, 'the offer has nothing CamLoop answers: video (VP8, H264), audio (opus, PCMU, PCMA) or a data channel');
   return { sdp, type, videoTransform: chain, videoCodecs, audioCodecs };
 }
 

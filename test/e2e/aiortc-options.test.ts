@@ -81,6 +81,35 @@ describe("aiortc's example client, every option", () => {
       }));
   }
 
+  // The client's own defaults: no video at all. Each of these was refused once (400 "no video").
+  for (const codec of ['default', 'PCMU/8000', 'PCMA/8000']) {
+    it(`no video, audio ${codec} alone: answered, the chime comes back, no codec worker taken`, () =>
+      withServer({ audio: 'loop' }, async (server, url) => {
+        const page = await startAiortcClient(browser, url, { audio: { codec }, datachannel: false });
+        await page.waitForFunction(async () => (window as unknown as { pc?: RTCPeerConnection }).pc?.connectionState === 'connected', null, { timeout: 15_000, polling: 100 });
+        let audio = await inboundAudio(page);
+        for (let i = 0; i < 30 && audio.packetsReceived <= 50; i++) audio = await new Promise((r) => setTimeout(r, 200)).then(() => inboundAudio(page));
+        assert.ok(audio.packetsReceived > 50 && audio.totalAudioEnergy > 0, `sound arrives (${JSON.stringify(audio)})`);
+        const info = server.sessions.list()[0].info();
+        assert.equal(info.codec, undefined);
+        assert.equal(info.stats, undefined, 'no video pipeline');
+        await page.close();
+      }));
+  }
+
+  for (const parameters of ['{"ordered": true}', '{"ordered": false, "maxRetransmits": 0}', '{"ordered": false, "maxPacketLifetime": 500}']) {
+    for (const audio of [false, { codec: 'default' }] as const) {
+      it(`no video, data channel ${parameters}${audio ? ' + audio' : ' alone'}: ping -> pong`, () =>
+        withServer({}, async (server, url) => {
+          const page = await startAiortcClient(browser, url, { audio, datachannel: parameters });
+          await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, { timeout: 15_000 });
+          assert.equal(server.sessions.list()[0].info().dataChannels.length, 1);
+          if (audio) assert.equal(server.sessions.list()[0].info().audioCodec, 'opus');
+          await page.close();
+        }));
+    }
+  }
+
   for (const codec of ['VP8/90000', 'H264/90000']) {
     it(`video codec ${codec} forced by SDP filtering: processed frames come back in it`, () =>
       withServer({}, async (server, url) => {

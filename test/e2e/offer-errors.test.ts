@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import { api, startTestServer } from '../support/server.js';
@@ -25,7 +26,7 @@ describe('POST /offer rejects bad input with a 4xx and a reason', () => {
     ['an sdp that is not a string', { type: 'offer', sdp: 42 }, 400, /sdp must be/],
     ['type "answer"', { type: 'answer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000') }, 400, /type must be "offer"/],
     ['an sdp that is not SDP', { type: 'offer', sdp: 'hello' }, 400, /v=0/],
-    ['an offer without video', { type: 'offer', sdp: videoOffer('m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2') }, 400, /no video/],
+    ['an offer of nothing we answer (G.722 audio alone)', { type: 'offer', sdp: videoOffer('m=audio 9 UDP/TLS/RTP/SAVPF 9\r\na=rtpmap:9 G722/8000') }, 400, /nothing CamLoop answers/],
     ['an offer with only VP9', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 98\r\na=rtpmap:98 VP9/90000') }, 400, /no video codec we support/],
     ['an unknown transform', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), video_transform: 'sharpen' }, 400, /invalid video_transform: unknown transform "sharpen"/],
     ['an sdp over 64 KB', { type: 'offer', sdp: 'v=0\r\n' + 'a=x\r\n'.repeat(20_000) }, 413, /larger than/],
@@ -39,6 +40,27 @@ describe('POST /offer rejects bad input with a 4xx and a reason', () => {
       assert.match(result.body.error ?? '', message);
     });
   }
+
+  it('a text/plain offer from a foreign page (no CORS preflight), or through a rebound Host -> 403, no session', async () => {
+    const offer = JSON.stringify({ type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000') });
+    const port = Number(new URL(server.url).port);
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status: number; error: string }>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/offer', method: 'POST', headers: { 'Content-Type': 'text/plain', ...headers } }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, error: (JSON.parse(text) as { error: string }).error }));
+        });
+        req.on('error', reject);
+        req.end(offer);
+      });
+    const foreign = await post({ Origin: 'https://evil.example' });
+    assert.deepEqual(foreign, { status: 403, error: 'pages from https://evil.example may not open sessions without the pairing token' });
+    const rebound = await post({ Host: `evil.example:${port}` });
+    assert.equal(rebound.status, 403);
+    assert.match(rebound.error, /not this machine's/);
+    assert.equal(server.sessions.list().length, 0);
+  });
 
   it('GET /offer -> 405', async () => {
     const response = await fetch(`${server.url}/offer`);

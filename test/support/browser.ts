@@ -7,8 +7,19 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Debian's Chromium, headless. A missing browser is an error, never a skip. */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch(launchOptions(extraArgs));
+}
+
+/** A Chromium whose process a test can kill (SIGKILL: no BYE, no DTLS close_notify), and a Browser driving it. */
+export async function launchKillableBrowser(): Promise<{ browser: Browser; kill: () => Promise<void> }> {
+  const server = await chromium.launchServer(launchOptions([]));
+  const browser = await chromium.connect(server.wsEndpoint());
+  return { browser, kill: () => server.kill() };
+}
+
+function launchOptions(extraArgs: string[]) {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run 'apt-get install -y chromium' (see .ci/run)`);
-  return chromium.launch({
+  return {
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',
@@ -26,7 +37,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
       '--disable-backgrounding-occluded-windows',
       ...extraArgs,
     ],
-  });
+  };
 }
 
 export interface CameraOptions {

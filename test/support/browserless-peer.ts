@@ -47,15 +47,22 @@ export class BrowserlessPeer {
    * a test of a peer that never connects stops here).
    */
   async postOffer(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<{ sdp: string; type: 'answer'; id: string }> {
-    await this.pc.setLocalDescription(await this.pc.createOffer());
-    while (this.pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
     const response = await fetch(`${serverUrl}/offer`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify({ sdp: this.pc.localDescription!.sdp, type: 'offer', video_transform: transform }),
+      body: JSON.stringify({ sdp: await this.offerSdp(), type: 'offer', video_transform: transform }),
     });
     if (!response.ok) throw new Error(`offer refused: ${response.status} ${await response.text()}`);
     return (await response.json()) as { sdp: string; type: 'answer'; id: string };
+  }
+
+  /** Our offer, with every candidate (made once). */
+  async offerSdp(): Promise<string> {
+    if (!this.pc.localDescription) {
+      await this.pc.setLocalDescription(await this.pc.createOffer());
+      while (this.pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.pc.localDescription!.sdp;
   }
 
   async close(): Promise<void> {

@@ -110,6 +110,8 @@ export function installFakeCamera(): void {
       tone.start();
       stream.addTrack(out.stream.getAudioTracks()[0]);
     }
+    // As the real one: {video: false} gives no video track (aiortc's client asks for audio alone).
+    if (!constraints?.video) for (const track of stream.getVideoTracks()) stream.removeTrack(track);
     return stream;
   };
 }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { silentLogger, createLogger } from '../../electron/core/log.js';
 import { startServer, type CamLoopServer, type ServerOptions } from '../../electron/core/server.js';
 
@@ -10,4 +11,18 @@ export function startTestServer(options: Partial<ServerOptions> = {}): Promise<C
 /** fetch() on the control API with the server's control token, as the panel does. */
 export function api(server: CamLoopServer, path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${server.access.controlToken}`, ...init.headers } });
+}
+
+/** POST /offer from another loopback source address (127.0.0.2, ...): to the server, another machine's address. */
+export function postOfferFrom(server: CamLoopServer, localAddress: string, body: object): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: { error?: string; id?: string } }> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: '/offer', method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as { error?: string; id?: string } }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }

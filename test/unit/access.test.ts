@@ -48,4 +48,12 @@ describe('AccessControl', () => {
     assert.equal(status(() => access.checkOffer(request('192.168.1.20'), old)), 401, 'a rotated token no longer pairs');
     assert.equal(status(() => access.checkOffer(request('192.168.1.20'), access.pairingToken)), 200);
   });
+  it("offers without the token: this machine's own pages only (no foreign Origin, no rebound Host) -> 403 otherwise", () => {
+    assert.equal(status(() => access.checkOffer(request('127.0.0.1', { origin: 'http://127.0.0.1:8080' }), undefined)), 200, 'our own camera page');
+    assert.equal(status(() => access.checkOffer(request('127.0.0.1', { origin: 'http://localhost:8081' }), undefined)), 200, "aiortc's client served on this machine");
+    assert.equal(status(() => access.checkOffer(request('127.0.0.1', { origin: 'https://evil.example' }), undefined)), 403, 'any site the user visits');
+    assert.equal(status(() => access.checkOffer(request('127.0.0.1', { origin: 'null' }), undefined)), 403, 'a sandboxed frame or a file: page');
+    assert.equal(status(() => access.checkOffer(request('127.0.0.1', { host: 'evil.example:8080' }), undefined)), 403, 'DNS rebinding');
+    assert.equal(status(() => access.checkOffer(request('127.0.0.1', { origin: 'https://evil.example' }), access.pairingToken)), 200, 'the pairing token opens the door');
+  });
 });

@@ -12,7 +12,8 @@ export class NetworkSampler {
   private lastBytes?: { at: number; received: number; sent: number };
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pc: RTCPeerConnection) {
+  /** `onReport`: each report, for other readers of the same stats (see DepartureWatch). */
+  constructor(private readonly pc: RTCPeerConnection, private readonly onReport: (report: Record<string, unknown>[]) => void = () => {}) {
     this.timer = setInterval(() => void this.sample(), 1000);
     this.timer.unref();
   }
@@ -22,9 +23,11 @@ export class NetworkSampler {
   }
 
   private async sample(): Promise<void> {
-    if (this.pc.connectionState !== 'connected') return;
+    // Not only while 'connected': a peer that vanished is seen through ICE's 'disconnected' too.
+    if (this.pc.connectionState === 'new' || this.pc.connectionState === 'connecting' || this.pc.connectionState === 'closed') return;
     const report = await this.pc.getStats().catch(() => undefined);
     if (!report) return;
+    this.onReport([...(report.values() as Iterable<Record<string, unknown>>)]);
     let received = 0;
     let sent = 0;
     let rtt: number | null = null;
