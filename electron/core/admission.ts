@@ -15,9 +15,14 @@ export function defaultCameraLimit(cores = cpus().length, memoryBytes = totalmem
   return Math.max(2, Math.min(byCpu, byMemory, 64));
 }
 
-/** Offers not yet connected, per source address and in all: beyond these the oldest is dropped. */
-export const PENDING_PER_ADDRESS = 4;
-export const PENDING_TOTAL = 32;
+/**
+ * Offers not yet connected, per source address and in all: beyond these the oldest is dropped.
+ * One address may legitimately connect a full house at once (every client on this machine is
+ * 127.0.0.1; phones behind one NAT share an address), so its budget is above any camera limit.
+ * A pending offer holds a werift peer (a few sockets) and no codec worker.
+ */
+export const PENDING_PER_ADDRESS = 16;
+export const PENDING_TOTAL = 64;
 /** What a refused camera is told to wait before trying again (seconds). */
 const RETRY_AFTER_S = 10;
 

@@ -179,6 +179,21 @@ export class Session {
     }
   }
 
+  /**
+   * A browser that closes its peer (page closed, pc.close()) sends a DTLS close_notify: werift
+   * then marks that DTLS transport closed but tells the connection nothing. Close at once.
+   */
+  private closeOnGoodbye(): void {
+    const transports = new Set([...this.pc.getTransceivers().map((t) => t.dtlsTransport), this.pc.sctpTransport?.dtlsTransport]);
+    for (const transport of transports) {
+      transport?.onStateChange.subscribe((state) => {
+        if (state !== 'closed' || this.closed) return;
+        this.log.info('the peer said goodbye (DTLS close_notify)');
+        void this.close();
+      });
+    }
+  }
+
   private closeIfNotConnectedIn(ms: number): void {
     const timer = setTimeout(() => {
       if (this.pc.connectionState === 'connected') return;
@@ -341,6 +356,7 @@ export class Session {
     }
 
     await this.pc.setLocalDescription(await this.pc.createAnswer());
+    this.closeOnGoodbye();
     await waitForGathering(this.pc);
     return this.pc.localDescription!.sdp;
   }

@@ -24,7 +24,22 @@ async function within(limitMs: number, done: () => boolean, what: string): Promi
   return Date.now() - start;
 }
 
-describe('peers that leave without a goodbye', () => {
+describe('peers that leave', () => {
+  it('a browser tab closed: the DTLS close_notify it sends closes the session at once', async () => {
+    const server = await startTestServer({ departureMs: 60_000 });
+    try {
+      const page = await openCameraPage(browser, server.url, { transform: 'edges' });
+      await waitForFrames(page, 10);
+      await page.close();
+      const took = await within(1500, () => server.sessions.list().length === 0, 'the closed tab\'s session closed');
+      console.log(`closed tab: session closed after ${took} ms`);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('peers that vanish without a goodbye', () => {
   it('a browser killed with SIGKILL: its session is gone in seconds; a camera beside it goes on', async () => {
     const server = await startTestServer();
     const doomed = await launchKillableBrowser();

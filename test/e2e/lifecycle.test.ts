@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { after, before, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { startApp } from '../support/app-process.js';
 import { launchBrowser, openCameraPage, waitForFrames } from '../support/browser.js';
 
 const MAIN = new URL('../../electron/core/main.js', import.meta.url).pathname;
@@ -10,21 +11,6 @@ const MAIN = new URL('../../electron/core/main.js', import.meta.url).pathname;
 let browser: Browser;
 before(async () => (browser = await launchBrowser()));
 after(() => browser.close());
-
-/** Starts the headless app as a user would, on a free port; resolves with its URL from the log. */
-async function startApp(): Promise<{ app: ChildProcess; url: string; log: () => string }> {
-  const app = spawn(process.execPath, [MAIN, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    app.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = log.match(/serving (http:\/\/[\d.:]+)\//);
-      if (match) resolve(match[1]);
-    });
-    app.once('exit', (code) => reject(new Error(`app exited (${code}) before serving:\n${log}`)));
-  });
-  return { app, url, log: () => log };
-}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   it(`${signal} with a live camera session closes it and exits 0 within 2 s`, async () => {

@@ -23,12 +23,14 @@ describe('DepartureWatch', () => {
     assert.equal(goneAt(watch, () => 5, 9000, 20_000), 12_000);
   });
 
-  it('counts packets, ICE requests and responses over every candidate pair, nothing else', () => {
+  it("counts the transport's packets and every candidate pair's ICE requests and responses, nothing else", () => {
     const report = [
+      { type: 'transport', packetsReceived: 1000 },
+      // A pair's own packet count covers only the socket werift nominated: not read.
       { type: 'candidate-pair', packetsReceived: 100, requestsReceived: 3, responsesReceived: 2 },
       { type: 'candidate-pair', packetsReceived: 0, requestsReceived: 1 },
       { type: 'inbound-rtp', packetsReceived: 5000 },
     ];
-    assert.equal(receivedFromPeer(report), 106);
+    assert.equal(receivedFromPeer(report), 1006);
   });
 });

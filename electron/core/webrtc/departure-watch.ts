@@ -1,7 +1,8 @@
 /**
  * Says when a connected peer has gone without a goodbye (a killed browser, a phone out of Wi-Fi):
- * nothing at all has come from it for `quietMs`. "Anything" is the count of what arrived on its
- * candidate pairs: media, RTCP, DTLS and SCTP packets, and STUN requests and responses. A live
+ * nothing at all has come from it for `quietMs`. "Anything" is what its DTLS transport received
+ * (media, RTCP, DTLS and SCTP packets, on whatever socket they came) and the STUN requests and
+ * responses of every candidate pair. A live
  * browser sends RTCP at least every second or two while media is negotiated, and ICE consent
  * checks every 4-6 s (RFC 7675) however idle it is; werift's own consent checks get answers every
  * ~5 s. Pure: fed samples of that count, with the time.
@@ -42,12 +43,16 @@ export class DepartureWatch {
   }
 }
 
-/** What the peer has sent so far, from a werift (or browser) getStats() report. */
+/**
+ * What the peer has sent so far, from a werift getStats() report. Not the candidate pairs' packet
+ * counts: werift counts data only on the socket of the pair it nominated, and two ends can settle
+ * on different pairs (seen under load: live peers looked silent for 4 s and were dropped).
+ */
 export function receivedFromPeer(report: Iterable<Record<string, unknown>>): number {
   let count = 0;
   for (const stat of report) {
-    if (stat.type !== 'candidate-pair') continue;
-    count += Number(stat.packetsReceived ?? 0) + Number(stat.requestsReceived ?? 0) + Number(stat.responsesReceived ?? 0);
+    if (stat.type === 'transport') count += Number(stat.packetsReceived ?? 0);
+    if (stat.type === 'candidate-pair') count += Number(stat.requestsReceived ?? 0) + Number(stat.responsesReceived ?? 0);
   }
   return count;
 }
