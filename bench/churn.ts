@@ -70,10 +70,13 @@ async function measure(server: BenchServer): Promise<string> {
   const killEvery = Number(values['kill-every']);
   let ok = 0;
   const running: Promise<boolean>[] = [];
+  // RSS at each quarter: creep grows with the cycles, a high-water mark does not.
+  const quarters: number[] = [];
   for (let i = 0; i < cycles; i++) {
     running.push(cycle(server.url, killEvery > 0 && i % killEvery === killEvery - 1));
     await sleep(Number(values.interval));
     if (running.length > 8) ok += Number(await running.shift());
+    if ((i + 1) % Math.max(1, Math.floor(cycles / 4)) === 0) quarters.push(await rssMb(pid));
   }
   for (const r of running) ok += Number(await r);
   await fdsBackTo(pid, idle.fds);
@@ -87,12 +90,12 @@ async function measure(server: BenchServer): Promise<string> {
   await sleep(5000);
   const after = { rss: await rssMb(pid), threads: await count(pid, 'task'), fds: await count(pid, 'fd') };
   const free = frees.length ? `${(percentile(frees, 50)! / 1000).toFixed(1)}` : '-';
-  return `| ${server.name} | ${ok} of ${cycles} | ${free} | ${idle.rss.toFixed(0)} -> ${after.rss.toFixed(0)} (${after.rss - idle.rss >= 0 ? '+' : ''}${(after.rss - idle.rss).toFixed(0)}) | ${idle.threads} -> ${after.threads} | ${idle.fds} -> ${after.fds} |`;
+  return `| ${server.name} | ${ok} of ${cycles} | ${free} | ${quarters.map((q) => q.toFixed(0)).join(' / ')} | ${idle.rss.toFixed(0)} -> ${after.rss.toFixed(0)} (${after.rss - idle.rss >= 0 ? '+' : ''}${(after.rss - idle.rss).toFixed(0)}) | ${idle.threads} -> ${after.threads} | ${idle.fds} -> ${after.fds} |`;
 }
 
 const lines = [
-  `| server | cycles with frames back | time to free a vanished peer (s, median of 3) | RSS MB idle -> after | threads idle -> after | fds idle -> after |`,
-  '|---|---|---|---|---|---|',
+  `| server | cycles with frames back | time to free a vanished peer (s, median of 3) | RSS MB at each quarter, loaded | RSS MB idle -> after | threads idle -> after | fds idle -> after |`,
+  '|---|---|---|---|---|---|---|',
 ];
 let port = 18_900;
 for (const name of values.servers.split(',')) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { MALLOC_ENV } from '../electron/core/malloc-tuning.js';
 import { AIORTC_CLIENT_DIR } from '../test/support/aiortc-client.js';
 
 export interface BenchServer {
@@ -12,7 +13,10 @@ export interface BenchServer {
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 function startProcess(name: string, command: string, args: string[], url: string, ready: RegExp, cwd = ROOT): Promise<BenchServer> {
-  const child: ChildProcess = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // CamLoop's own malloc settings given here, so that it does not re-run itself for them and the
+  // pid measured is the core's (see malloc-tuning.ts); the others ignore them.
+  const env = name === 'CamLoop' ? { ...process.env, ...MALLOC_ENV } : process.env;
+  const child: ChildProcess = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {

@@ -3,9 +3,11 @@ import { isLoopbackAddress } from './access.js';
 import { loadOrCreateCertificate } from './tls.js';
 import { createLogger } from './log.js';
 import { startServer } from './server.js';
+import { mallocTuned, rerunTuned } from './malloc-tuning.js';
 
 /** Headless entry point (`npm start`): the same core the desktop app runs, with its pages served to any browser. */
 async function main(): Promise<void> {
+  if (!mallocTuned()) return void (await rerunTuned());
   let config;
   try {
     config = parseConfig(process.argv.slice(2));

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { after, before, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { MALLOC_ENV } from '../../electron/core/malloc-tuning.js';
 import { startApp } from '../support/app-process.js';
 import { launchBrowser, openCameraPage, waitForFrames } from '../support/browser.js';
 
@@ -27,6 +29,18 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     await page.close();
   });
 }
+
+it('on Linux the process that serves runs with the malloc settings that give memory back', async () => {
+  const { app } = await startApp();
+  try {
+    const [child] = readFileSync(`/proc/${app.pid}/task/${app.pid}/children`, 'utf8').trim().split(' ');
+    const environ = readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
+    for (const [key, value] of Object.entries(MALLOC_ENV)) assert.ok(environ.includes(`${key}=${value}`), `${key}=${value}`);
+  } finally {
+    app.kill('SIGTERM');
+    await once(app, 'exit');
+  }
+});
 
 it('--help documents every flag and exits 0', async () => {
   const app = spawn(process.execPath, [MAIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
