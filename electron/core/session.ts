@@ -22,6 +22,7 @@ import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
 import { DATA_ONLY_QUIET_MS, DepartureWatch, MEDIA_QUIET_MS, receivedFromPeer } from './webrtc/departure-watch.js';
+import { watchGoodbyes } from './webrtc/goodbye.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
 import { audioCodecParameters, hintStartBitrate, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
 import { answerPreview } from './webrtc/preview.js';
@@ -179,19 +180,15 @@ export class Session {
     }
   }
 
-  /**
-   * A browser that closes its peer (page closed, pc.close()) sends a DTLS close_notify: werift
-   * then marks that DTLS transport closed but tells the connection nothing. Close at once.
-   */
+  /** A peer that says goodbye (DTLS close_notify, RTCP BYE, SCTP ABORT): closed at once. */
   private closeOnGoodbye(): void {
-    const transports = new Set([...this.pc.getTransceivers().map((t) => t.dtlsTransport), this.pc.sctpTransport?.dtlsTransport]);
-    for (const transport of transports) {
-      transport?.onStateChange.subscribe((state) => {
-        if (state !== 'closed' || this.closed) return;
-        this.log.info('the peer said goodbye (DTLS close_notify)');
-        void this.close();
-      });
-    }
+    const goodbyes = watchGoodbyes(this.pc, (how) => {
+      if (this.closed) return;
+      this.log.info(`the peer said goodbye (${how})`);
+      void this.close();
+    });
+    if (this.pc.connectionState === 'connected') goodbyes.connected();
+    else this.pc.connectionStateChange.subscribe((state) => state === 'connected' && goodbyes.connected());
   }
 
   private closeIfNotConnectedIn(ms: number): void {

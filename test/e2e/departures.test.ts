@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import type { RTCPeerConnection } from 'werift';
 import { PENDING_PER_ADDRESS } from '../../electron/core/admission.js';
 import { launchBrowser, launchKillableBrowser, openCameraPage, waitForFrames } from '../support/browser.js';
 import { BrowserlessPeer } from '../support/browserless-peer.js';
@@ -36,6 +37,23 @@ describe('peers that leave', () => {
       console.log(`page left: session closed after ${took} ms`);
       await page.close();
     } finally {
+      await server.close();
+    }
+  });
+
+  it('a peer that sends an RTCP BYE (werift drops it unparsed) is closed at once', async () => {
+    const server = await startTestServer({ departureMs: 60_000 });
+    const peer = new BrowserlessPeer(makeVp8Clip(320, 240, 30));
+    try {
+      await peer.connect(server.url, 'none');
+      await within(10_000, () => peer.stats.framesReceived > 5, 'frames back');
+      const bye = Buffer.from([0x81, 203, 0, 1, 1, 2, 3, 4]);
+      const transceiver = (peer as unknown as { pc: RTCPeerConnection }).pc.getTransceivers()[0];
+      await transceiver.dtlsTransport.sendRtcp([{ serialize: () => bye } as never]);
+      const took = await within(1500, () => server.sessions.list().length === 0, 'the session of the peer that sent BYE');
+      console.log(`RTCP BYE: session closed after ${took} ms`);
+    } finally {
+      await peer.close();
       await server.close();
     }
   });

@@ -7,6 +7,7 @@ import { setPluginTransforms } from '../transforms/registry.js';
 import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
 import { VideoProcessor } from './video-processor.js';
 import type { RateSettings } from './encoder-rate.js';
+import type { TransformChain } from '../transforms/chain.js';
 import { warmUp } from './warm-up.js';
 import type { CodecWorkerData, FromWorker, ToWorker } from './worker-protocol.js';
 
@@ -26,6 +27,8 @@ let processor: VideoProcessor | undefined;
 let reportedSize = '';
 /** Kept for a processor that does not exist yet (plugins still loading). */
 let rate: RateSettings | undefined;
+/** The newest chain: one set while plugins were still loading must not be lost. */
+let chain: TransformChain = [];
 
 function post(message: FromWorker): void {
   if (message.type === 'encoded') port.postMessage(message, [message.data.buffer as ArrayBuffer]);
@@ -63,7 +66,8 @@ async function pump(): Promise<void> {
 function handle(message: ToWorker): void {
   switch (message.type) {
     case 'init': {
-      const { codec, chain, pluginsDir, python = [] } = message;
+      const { codec, pluginsDir, python = [] } = message;
+      chain = message.chain;
       const start = () => {
         processor = new VideoProcessor(cv, codec, chain);
         if (rate) processor.setRate(rate);
@@ -81,7 +85,8 @@ function handle(message: ToWorker): void {
       reportSize();
       break;
     case 'chain':
-      processor?.setChain(message.chain);
+      chain = message.chain;
+      processor?.setChain(chain);
       reportErrors();
       break;
     case 'plugins':
