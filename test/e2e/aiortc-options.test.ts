@@ -111,6 +111,19 @@ describe("aiortc's example client, every option", () => {
   }
 
   for (const codec of ['VP8/90000', 'H264/90000']) {
+    it(`everything at once: video ${codec} (edges) + audio + data channel`, () =>
+      withServer({ audio: 'loop' }, async (server, url) => {
+        const page = await startAiortcClient(browser, url, { video: { transform: 'edges', codec }, audio: { codec: 'default' }, datachannel: '{"ordered": true}' });
+        await waitForAiortcVideo(page, 30);
+        await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, { timeout: 15_000 });
+        assert.ok((await sample(page, '#video')).meanLuma < 40, 'edges');
+        const audio = await inboundAudio(page);
+        assert.ok(audio.packetsReceived > 0, 'audio arrives');
+        const info = server.sessions.list()[0].info();
+        assert.deepEqual([info.codec, info.audioCodec, info.dataChannels.length], [codec.split('/')[0].toLowerCase(), 'opus', 1]);
+        await page.close();
+      }));
+
     it(`video codec ${codec} forced by SDP filtering: processed frames come back in it`, () =>
       withServer({}, async (server, url) => {
         const page = await startAiortcClient(browser, url, { video: { transform: 'edges', codec }, audio: false, datachannel: false });

@@ -7,7 +7,7 @@ import { PENDING_PER_ADDRESS } from '../../electron/core/admission.js';
 import { launchBrowser, launchKillableBrowser, openCameraPage, waitForFrames } from '../support/browser.js';
 import { BrowserlessPeer } from '../support/browserless-peer.js';
 import { makeVp8Clip } from '../support/clip.js';
-import { postOfferFrom, startTestServer } from '../support/server.js';
+import { postRawOffer, startTestServer } from '../support/server.js';
 
 let browser: Browser;
 before(async () => (browser = await launchBrowser()));
@@ -103,7 +103,7 @@ describe('offers that never connect', () => {
     try {
       const body = { sdp: await ghost.offerSdp(), type: 'offer', video_transform: 'edges' };
       const statuses: number[] = [];
-      for (let i = 0; i < 50; i++) statuses.push((await postOfferFrom(server, '127.0.0.2', body)).status);
+      for (let i = 0; i < 50; i++) statuses.push((await postRawOffer(server, body, { localAddress: '127.0.0.2' })).status);
       assert.deepEqual([...new Set(statuses)], [200], 'each offer answered (the oldest pending ones dropped)');
       const pending = server.sessions.list();
       assert.equal(pending.length, PENDING_PER_ADDRESS, 'only the newest few are kept');
@@ -123,7 +123,7 @@ describe('offers that never connect', () => {
     const late = new BrowserlessPeer(makeVp8Clip(320, 240, 30));
     try {
       await live.connect(server.url, 'none');
-      const refused = await postOfferFrom(server, '127.0.0.3', { sdp: await late.offerSdp(), type: 'offer' });
+      const refused = await postRawOffer(server, { sdp: await late.offerSdp(), type: 'offer' }, { localAddress: '127.0.0.3' });
       assert.equal(refused.status, 503);
       assert.equal(refused.headers['retry-after'], '10');
       assert.match(refused.body.error ?? '', /maximum of 1 cameras: try again when one leaves/);

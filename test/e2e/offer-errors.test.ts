@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { CamLoopServer } from '../../electron/core/server.js';
-import { api, startTestServer } from '../support/server.js';
+import { api, postRawOffer, startTestServer } from '../support/server.js';
 import { BrowserlessPeer } from '../support/browserless-peer.js';
 import { makeVp8Clip } from '../support/clip.js';
 
@@ -42,23 +41,17 @@ describe('POST /offer rejects bad input with a 4xx and a reason', () => {
   }
 
   it('a text/plain offer from a foreign page (no CORS preflight), or through a rebound Host -> 403, no session', async () => {
-    const offer = JSON.stringify({ type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000') });
+    const offer = { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000') };
     const port = Number(new URL(server.url).port);
-    const post = (headers: Record<string, string>) =>
-      new Promise<{ status: number; error: string }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: '/offer', method: 'POST', headers: { 'Content-Type': 'text/plain', ...headers } }, (res) => {
-          let text = '';
-          res.on('data', (chunk: Buffer) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, error: (JSON.parse(text) as { error: string }).error }));
-        });
-        req.on('error', reject);
-        req.end(offer);
-      });
+    const post = async (headers: Record<string, string>) => {
+      const response = await postRawOffer(server, offer, { headers: { 'Content-Type': 'text/plain', ...headers } });
+      return { status: response.status, error: response.body.error };
+    };
     const foreign = await post({ Origin: 'https://evil.example' });
     assert.deepEqual(foreign, { status: 403, error: 'pages from https://evil.example may not open sessions without the pairing token' });
     const rebound = await post({ Host: `evil.example:${port}` });
     assert.equal(rebound.status, 403);
-    assert.match(rebound.error, /not this machine's/);
+    assert.match(rebound.error ?? '', /not this machine's/);
     assert.equal(server.sessions.list().length, 0);
   });
 

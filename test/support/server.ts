@@ -13,11 +13,19 @@ export function api(server: CamLoopServer, path: string, init: RequestInit = {})
   return fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${server.access.controlToken}`, ...init.headers } });
 }
 
-/** POST /offer from another loopback source address (127.0.0.2, ...): to the server, another machine's address. */
-export function postOfferFrom(server: CamLoopServer, localAddress: string, body: object): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: { error?: string; id?: string } }> {
+/**
+ * POST /offer through node:http, for what fetch() cannot set: another loopback source address
+ * (127.0.0.2, ...: to the server, another machine), a foreign Host header, any content type.
+ */
+export function postRawOffer(
+  server: CamLoopServer,
+  body: object,
+  options: { localAddress?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: { error?: string; id?: string } }> {
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path: '/offer', method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } }, (res) => {
+    const headers = { 'Content-Type': 'application/json', ...options.headers };
+    const req = httpRequest({ host: url.hostname, port: url.port, path: '/offer', method: 'POST', localAddress: options.localAddress, headers }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as { error?: string; id?: string } }));
