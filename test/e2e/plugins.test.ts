@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { silentLogger } from '../../electron/core/log.js';
 import { startServer, type CamLoopServer } from '../../electron/core/server.js';
 import { api } from '../support/server.js';
-import { launchBrowser, openCameraPage, sample, thumbDifference, waitForFrames } from '../support/browser.js';
+import { invertedThumb, launchBrowser, openCameraPage, sample, sampleUntil, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
 
 /** A plugin that paints the whole picture one colour. */
@@ -41,13 +41,9 @@ after(async () => {
 });
 
 const reddish = (s: FrameSample) => s.meanLuma > 60 && s.meanLuma < 100; // pure red: luma ~76
+/** The returned video sampled until `test` holds (or the time is up): the last sample. */
 async function waitForSample(page: Page, test: (s: FrameSample) => boolean, timeoutMs: number): Promise<FrameSample> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await sample(page);
-    if (test(s) || Date.now() > deadline) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return (await sampleUntil(page, (out) => test(out), timeoutMs))[0];
 }
 
 describe('user plugins', () => {
@@ -92,13 +88,8 @@ describe('user plugins', () => {
       assert.ok(thumbDifference(out, source) < 12, `the untouched picture comes back (difference ${thumbDifference(out, source).toFixed(1)})`);
 
       await api(server, `/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: 'explodes' }, { id: 'invert' }]) });
-      const invertedSource = (s: FrameSample) => ({ ...s, thumb: s.thumb.map((v) => 255 - v) });
-      let difference = Infinity;
-      for (let i = 0; i < 30 && difference >= 12; i++) {
-        const [after, sent] = await Promise.all([sample(page), sample(page, '#local')]);
-        difference = thumbDifference(after, invertedSource(sent));
-        await new Promise((r) => setTimeout(r, 150));
-      }
+      const [after, sent] = await sampleUntil(page, (o, s) => thumbDifference(o, invertedThumb(s)) < 12, 5000);
+      const difference = thumbDifference(after, invertedThumb(sent));
       assert.ok(difference < 12, `the rest of the chain (invert) still runs on the real picture (difference to the inverted source ${difference.toFixed(1)})`);
     } finally {
       await page.close();

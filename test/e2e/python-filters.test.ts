@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import type { SessionInfo } from '../../electron/core/session.js';
-import { launchBrowser, openCameraPage, sample, thumbDifference, waitForFrames } from '../support/browser.js';
+import { invertedThumb, launchBrowser, openCameraPage, sampleUntil, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
 import { PYTHON, pyFilter, pythonPluginDir } from '../support/python-plugins.js';
 import { api, startTestServer } from '../support/server.js';
@@ -33,17 +33,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Samples the returned video until `test` holds (or the time is up); returns the last sample. */
-async function waitForSample(page: Page, test: (out: FrameSample, source: FrameSample) => boolean, timeoutMs: number): Promise<[FrameSample, FrameSample]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const pair = await Promise.all([sample(page), sample(page, '#local')]);
-    if (test(...pair) || Date.now() > deadline) return pair;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-const inverted = (source: FrameSample): FrameSample => ({ ...source, thumb: source.thumb.map((v) => 255 - v) });
 const session = (): SessionInfo => server.sessions.list()[0].info();
 const setTransform = (body: unknown) => api(server, `/api/sessions/${session().id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
 
@@ -70,29 +59,29 @@ describe('Python filters (Debian python3-opencv)', { timeout: 120_000 }, () => {
 
   it('cv2.bitwise_not in Python: the phone gets back its own picture inverted', () =>
     withCamera('py-invert', async (page) => {
-      const [out, source] = await waitForSample(page, (o, s) => thumbDifference(o, inverted(s)) < 12, 5000);
-      assert.ok(thumbDifference(out, inverted(source)) < 12, `255 - what was sent (mean difference ${thumbDifference(out, inverted(source)).toFixed(1)}; to the source itself ${thumbDifference(out, source).toFixed(1)})`);
+      const [out, source] = await sampleUntil(page, (o, s) => thumbDifference(o, invertedThumb(s)) < 12, 5000);
+      assert.ok(thumbDifference(out, invertedThumb(source)) < 12, `255 - what was sent (mean difference ${thumbDifference(out, invertedThumb(source)).toFixed(1)}; to the source itself ${thumbDifference(out, source).toFixed(1)})`);
       assert.equal(out.width, 640);
       assert.deepEqual(session().errors, []);
     }));
 
   it('the example cv2.Canny filter draws edges', () =>
     withCamera('py-canny', async (page) => {
-      const [out] = await waitForSample(page, (o) => o.meanLuma < 40 && o.bright > 0.002, 5000);
+      const [out] = await sampleUntil(page, (o) => o.meanLuma < 40 && o.bright > 0.002, 5000);
       assert.ok(out.meanLuma < 40 && out.bright > 0.002 && out.bright < 0.2, `dark with bright lines (mean ${out.meanLuma.toFixed(1)}, bright ${(out.bright * 100).toFixed(2)} %)`);
     }));
 
   it('params change live, results reach the API, and an edited file is re-imported', () =>
     withCamera('py-paint', async (page) => {
       const grey = (level: number) => (o: FrameSample) => Math.abs(o.meanLuma - level) < 12;
-      assert.ok(grey(10)((await waitForSample(page, grey(10), 5000))[0]), 'painted with the default k = 10');
+      assert.ok(grey(10)((await sampleUntil(page, grey(10), 5000))[0]), 'painted with the default k = 10');
       assert.equal((await setTransform({ id: 'py-paint', params: { k: 200 } })).status, 200);
-      const [bright] = await waitForSample(page, grey(200), 5000);
+      const [bright] = await sampleUntil(page, grey(200), 5000);
       assert.ok(grey(200)(bright), `k = 200 shows (mean ${bright.meanLuma.toFixed(0)})`);
       assert.deepEqual(session().results['py-paint'], { painted: 200 });
 
       await writeFile(join(dir, 'paint.py'), paint('255 - params["k"]'));
-      const [edited] = await waitForSample(page, grey(55), 8000);
+      const [edited] = await sampleUntil(page, grey(55), 8000);
       assert.ok(grey(55)(edited), `the edited code runs (mean ${edited.meanLuma.toFixed(0)})`);
       await writeFile(join(dir, 'paint.py'), paint("params['k']"));
     }));
@@ -100,14 +89,14 @@ describe('Python filters (Debian python3-opencv)', { timeout: 120_000 }, () => {
   it('chain with built-ins: edges then a Python invert gives dark lines on white', () =>
     withCamera('edges', async (page) => {
       assert.equal((await setTransform([{ id: 'edges' }, { id: 'py-invert' }])).status, 200);
-      const [out] = await waitForSample(page, (o) => o.meanLuma > 215, 5000);
+      const [out] = await sampleUntil(page, (o) => o.meanLuma > 215, 5000);
       assert.ok(out.meanLuma > 215 && out.dark > 0.002, `white with dark lines (mean ${out.meanLuma.toFixed(1)}, dark ${(out.dark * 100).toFixed(2)} %)`);
     }));
 
   it('a filter that raises: its traceback is in the errors, the picture passes through, the video goes on', () =>
     withCamera('py-raises', async (page) => {
       await waitForFrames(page, 30);
-      const [out, source] = await waitForSample(page, (o, s) => thumbDifference(o, s) < 12, 5000);
+      const [out, source] = await sampleUntil(page, (o, s) => thumbDifference(o, s) < 12, 5000);
       assert.ok(thumbDifference(out, source) < 12, 'the untouched picture');
       const errors = session().errors.join('\n');
       assert.match(errors, /"py-raises" threw: KeyError: 'no such landmark'/);

@@ -121,6 +121,21 @@ export function sample(page: Page, selector = '#remote'): Promise<FrameSample> {
   return page.evaluate((s) => (window as unknown as { sampleVideo: (s: string) => FrameSample }).sampleVideo(s), selector);
 }
 
+/** Samples the returned video and the sent one until `test` holds or `timeoutMs` passes; returns the last pair. */
+export async function sampleUntil(page: Page, test: (out: FrameSample, source: FrameSample) => boolean, timeoutMs: number): Promise<[FrameSample, FrameSample]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pair = await Promise.all([sample(page), sample(page, '#local')]);
+    if (test(...pair) || Date.now() > deadline) return pair;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** The sent picture's thumbnail inverted (255 - luma): what an inverting filter must return. */
+export function invertedThumb(source: FrameSample): FrameSample {
+  return { ...source, thumb: source.thumb.map((v) => 255 - v) };
+}
+
 /** Mean absolute difference of two luma thumbnails (0-255). */
 export function thumbDifference(a: FrameSample, b: FrameSample): number {
   return a.thumb.reduce((sum, v, i) => sum + Math.abs(v - b.thumb[i]), 0) / a.thumb.length;
