@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_PYTHON } from './python/python-process.js';
 import type { IceServer } from './session.js';
 
 export type AudioMode = 'loop' | 'echo';
@@ -72,7 +73,7 @@ export function parseConfig(argv: string[]): Config {
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
       plugins: { type: 'string' },
-      python: { type: 'string', default: 'python3' },
+      python: { type: 'string', default: DEFAULT_PYTHON },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

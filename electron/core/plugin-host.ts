@@ -4,11 +4,9 @@ import type { Logger } from './log.js';
 import type { PluginSet } from './pipeline/video-pipeline.js';
 import { describePythonPlugins } from './python/describe.js';
 import { pythonTransform, type PythonPluginInfo } from './python/python-filter.js';
+import { DEFAULT_PYTHON } from './python/python-process.js';
 import { loadPlugins, type PluginError } from './transforms/plugins.js';
 import { isBuiltin, setPluginTransforms } from './transforms/registry.js';
-
-/** The interpreter for .py plugins when --python is not given. */
-export const DEFAULT_PYTHON = 'python3';
 
 /**
  * The plugins folder on the main thread: loads it (so the API can list plugins and validate chains),

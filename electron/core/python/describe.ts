@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { checkParamSpec, PLUGIN_ID, type PluginError } from '../transforms/plugins.js';
 import type { ParamSpec } from '../transforms/types.js';
 import type { PythonPluginInfo } from './python-filter.js';
-import { HOST_SCRIPT, pythonEnv } from './python-process.js';
+import { cannotRun, describeFailure, HOST_SCRIPT, pythonEnv } from './python-process.js';
 
 /** import of the user's file (numpy, cv2, their own imports) may take this long. */
 const DESCRIBE_TIMEOUT_MS = 15_000;
@@ -52,7 +52,7 @@ async function describeOne(python: string, file: string): Promise<PythonPluginIn
     (child.stdio[4] as Readable).on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new Error(error.code === 'ENOENT' ? `cannot run Python "${python}": not found (install Python 3, or point --python at it)` : `cannot run Python "${python}": ${error.message}`));
+      reject(new Error(cannotRun(python, error)));
     });
     child.on('close', () => {
       clearTimeout(timer);
@@ -61,8 +61,8 @@ async function describeOne(python: string, file: string): Promise<PythonPluginIn
       else resolve(answer);
     });
   });
-  const description = JSON.parse(output) as { id?: unknown; label?: unknown; params?: unknown; error?: string; traceback?: string };
-  if (description.error) throw new Error(description.traceback ? `${description.error}\n${description.traceback}` : description.error);
+  const description = JSON.parse(output) as { id?: unknown; label?: unknown; params?: unknown; error?: string };
+  if (description.error) throw new Error(describeFailure(description));
   const { id, label, params } = description;
   if (typeof id !== 'string' || !PLUGIN_ID.test(id)) throw new Error('ID must be 1-41 letters, digits, - or _');
   if (typeof label !== 'string') throw new Error(`"${id}": LABEL must be a string`);

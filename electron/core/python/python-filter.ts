@@ -71,7 +71,7 @@ export class PythonFilter implements TransformInstance {
       return;
     }
     if (process.state === 'starting') {
-      if (this.now() - this.startedAt > (this.options.startMs ?? START_MS)) this.stop(process, `import and setup() took more than ${(this.options.startMs ?? START_MS) / 1000} s`);
+      if (this.now() - this.startedAt > (this.options.startMs ?? START_MS)) process.kill(`import and setup() took more than ${(this.options.startMs ?? START_MS) / 1000} s`);
       return;
     }
     if (this.readyAt !== undefined && this.now() - this.readyAt > HEALTHY_MS) this.delay = FIRST_RESTART_MS;
@@ -89,7 +89,7 @@ export class PythonFilter implements TransformInstance {
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        this.stop(process, `apply() took more than ${hangMs / 1000} s on one frame`);
+        process.kill(`apply() took more than ${hangMs / 1000} s on one frame`);
         reject(new Error(this.why));
       }, hangMs);
     });
@@ -127,9 +127,5 @@ export class PythonFilter implements TransformInstance {
       this.restartAt = this.now() + this.delay;
       this.delay = Math.min(MAX_RESTART_MS, this.delay * 2);
     });
-  }
-
-  private stop(process: PythonProcess, why: string): void {
-    process.kill(why);
   }
 }

@@ -8,6 +8,14 @@ import { encodeHeader, Format, Kind, MessageReader, type Message } from './proto
 /** The Python side of the protocol, shipped with CamLoop. */
 export const HOST_SCRIPT = fileURLToPath(packagePath('python/camloop_host.py'));
 
+/** The interpreter for .py plugins when --python is not given. */
+export const DEFAULT_PYTHON = 'python3';
+
+/** Why `python` could not be started, said for a user. */
+export function cannotRun(python: string, error: NodeJS.ErrnoException): string {
+  return error.code === 'ENOENT' ? `cannot run Python "${python}": not found (install Python 3, or point --python at it)` : `cannot run Python "${python}": ${error.message}`;
+}
+
 /** The environment of every Python process we start: unbuffered prints reach the log at once; no .pyc litter. */
 export function pythonEnv(): NodeJS.ProcessEnv {
   return { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
@@ -84,9 +92,7 @@ export class PythonProcess {
         }
       }
     });
-    this.child.on('error', (error: NodeJS.ErrnoException) => {
-      this.end(error.code === 'ENOENT' ? `cannot run Python "${python}": not found (install Python 3, or point --python at it)` : `cannot run Python "${python}": ${error.message}`);
-    });
+    this.child.on('error', (error: NodeJS.ErrnoException) => this.end(cannotRun(python, error)));
     this.child.on('exit', (code, signal) => {
       // Let the stderr pipe deliver its last lines first: they usually say what went wrong.
       setImmediate(() => this.end(signal ? `the Python process was killed (${signal})` : `the Python process exited with code ${code}`));
