@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PYTHON } from './python/python-process.js';
-import type { IceServer } from './session.js';
+import { IceServers } from './webrtc/ice-servers.js';
 
 export type AudioMode = 'loop' | 'echo';
 
@@ -20,7 +20,7 @@ export interface Config {
   tls?: { cert: string; key: string };
   /** Record what each camera sends to this file (sessions after the first get -2, -3...). */
   recordTo?: string;
-  iceServers: IceServer[];
+  iceServers: IceServers;
   audio: AudioMode;
 }
 
@@ -44,6 +44,8 @@ Options:
   --turn URL             TURN server (repeatable), e.g. turn:turn.example.org:3478
   --turn-username NAME   credentials for --turn
   --turn-password PASS
+  --turn-secret SECRET   coturn's static-auth-secret instead: short-lived credentials (TURN REST)
+                         made for each peer; the camera page gets the same ICE servers
   --audio MODE           when the caller offers audio: loop (play the bundled sound, default)
                          or echo (send the caller's microphone back)
   --max-bitrate BPS      ceiling for the bitrate of the video sent back, every camera (default: what
@@ -70,6 +72,7 @@ export function parseConfig(argv: string[]): Config {
       turn: { type: 'string', multiple: true, default: [] },
       'turn-username': { type: 'string' },
       'turn-password': { type: 'string' },
+      'turn-secret': { type: 'string' },
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
       plugins: { type: 'string' },
@@ -96,7 +99,7 @@ export function parseConfig(argv: string[]): Config {
     python: values.python!,
     tls: readTls(values['cert-file'], values['key-file']),
     recordTo,
-    iceServers: iceServers(values.stun!, values.turn!, values['turn-username'], values['turn-password']),
+    iceServers: iceServers(values.stun!, values.turn!, values['turn-username'], values['turn-password'], values['turn-secret']),
     audio: values.audio,
   };
 }
@@ -114,11 +117,14 @@ function readTls(certFile: string | undefined, keyFile: string | undefined): Con
   return { cert: read(certFile, '--cert-file'), key: read(keyFile, '--key-file') };
 }
 
-function iceServers(stun: string[], turn: string[], username?: string, credential?: string): IceServer[] {
+function iceServers(stun: string[], turn: string[], username?: string, password?: string, secret?: string): IceServers {
   for (const url of stun) if (!/^stuns?:[^\s]+$/.test(url)) throw new Error(`--stun must look like stun:host[:port] (got ${url})`);
   for (const url of turn) if (!/^turns?:[^\s]+$/.test(url)) throw new Error(`--turn must look like turn:host[:port] (got ${url})`);
-  if (turn.length && (!username || !credential)) throw new Error('--turn needs --turn-username and --turn-password');
-  return [...stun.map((urls) => ({ urls })), ...turn.map((urls) => ({ urls, username, credential }))];
+  if (secret !== undefined && (username !== undefined || password !== undefined)) throw new Error('--turn-secret makes the credentials: leave out --turn-username and --turn-password');
+  if (secret !== undefined && !turn.length) throw new Error('--turn-secret needs a --turn URL');
+  if (secret === '') throw new Error('--turn-secret must not be empty');
+  if (turn.length && secret === undefined && (!username || !password)) throw new Error('--turn needs --turn-secret, or --turn-username and --turn-password');
+  return new IceServers({ stun, turn, username, password, secret });
 }
 
 export function defaultPluginsDir(): string {

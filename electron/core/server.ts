@@ -9,7 +9,8 @@ import type { AudioMode } from './cli.js';
 import type { Logger } from './log.js';
 import { Recordings } from './recording/container.js';
 import { WorkerPool } from './pipeline/worker-pool.js';
-import { Session, type IceServer } from './session.js';
+import { Session } from './session.js';
+import { IceServers } from './webrtc/ice-servers.js';
 import { Sessions } from './sessions.js';
 import { parseOffer } from './signaling.js';
 import { isStaticRoute, sendStatic } from './static-files.js';
@@ -24,7 +25,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   log: Logger;
-  iceServers?: IceServer[];
+  /** STUN/TURN for our peers and for the camera page's. */
+  iceServers?: IceServers;
   maxBitrate?: number;
   /** Folder of user transform plugins, watched for changes. */
   pluginsDir?: string;
@@ -68,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const videosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');
 
   const access = new AccessControl();
+  const iceServers = options.iceServers ?? new IceServers();
   const scheme = options.tls ? 'https' : 'http';
   let port = options.port;
   const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
@@ -90,11 +93,14 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
       const offer = parseOffer(body);
       const remoteAddress = req.socket.remoteAddress ?? '';
+      // A page reconnecting after a drop: its old session goes now (before it is counted against
+      // the camera limit), not when its departure is noticed, so the panel never shows the camera twice.
+      if (offer.replaces) await sessions.get(offer.replaces)?.close();
       admission.admit(remoteAddress);
       const { session, sdp } = await Session.answer(offer, {
         pool,
         log,
-        iceServers: options.iceServers,
+        iceServers: iceServers.forServer(),
         maxBitrate: options.maxBitrate,
         plugins,
         audio: options.audio ?? 'loop',
@@ -107,6 +113,12 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       });
       sessions.add(session);
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
+    }
+    if (path === '/ice-servers') {
+      // TURN credentials are for paired phones only, as offers are: a relay is worth stealing.
+      if (method !== 'GET') throw new HttpError(405, 'use GET /ice-servers');
+      access.checkOffer(req, url.searchParams.get('t') ?? undefined);
+      return sendJson(res, 200, { iceServers: iceServers.forPhone() });
     }
     // The camera page needs the filter list; everything else under /api is the panel's.
     if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());

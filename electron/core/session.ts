@@ -24,10 +24,10 @@ import type { TransformResult } from './transforms/types.js';
 import { DATA_ONLY_QUIET_MS, DepartureWatch, MEDIA_QUIET_MS, receivedFromPeer } from './webrtc/departure-watch.js';
 import { watchGoodbyes } from './webrtc/goodbye.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
-import { audioCodecParameters, hintStartBitrate, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering, type IceServer } from './webrtc/peer-config.js';
+import { audioCodecParameters, hintStartBitrate, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering } from './webrtc/peer-config.js';
+import type { IceServer } from './webrtc/ice-servers.js';
 import { answerPreview } from './webrtc/preview.js';
 
-export type { IceServer };
 
 export interface SessionOptions {
   pool: WorkerPool;

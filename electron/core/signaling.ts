@@ -12,13 +12,15 @@ export interface OfferRequest {
   videoCodecs: VideoCodecName[];
   /** Audio codecs we support, in the offer's order (empty: no audio, or none we can answer). */
   audioCodecs: AudioCodecName[];
+  /** The session this offer takes over: the camera page reconnecting after a network drop. */
+  replaces?: string;
 }
 
 export const MAX_SDP_BYTES = 64 * 1024;
 
 export function parseOffer(body: unknown): OfferRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object {sdp, type, video_transform}');
-  const { sdp, type, video_transform: videoTransform = 'none' } = body as Record<string, unknown>;
+  const { sdp, type, video_transform: videoTransform = 'none', replaces } = body as Record<string, unknown>;
   if (type !== 'offer') throw new HttpError(400, `type must be "offer" (got ${JSON.stringify(type) ?? 'nothing'})`);
   if (typeof sdp !== 'string' || sdp.trim() === '') throw new HttpError(400, 'sdp must be a non-empty string');
   if (Buffer.byteLength(sdp) > MAX_SDP_BYTES) throw new HttpError(413, `sdp is larger than ${MAX_SDP_BYTES} bytes`);
@@ -32,7 +34,8 @@ export function parseOffer(body: unknown): OfferRequest {
   const audioCodecs = audioSection ? codecsOf(audioSection, audioCodecName) : [];
   const dataChannel = sections.some((section) => section.startsWith('application ') && /webrtc-datachannel/i.test(section.split(/\r?\n/)[0]));
   if (!videoSection && audioCodecs.length === 0 && !dataChannel) throw new HttpError(400, 'the offer has nothing CamLoop answers: video (VP8, H264), audio (opus, PCMU, PCMA) or a data channel');
-  return { sdp, type, videoTransform: chain, videoCodecs, audioCodecs };
+  if (replaces !== undefined && (typeof replaces !== 'string' || !/^[\w-]{1,64}$/.test(replaces))) throw new HttpError(400, 'replaces must be the id of a session');
+  return { sdp, type, videoTransform: chain, videoCodecs, audioCodecs, ...(replaces !== undefined && { replaces }) };
 }
 
 function videoCodecName(rtpmap: string, fmtp: string): VideoCodecName | undefined {

@@ -20,6 +20,14 @@ let facing = 'user';
 let running = false;
 let reconnectDelay = 1000;
 let reconnectTimer = null;
+/** The server's id of our last session: a reconnection's offer replaces it. */
+let sessionId = null;
+const token = new URLSearchParams(location.search).get('t') ?? undefined;
+/** Gathering waits no longer for a TURN server that does not answer (UDP blocked, say). */
+const GATHERING_CAP_MS = 3000;
+/** A request lost with the network is given up, and retried, after this long. */
+const REQUEST_TIMEOUT_MS = 8000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 function setState(state, message) {
   document.body.dataset.state = state;
@@ -108,13 +116,30 @@ async function setMaxFramerate(fps) {
 function waitForIceGathering(connection) {
   if (connection.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
-    const check = () => {
-      if (connection.iceGatheringState !== 'complete') return;
+    const done = () => {
+      clearTimeout(timer);
       connection.removeEventListener('icegatheringstatechange', check);
       resolve();
     };
+    const check = () => connection.iceGatheringState === 'complete' && done();
+    const timer = setTimeout(done, GATHERING_CAP_MS);
     connection.addEventListener('icegatheringstatechange', check);
   });
+}
+
+/**
+ * The STUN/TURN servers CamLoop itself uses (with short-lived TURN credentials): a phone that can
+ * reach CamLoop only through a relay (behind NAT, on mobile data) needs them on its side too.
+ */
+async function fetchIceServers() {
+  const query = token ? `?t=${encodeURIComponent(token)}` : '';
+  try {
+    const response = await fetch(`ice-servers${query}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    if (response.ok) return (await response.json()).iceServers ?? [];
+  } catch {
+    // The offer that follows reports what is wrong with the server.
+  }
+  return [];
 }
 
 function preferCodec(transceiver, mimeType) {
@@ -145,7 +170,8 @@ async function switchCamera() {
 }
 
 async function connect() {
-  pc = new RTCPeerConnection();
+  const iceServers = await fetchIceServers();
+  pc = new RTCPeerConnection({ iceServers });
   const connection = pc;
   connection.addEventListener('track', (e) => {
     ui.remote.srcObject = e.streams[0] ?? new MediaStream([e.track]);
@@ -166,15 +192,19 @@ async function connect() {
   setState('connecting', 'Connecting…');
   await connection.setLocalDescription(await connection.createOffer());
   await waitForIceGathering(connection);
-  const token = new URLSearchParams(location.search).get('t') ?? undefined;
+  const { sdp, type } = connection.localDescription;
   const response = await fetch('offer', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sdp: connection.localDescription.sdp, type: connection.localDescription.type, video_transform: currentChain(), token }),
+    body: JSON.stringify({ sdp, type, video_transform: currentChain(), token, ...(sessionId && { replaces: sessionId }) }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const answer = await response.json();
   if (!response.ok) throw Object.assign(new Error(answer.error ?? `server answered ${response.status}`), { status: response.status });
+  sessionId = answer.id;
   await connection.setRemoteDescription(answer);
+  // ICE that never completes (a path that broke while connecting) is a drop too.
+  setTimeout(() => connection === pc && connection.connectionState !== 'connected' && scheduleReconnect('Not connected after 10 s'), CONNECT_TIMEOUT_MS);
 }
 
 function onConnectionState(connection) {
@@ -212,6 +242,7 @@ async function start(event) {
   running = true;
   setState('starting', 'Starting camera…');
   try {
+    sessionId = null;
     await openCamera();
     await connect();
     ui.stop.disabled = false;

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { silentLogger } from '../../electron/core/log.js';
 import { startServer, type CamLoopServer } from '../../electron/core/server.js';
+import { IceServers } from '../../electron/core/webrtc/ice-servers.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { inboundAudio, startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
 import { launchBrowser, sample } from '../support/browser.js';
@@ -145,7 +146,7 @@ describe("aiortc's example client, every option", () => {
   it('server --stun: werift gathers through it and the call works', async () => {
     const serverStun = await startStunServer();
     try {
-      await withServer({ iceServers: [{ urls: `stun:127.0.0.1:${serverStun.port}` }] }, async (server, url) => {
+      await withServer({ iceServers: new IceServers({ stun: [`stun:127.0.0.1:${serverStun.port}`], turn: [] }) }, async (server, url) => {
         const page = await startAiortcClient(browser, url, { video: { transform: 'none' }, audio: false, datachannel: false });
         await waitForAiortcVideo(page, 30);
         assert.ok(serverStun.requests() > 0, 'the server asked its STUN server');

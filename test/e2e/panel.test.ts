@@ -4,17 +4,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createRequire } from 'node:module';
-import { devices, type Browser, type Page } from 'playwright-core';
+import { devices, type Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import { launchBrowser, sample, waitForFrames } from '../support/browser.js';
 import { installFakeCamera } from '../support/fake-camera.js';
 import { installFrameProbe } from '../support/frame-probe.js';
+import { readQr } from '../support/qr.js';
 import { startTestServer } from '../support/server.js';
-
-type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsqr = createRequire(import.meta.url)('jsqr') as Decode | { default: Decode };
-const jsQR: Decode = typeof jsqr === 'function' ? jsqr : jsqr.default;
 
 let server: CamLoopServer;
 let browser: Browser;
@@ -28,23 +24,6 @@ after(async () => {
   await server.close();
   await rm(videos, { recursive: true, force: true });
 });
-
-/** Decodes the panel's QR code image in the page (canvas) and jsQR (here). */
-async function readQr(panel: Page): Promise<string | undefined> {
-  const image = await panel.evaluate(async () => {
-    const img = document.getElementById('qr') as HTMLImageElement;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = 400;
-    canvas.height = 400;
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, 400, 400);
-    ctx.drawImage(img, 20, 20, 360, 360);
-    return Array.from(ctx.getImageData(0, 0, 400, 400).data);
-  });
-  return jsQR(Uint8ClampedArray.from(image), 400, 400)?.data;
-}
 
 describe('control panel', () => {
   it('refuses to work without its token', async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Host } from './netns.js';
 
 const MAIN = new URL('../../electron/core/main.js', import.meta.url).pathname;
 
@@ -7,6 +8,8 @@ export interface AppProcess {
   url: string;
   /** The control API's token, from the panel URL the app logs. */
   controlToken: string;
+  /** The panel's URL, with its token. */
+  panelUrl: string;
   log: () => string;
   /** GET on the control API, parsed. */
   api<T>(path: string): Promise<T>;
@@ -16,18 +19,21 @@ export interface AppProcess {
  * The headless app as a user starts it (`node main.js`), on a free port: a process of its own, so
  * that test peers in this process do not share its main thread. Resolves once it serves.
  */
-export async function startApp(args: string[] = []): Promise<AppProcess> {
-  const app = spawn(process.execPath, [MAIN, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startApp(args: string[] = [], options: { host?: Host; env?: Record<string, string> } = {}): Promise<AppProcess> {
+  const argv = [MAIN, '--port', '0', ...args];
+  const spawnOptions = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } };
+  // On a test network, in its laptop's namespace (`--port` given later wins).
+  const app = options.host ? options.host.spawn(process.execPath, argv, spawnOptions) : spawn(process.execPath, argv, spawnOptions);
   let log = '';
-  const { url, controlToken } = await new Promise<{ url: string; controlToken: string }>((resolve, reject) => {
+  const { url, controlToken, panelUrl } = await new Promise<{ url: string; controlToken: string; panelUrl: string }>((resolve, reject) => {
     app.stderr!.on('data', (chunk: Buffer) => {
       log += chunk.toString();
-      const url = log.match(/serving (http:\/\/[\d.:]+)\//)?.[1];
-      const controlToken = log.match(/panel#token=(\S+)/)?.[1];
-      if (url && controlToken) resolve({ url, controlToken });
+      const url = log.match(/serving (https?:\/\/[\d.:]+)\//)?.[1];
+      const [panelUrl, controlToken] = log.match(/(\S+\/panel#token=(\S+))/)?.slice(1) ?? [];
+      if (url && panelUrl && controlToken) resolve({ url, controlToken, panelUrl });
     });
     app.once('exit', (code) => reject(new Error(`app exited (${code}) before serving:\n${log}`)));
   });
   const api = async <T>(path: string): Promise<T> => (await (await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${controlToken}` } })).json()) as T;
-  return { app, url, controlToken, log: () => log, api };
+  return { app, url, controlToken, panelUrl, log: () => log, api };
 }

@@ -2,12 +2,19 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { installFakeCamera } from './fake-camera.js';
 import { installFrameProbe, type FrameSample, type ProbeState } from './frame-probe.js';
+import type { Host } from './netns.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Debian's Chromium, headless. A missing browser is an error, never a skip. */
 export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch(launchOptions(extraArgs));
+}
+
+/** Chromium on a host of a test network (in its namespace). */
+export async function launchBrowserOn(host: Host): Promise<Browser> {
+  const options = launchOptions([]);
+  return chromium.launch({ ...options, executablePath: await host.wrapper(options.executablePath) });
 }
 
 /** A Chromium whose process a test can kill (SIGKILL: no BYE, no DTLS close_notify), and a Browser driving it. */
@@ -60,24 +67,46 @@ export async function openCameraPage(browser: Browser, url: string, options: Cam
   await page.selectOption('#resolution', `${options.width ?? 640}x${options.height ?? 480}`);
   await page.selectOption('#codec', options.codec ?? 'default');
   await page.selectOption('#transform', options.transform ?? 'none');
+  await startCamera(page);
+  return page;
+}
+
+/** Clicks Start on an opened camera page, waits until it is connected, then probes both videos. */
+export async function startCamera(page: Page, timeoutMs = 20_000): Promise<void> {
   await page.click('#start');
-  await page.waitForFunction(() => ['connected', 'failed'].includes(document.body.dataset.state ?? ''), null, { timeout: 20_000 });
+  await page.waitForFunction(() => ['connected', 'failed'].includes(document.body.dataset.state ?? ''), null, { timeout: timeoutMs });
   const state = await page.evaluate(() => `${document.body.dataset.state}: ${document.getElementById('status')!.textContent}`);
   if (!state.startsWith('connected')) throw new Error(`camera page did not connect (${state})`);
   await page.evaluate(installFrameProbe, '#remote');
   await page.evaluate(installFrameProbe, '#local');
-  return page;
 }
 
-/** Runs in the page: keeps every RTCPeerConnection the page makes in window.peerConnections (for getStats). */
-function recordPeerConnections(): void {
+/** When a recorded peer connection got its answer and when ICE connected (performance.now(), 0: not yet). */
+export interface PeerTimeline {
+  answeredAt: number;
+  iceConnectedAt: number;
+}
+
+/**
+ * Runs in the page: keeps every RTCPeerConnection the page makes in window.peerConnections (for
+ * getStats), each with its `timeline`.
+ */
+export function recordPeerConnections(): void {
   const Original = window.RTCPeerConnection;
   const peers: RTCPeerConnection[] = [];
   (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections = peers;
   window.RTCPeerConnection = class extends Original {
+    readonly timeline: PeerTimeline = { answeredAt: 0, iceConnectedAt: 0 };
     constructor(config?: RTCConfiguration) {
       super(config);
       peers.push(this);
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (/connected|completed/.test(this.iceConnectionState) && !this.timeline.iceConnectedAt) this.timeline.iceConnectedAt = performance.now();
+      });
+    }
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      if (description.type === 'answer') this.timeline.answeredAt = performance.now();
+      return super.setRemoteDescription(description);
     }
   };
 }

@@ -77,6 +77,8 @@ export function installFakeCamera(): void {
     ctx.fill();
   }
 
+  // Not a secure context (http:// on a LAN address, or a browser's certificate warning): no camera API to replace.
+  if (!navigator.mediaDevices) return;
   navigator.mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
     state.requests.push(JSON.parse(JSON.stringify(constraints ?? {})));
     const video = (constraints?.video ?? {}) as MediaTrackConstraints;

@@ -21,12 +21,6 @@ import type { AudioCodecName } from '../audio/clip-encoder.js';
 import { isLoopbackAddress } from '../access.js';
 import type { VideoCodecName } from '../pipeline/worker-protocol.js';
 
-export interface IceServer {
-  urls: string;
-  username?: string;
-  credential?: string;
-}
-
 const ICE_GATHERING_TIMEOUT_MS = 5000;
 /** Seconds werift waits for each STUN server's answer while gathering (its default is 5). */
 const STUN_GATHER_TIMEOUT_S = 2;

@@ -2,7 +2,8 @@ import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { HttpError } from '../http-error.js';
 import type { VideoOutput } from '../pipeline/video-output.js';
 import type { VideoCodecName } from '../pipeline/worker-protocol.js';
-import { videoCodecParameters, waitForGathering, type IceServer } from './peer-config.js';
+import type { IceServer } from './ice-servers.js';
+import { videoCodecParameters, waitForGathering } from './peer-config.js';
 
 export interface PreviewSource {
   codec: VideoCodecName;
