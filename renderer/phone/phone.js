@@ -41,9 +41,27 @@ async function loadTransforms() {
   renderParams();
 }
 
+/**
+ * The chain the server applies, as it last said (the panel may have changed it): a reconnection
+ * after a network drop asks for it again, so the filter and its parameters survive the drop.
+ */
+let serverChain = null;
+
 /** The chosen filter with its current params, as the server's chain format. */
 function currentChain() {
   return [{ id: ui.transform.value, params: paramValues[ui.transform.value] ?? {} }];
+}
+
+/** Shows the server's chain (its first stage: the page picks one filter) in the dropdown and controls. */
+function followChain(chain) {
+  if (JSON.stringify(chain) === JSON.stringify(serverChain)) return;
+  serverChain = chain;
+  const first = chain[0];
+  if (!first || !transforms.some((t) => t.id === first.id)) return;
+  if (ui.transform.value === first.id && JSON.stringify(paramValues[first.id] ?? {}) === JSON.stringify(first.params ?? {})) return;
+  ui.transform.value = first.id;
+  paramValues[first.id] = { ...first.params };
+  renderParams();
 }
 
 /** One control per param of the chosen filter. */
@@ -54,6 +72,7 @@ function renderParams() {
 }
 
 function sendChain() {
+  serverChain = currentChain();
   if (control?.readyState === 'open') control.send(JSON.stringify({ transform: currentChain() }));
   // A new filter may be faster or slower: start again from the camera's full frame rate.
   void setMaxFramerate(null);
@@ -63,6 +82,7 @@ function showInfo(message) {
   const data = JSON.parse(message.data);
   if (data.type === 'error') ui.results.textContent = `⚠ ${data.error}`;
   else if (data.info) {
+    if (Array.isArray(data.info.transform)) followChain(data.info.transform);
     ui.results.textContent = Object.keys(data.info.results).length ? JSON.stringify(data.info.results) : '';
     followServer(data.info);
   }
@@ -196,7 +216,7 @@ async function connect() {
   const response = await fetch('offer', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sdp, type, video_transform: currentChain(), token, ...(sessionId && { replaces: sessionId }) }),
+    body: JSON.stringify({ sdp, type, video_transform: serverChain ?? currentChain(), token, ...(sessionId && { replaces: sessionId }) }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const answer = await response.json();
@@ -243,6 +263,7 @@ async function start(event) {
   setState('starting', 'Starting camera…');
   try {
     sessionId = null;
+    serverChain = null;
     await openCamera();
     await connect();
     ui.stop.disabled = false;
