@@ -378,6 +378,7 @@ export class Session {
     this.onClose(() => pli.stop());
     const output = new VideoOutput(transceiver.sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => pli.request(), isIdentityChain(this.transform));
     this.output = output;
+    this.onClose(() => output.stop());
     output.onSent = (data, timestamp, keyframe) => this.processedRecorder?.writeVideo(data, timestamp, keyframe);
     // The codec worker (~75 MB, an OpenCV.js runtime) is taken when the camera's first frame
     // arrives, not with the offer: an offer whose peer never connects, or sends no video, holds none.
@@ -419,6 +420,7 @@ export class Session {
       (settings) => {
         rate = settings;
         this.pipeline?.setRate(settings);
+        output.setTargetBitrate(Math.min(settings.estimate ?? Infinity, settings.cap ?? Infinity));
       },
       this.options.maxBitrate,
     );

@@ -1,10 +1,13 @@
 import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
 import type { AssembledFrame } from './frame-assembler.js';
 import type { Packetizer } from './frame-packetizer.js';
+import { Pacer } from './pacer.js';
 import type { ProcessedFrame } from './video-pipeline.js';
 
 /** One frame at 30 fps on the 90 kHz clock: the gap we leave in timestamps at a source switch. */
 const FRAME_TICKS = 3000;
+/** RTP header with our extensions, SRTP tag, UDP/IP: what a packet adds to its payload on the wire. */
+const PACKET_OVERHEAD_BYTES = 60;
 
 /**
  * What goes back to the browser: its own packets, untouched, while the filter leaves the picture
@@ -19,6 +22,11 @@ export class VideoOutput {
   onSent?: (data: Buffer, timestamp: number, keyframe: boolean) => void;
   /** Other receivers of the same packets (the panel's preview): no second encode. */
   private readonly mirrors = new Set<{ sender: RTCRtpSender; track: MediaStreamTrack }>();
+  /** Every packet goes back through it, forwarded or processed, so their order is kept. */
+  private readonly pacer = new Pacer<RtpPacket>(
+    (packet) => this.write(packet),
+    (packet) => packet.payload.length + PACKET_OVERHEAD_BYTES,
+  );
 
   addMirror(sender: RTCRtpSender, track: MediaStreamTrack): () => void {
     const mirror = { sender, track };
@@ -35,6 +43,15 @@ export class VideoOutput {
   ) {
     this.passthrough = identity;
     this.wantPassthrough = identity;
+  }
+
+  /** The bitrate we aim to send at (the estimate under the cap): the pacer's rate follows it. */
+  setTargetBitrate(bps: number): void {
+    this.pacer.setTarget(bps);
+  }
+
+  stop(): void {
+    this.pacer.stop();
   }
 
   get forwarding(): boolean {
@@ -82,7 +99,7 @@ export class VideoOutput {
   private forward(packet: RtpPacket): void {
     // The browser's header extensions (its transport-cc numbers) must not leak into ours.
     packet.header.extensions = [];
-    this.write(packet);
+    this.pacer.enqueue([packet]);
   }
 
   processed(frame: ProcessedFrame): void {
@@ -95,7 +112,7 @@ export class VideoOutput {
     }
     this.framesSent++;
     this.onSent?.(data, frame.timestamp, frame.keyframe);
-    for (const packet of packets) this.write(packet);
+    this.pacer.enqueue(packets);
   }
 
   private write(packet: RtpPacket): void {
@@ -104,6 +121,8 @@ export class VideoOutput {
   }
 
   private switchTo(passthrough: boolean, first: RtpPacket): void {
+    // What is queued belongs to the old source and its offsets.
+    this.pacer.flush();
     this.passthrough = passthrough;
     this.sender.replaceRTP(first.header, false, FRAME_TICKS);
     for (const mirror of this.mirrors) mirror.sender.replaceRTP(first.header, false, FRAME_TICKS);

@@ -1,0 +1,103 @@
+/**
+ * Spreads the packets of each frame we send over time, as Chrome's pacer does, instead of writing
+ * a whole frame at once. A keyframe is 10-30 packets: written in one burst, it overflows the short
+ * queue of a capped link (a 1 Mbps uplink with 200 ms of buffer drops the tail of a 30 KB burst),
+ * the browser asks for another keyframe, and the picture freezes and shrinks. Paced at a multiple
+ * of the estimate, the same frame fits: the link's queue stays short and nothing is dropped.
+ */
+
+/** Chrome's pacing factor: packets leave at 2.5x the target bitrate, so a frame takes ~40 % of its interval. */
+export const PACING_FACTOR = 2.5;
+/** Sent at once after a quiet spell, as the budget a 5 ms pacing interval gives. */
+const BURST_MS = 5;
+/** The queue never holds longer than this: beyond it (an encoder far over its target), the rate rises to drain it. */
+const MAX_QUEUE_MS = 250;
+/** Before any estimate, and for a peer with none. */
+const START_RATE_BPS = 5_000_000;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export class Pacer<P> {
+  private readonly queue: { packet: P; bytes: number }[] = [];
+  private queuedBytes = 0;
+  /** When the next packet may leave (ms on the clock). */
+  private nextAt = 0;
+  private timer: unknown;
+  private rateBps = START_RATE_BPS;
+  /** The rate that empties what is queued within MAX_QUEUE_MS, held until the queue is empty. */
+  private drainBps = 0;
+
+  constructor(
+    private readonly send: (packet: P) => void,
+    private readonly sizeOf: (packet: P) => number,
+    private readonly clock: Clock = realClock,
+  ) {}
+
+  /** The target bitrate of what we send; packets leave at PACING_FACTOR times it. */
+  setTarget(bps: number): void {
+    this.rateBps = Math.max(100_000, bps * PACING_FACTOR);
+  }
+
+  get queuedMs(): number {
+    return (this.queuedBytes * 8 * 1000) / this.rateBps;
+  }
+
+  enqueue(packets: P[]): void {
+    for (const packet of packets) {
+      const bytes = this.sizeOf(packet);
+      this.queue.push({ packet, bytes });
+      this.queuedBytes += bytes;
+    }
+    this.drainBps = Math.max(this.drainBps, (this.queuedBytes * 8 * 1000) / MAX_QUEUE_MS);
+    this.drain();
+  }
+
+  /** Sends everything queued now (before the stream's offsets change, at a switch of source). */
+  flush(): void {
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length) this.sendNext();
+    this.drainBps = 0;
+  }
+
+  stop(): void {
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.drainBps = 0;
+  }
+
+  private drain(): void {
+    if (this.timer !== undefined) return;
+    const now = this.clock.now();
+    // Unused time does not pile up: after a quiet spell, one interval's budget goes at once.
+    this.nextAt = Math.max(this.nextAt, now - BURST_MS);
+    const rate = Math.max(this.rateBps, this.drainBps);
+    while (this.queue.length && this.nextAt <= now) this.nextAt += (this.sendNext() * 8 * 1000) / rate;
+    if (!this.queue.length) this.drainBps = 0;
+    else {
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.drain();
+      }, this.nextAt - now);
+    }
+  }
+
+  private sendNext(): number {
+    const { packet, bytes } = this.queue.shift()!;
+    this.queuedBytes -= bytes;
+    this.send(packet);
+    return bytes;
+  }
+}

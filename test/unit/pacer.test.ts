@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Pacer, PACING_FACTOR, type Clock } from '../../electron/core/pipeline/pacer.js';
+
+/** A clock the test moves: timers fire when it passes their time. */
+class FakeClock implements Clock {
+  private t = 0;
+  private timers: { at: number; fn: () => void }[] = [];
+  now = () => this.t;
+  setTimeout = (fn: () => void, ms: number) => {
+    const timer = { at: this.t + ms, fn };
+    this.timers.push(timer);
+    return timer;
+  };
+  clearTimeout = (handle: unknown) => {
+    this.timers = this.timers.filter((t) => t !== handle);
+  };
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      const next = this.timers.sort((a, b) => a.at - b.at)[0];
+      if (!next || next.at > end) break;
+      this.timers.shift();
+      this.t = Math.max(this.t, next.at);
+      next.fn();
+    }
+    this.t = end;
+  }
+}
+
+function paced(targetBps: number) {
+  const clock = new FakeClock();
+  const sent: { packet: number; at: number }[] = [];
+  const pacer = new Pacer<number>((packet) => sent.push({ packet, at: clock.now() }), () => 1250, clock);
+  pacer.setTarget(targetBps);
+  return { clock, sent, pacer };
+}
+
+describe('Pacer', () => {
+  it('spreads a keyframe at 2.5x the target instead of one burst', () => {
+    const { clock, sent, pacer } = paced(1_000_000);
+    pacer.enqueue(Array.from({ length: 25 }, (_, i) => i)); // 31 KB: a 640x480 keyframe
+    assert.ok(sent.length <= 2, `at once: ${sent.length}`);
+    clock.advance(200);
+    assert.equal(sent.length, 25);
+    // 1250 bytes at 2.5 Mbps: 4 ms apart; the frame takes ~100 ms, under a 200 ms router queue.
+    const spacing = (sent.at(-1)!.at - sent[0]!.at) / 24;
+    assert.ok(Math.abs(spacing - (1250 * 8 * 1000) / (1_000_000 * PACING_FACTOR)) < 0.01, `spacing ${spacing} ms`);
+    assert.deepEqual(sent.map((s) => s.packet), [...Array(25).keys()], 'in order');
+  });
+
+  it('lets a stream under its rate through without delay', () => {
+    const { clock, sent, pacer } = paced(2_000_000);
+    // 300 kbps of forwarded packets, one every 33 ms.
+    for (let i = 0; i < 30; i++) {
+      pacer.enqueue([i]);
+      assert.equal(sent.at(-1)!.at, clock.now(), 'sent as it came');
+      clock.advance(33);
+    }
+  });
+
+  it('never holds more than 250 ms: an encoder far over its target drains faster', () => {
+    const { clock, sent, pacer } = paced(100_000);
+    pacer.enqueue(Array.from({ length: 100 }, (_, i) => i)); // 1 Mbit queued at a 250 kbps pace: 4 s
+    clock.advance(300);
+    assert.equal(sent.length, 100);
+  });
+
+  it('flush sends everything at once (a switch of source); stop drops the queue', () => {
+    const { clock, sent, pacer } = paced(1_000_000);
+    pacer.enqueue([1, 2, 3, 4, 5, 6, 7, 8]);
+    pacer.flush();
+    assert.equal(sent.length, 8);
+    pacer.enqueue([9, 10, 11, 12, 13, 14, 15, 16]);
+    const before = sent.length;
+    pacer.stop();
+    clock.advance(1000);
+    assert.ok(sent.length < 16 && sent.length === before);
+  });
+});
