@@ -78,6 +78,25 @@ describe('OutputScale', () => {
     assert.deepEqual(result, { fps: 15, width: 1280, height: 720 });
   });
 
+  it('keeps the size while a finely quantised encoder is late to follow a falling estimate', () => {
+    const clock = { now: 0 };
+    const scale = new OutputScale(() => clock.now);
+    // Over the link by 2x, but at a fine quantiser: the encoder is reopened at the new target soon, no reason to shrink.
+    for (let i = 0; i < 300; i++) {
+      clock.now += 1000 / 30;
+      scale.frameReady();
+      scale.interFrame(20_000, 0.25, 300_000);
+    }
+    assert.deepEqual(scale.size(640, 480), { width: 640, height: 480 });
+    // The same frames at a coarse quantiser: the encoder cannot hold the link, the picture shrinks.
+    for (let i = 0; i < 300; i++) {
+      clock.now += 1000 / 30;
+      scale.frameReady();
+      scale.interFrame(20_000, 0.9, 300_000);
+    }
+    assert.ok(scale.size(640, 480).width < 640);
+  });
+
   it('never goes below a quarter of the size', () => {
     const clock = { now: 0 };
     const scale = new OutputScale(() => clock.now);
