@@ -26,6 +26,7 @@ import { watchGoodbyes } from './webrtc/goodbye.js';
 import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
 import { audioCodecParameters, hintStartBitrate, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering } from './webrtc/peer-config.js';
 import type { IceServer } from './webrtc/ice-servers.js';
+import { resolveMdnsCandidates } from './webrtc/mdns-candidates.js';
 import { answerPreview } from './webrtc/preview.js';
 
 
@@ -334,7 +335,7 @@ export class Session {
   }
 
   private async negotiate(sdp: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(sdp, this.remoteAddress) });
     // aiortc's client may offer no video at all (audio, a data channel, or both): answered as it is.
     const video = this.pc.getTransceivers().find((t) => t.kind === 'video');
     if (video) {

@@ -42,8 +42,13 @@ describe('a Firefox phone on the LAN', () => {
 
     // Firefox: "Warning: Potential Security Risk Ahead" -> Advanced... -> Accept the Risk and Continue.
     assert.match((await firefox.navigate(url)) ?? 'no warning', /insecure certificate/i);
-    await firefox.click('#advancedButton');
-    await firefox.click('#exceptionDialogButton');
+    await firefox.clickFound(() => document.querySelector('net-error-card')?.shadowRoot?.querySelector('#advanced-button'));
+    await firefox.waitFor(() => document.querySelector('net-error-card')?.shadowRoot?.querySelector('#exception-button'), 5000);
+    // Firefox keeps the button disabled for a moment (a click-jacking guard): click until the page goes.
+    for (let tries = 0; tries < 20 && (await firefox.evaluate(() => location.protocol === 'about:' || !!document.querySelector('net-error-card')).catch(() => false)); tries++) {
+      await firefox.clickFound(() => document.querySelector('net-error-card')?.shadowRoot?.querySelector('#exception-button')).catch(() => {});
+      await new Promise((r) => setTimeout(r, 250));
+    }
     await firefox.waitFor(() => (document.getElementById('transform') as HTMLSelectElement | null)?.options.length, 15_000);
     assert.equal(await firefox.evaluate(() => location.href), url);
 

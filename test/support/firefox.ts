@@ -117,6 +117,13 @@ export class FirefoxPhone {
     await this.command('WebDriver:ElementClick', { id: Object.values(element.value)[0] });
   }
 
+  /** A real (trusted) click on the element `find` returns in the page: for elements inside shadow roots. */
+  async clickFound(find: () => Element | null | undefined): Promise<void> {
+    const element = (await this.evaluate(find)) as unknown as Record<string, string> | null;
+    if (!element) throw new Error(`no element from ${find.toString()}`);
+    await this.command('WebDriver:ElementClick', { id: Object.values(element)[0] });
+  }
+
   async close(): Promise<void> {
     await Promise.race([this.command('Marionette:Quit', { flags: ['eForceQuit'] }).catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
     this.socket.destroy();
