@@ -30,6 +30,7 @@ describe('POST /offer rejects bad input with a 4xx and a reason', () => {
     ['an unknown transform', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), video_transform: 'sharpen' }, 400, /invalid video_transform: unknown transform "sharpen"/],
     ['an sdp over 64 KB', { type: 'offer', sdp: 'v=0\r\n' + 'a=x\r\n'.repeat(20_000) }, 413, /larger than/],
     ['a body over 256 KB', { type: 'offer', sdp: 'v=0' + ' '.repeat(300_000) }, 413, /larger than/],
+    ['a replaces that is not a session id', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), replaces: 'not an id!' }, 400, /replaces must be the id of a session/],
     ['a video offer werift cannot parse', { type: 'offer', sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n' }, 400, /cannot answer/],
   ];
   for (const [what, body, status, message] of cases) {
@@ -77,6 +78,38 @@ describe('the JSON API', () => {
   it('a transform change for a session that does not exist -> 404', async () => {
     const response = await api(server, `/api/sessions/nope/transform`, { method: 'PUT', body: '{"id":"edges"}' });
     assert.equal(response.status, 404);
+  });
+});
+
+describe('an offer that replaces a session (the camera page calling again after a drop)', () => {
+  it('closes that session before it answers, so the camera is never listed twice', async () => {
+    const clip = makeVp8Clip(320, 240, 30);
+    const old = new BrowserlessPeer(clip);
+    const again = new BrowserlessPeer(clip);
+    const late = new BrowserlessPeer(clip);
+    try {
+      await old.connect(server.url, 'invert');
+      const [{ id: oldId }] = (await (await api(server, '/api/sessions')).json()) as { id: string }[];
+      const response = await fetch(`${server.url}/offer`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sdp: await again.offerSdp(), type: 'offer', video_transform: 'invert', replaces: oldId }),
+      });
+      assert.equal(response.status, 200);
+      const { id: newId } = (await response.json()) as { id: string };
+      const ids = ((await (await api(server, '/api/sessions')).json()) as { id: string }[]).map((s) => s.id);
+      assert.deepEqual(ids, [newId]);
+      // Replacing a session that is gone already is no error (its departure may have been noticed first).
+      const stale = await fetch(`${server.url}/offer`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ sdp: await late.offerSdp(), type: 'offer', replaces: oldId }),
+      });
+      assert.equal(stale.status, 200);
+    } finally {
+      await Promise.allSettled([old.close(), again.close(), late.close()]);
+      for (const session of server.sessions.list()) await session.close();
+    }
   });
 });
 
