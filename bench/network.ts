@@ -61,14 +61,18 @@ try {
 
   for (const [name, profile] of PROFILES) {
     await impairer.both({ ...CLEAR, ...profile });
+    const countsBefore = await impairer.counts();
     const { phone, firstFrameMs } = await call();
     await phone.waitForTimeout(Number(values.settle) * 1000);
     const q: CallQuality = await measureCall(phone, Number(values.seconds));
+    const counts = await impairer.counts();
+    // What the link dropped from the call's start: its losses, and its full queue (drop-tail).
+    const dropped = (['up', 'down'] as const).map((d) => `${counts[d].lost - countsBefore[d].lost} + ${counts[d].queue_full - countsBefore[d].queue_full}`);
     const size = await phone.evaluate(() => {
       const v = document.getElementById('remote') as HTMLVideoElement;
       return `${v.videoWidth}x${v.videoHeight}`;
     });
-    rows.push(`| ${name} | ${firstFrameMs} | ${size} | ${fmt(q.fps, 1)} | ${fmt(q.latencyP50)} | ${fmt(q.latencyP95)} | ${q.freezes} | ${fmt(q.longestGapMs)} | ${fmt(q.kbpsUp)} | ${fmt(q.kbpsDown)} |`);
+    rows.push(`| ${name} | ${firstFrameMs} | ${size} | ${fmt(q.fps, 1)} | ${fmt(q.latencyP50)} | ${fmt(q.latencyP95)} | ${q.freezes} | ${fmt(q.longestGapMs)} | ${fmt(q.kbpsUp)} | ${fmt(q.kbpsDown)} | ${dropped.join(' / ')} |`);
     process.stderr.write(`${rows.at(-1)}\n`);
     await hangUp(phone);
   }
@@ -91,8 +95,8 @@ try {
     [
       `CamLoop on a namespaced LAN, Chromium phone behind link_impairer.py, ${values.resolution} ${values.transform}, ${values.seconds} s per profile after ${values.settle} s:`,
       '',
-      '| link | Start -> first frame (ms) | size back | fps back | latency p50 (ms) | p95 (ms) | freezes > 500 ms | longest gap (ms) | phone sends (kbps) | phone receives (kbps) |',
-      '|---|---|---|---|---|---|---|---|---|---|',
+      '| link | Start -> first frame (ms) | size back | fps back | latency p50 (ms) | p95 (ms) | freezes > 500 ms | longest gap (ms) | phone sends (kbps) | phone receives (kbps) | link drops, lost + queue full (up / down) |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       `5 s outage: frames back ${outageBackMs} ms after the link returned.`,
