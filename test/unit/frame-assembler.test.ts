@@ -56,13 +56,16 @@ describe('FrameAssembler', () => {
   });
 
   it('gives a lost frame up, reports the loss and emits nothing until the next keyframe', () => {
-    const frames = vp8Frames(13, 3000, [0, 12]);
+    const frames = vp8Frames(20, 3000, [0, 19]);
     frames[1].splice(1, 1); // a packet that never comes
     const assembler = new FrameAssembler('vp8');
-    const { frames: out, lost } = feed(assembler, frames.slice(0, 12).flat());
+    // 400 ms of frames at 30 fps wait for its retransmission...
+    assert.equal(feed(assembler, frames.slice(0, 13).flat()).lost, false);
+    // ...then it is given up.
+    const { frames: out, lost } = feed(assembler, frames.slice(13, 19).flat());
     assert.equal(lost, true);
-    assert.deepEqual(out.map((f) => f.timestamp), [1000], 'inter frames after the loss are held back');
-    const after = feed(assembler, frames[12]);
+    assert.deepEqual(out.map((f) => f.timestamp), [], 'inter frames after the loss are held back');
+    const after = feed(assembler, frames[19]);
     assert.equal(after.frames.length, 1);
     assert.equal(after.frames[0].keyframe, true);
   });
