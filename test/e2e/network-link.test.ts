@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { LinkImpairer, SYSTEM_PYTHON } from '../support/link-impairer.js';
+import { percentile as quantile } from '../support/call-quality.js';
+import { LinkImpairer, SYSTEM_PYTHON, UDP_PROBE_SCRIPT as PROBE } from '../support/link-impairer.js';
 import { LAPTOP_ADDRESS, TestNetwork, type Host } from '../support/netns.js';
 
-const PROBE = fileURLToPath(new URL('../../../test/support/udp_probe.py', import.meta.url));
 const PORT = 7000;
 
 interface ProbeResult {
@@ -18,7 +17,7 @@ async function probe(host: Host, count: number, gapMs: number, size = 100): Prom
   return JSON.parse(await host.run(SYSTEM_PYTHON, [PROBE, 'probe', LAPTOP_ADDRESS, String(PORT), String(count), String(gapMs), String(size)])) as ProbeResult;
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * p)]!;
+const percentile = (values: number[], p: number) => quantile(values, p) ?? NaN;
 
 // The test network itself: a host behind the impairing forwarder reaches the laptop, and what the
 // forwarder is told (delay, loss, a rate cap, a dead link) is what datagrams meet.

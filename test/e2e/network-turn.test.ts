@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowserOn, sample, startCamera, waitForFrames } from '../support/browser.js';
 import { Coturn, TURN_PORT } from '../support/coturn.js';
 import { LAN_PORT, LanApp, openPastCertificateWarning } from '../support/lan-app.js';
-import { SYSTEM_PYTHON } from '../support/link-impairer.js';
+import { SYSTEM_PYTHON, UDP_PROBE_SCRIPT as PROBE } from '../support/link-impairer.js';
 import { LAPTOP_ADDRESS, TestNetwork, type Host } from '../support/netns.js';
 
-const PROBE = fileURLToPath(new URL('../../../test/support/udp_probe.py', import.meta.url));
 const SECRET = 'test-static-auth-secret';
 
 /** The phone's selected candidate pair: its local candidate's type and, for a relay, how it reaches the TURN server. */

@@ -70,7 +70,8 @@ export async function measureCall(page: Page, seconds: number): Promise<CallQual
   };
 }
 
-function percentile(values: number[], p: number): number | undefined {
+/** The p-quantile (0..1) of `values`, undefined for none. */
+export function percentile(values: number[], p: number): number | undefined {
   if (!values.length) return undefined;
   return [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * p)];
 }
