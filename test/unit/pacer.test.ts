@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Pacer, PACING_FACTOR, type Clock } from '../../electron/core/pipeline/pacer.js';
+import { KEYFRAME_QUEUE_MS, Pacer, PACING_FACTOR, type Clock } from '../../electron/core/pipeline/pacer.js';
 
 /** A clock the test moves: timers fire when it passes their time. */
 class FakeClock implements Clock {
@@ -39,7 +39,7 @@ function paced(targetBps: number) {
 describe('Pacer', () => {
   it('spreads a keyframe at 2.5x the target instead of one burst', () => {
     const { clock, sent, pacer } = paced(1_000_000);
-    pacer.enqueue(Array.from({ length: 25 }, (_, i) => i)); // 31 KB: a 640x480 keyframe
+    pacer.enqueue(Array.from({ length: 25 }, (_, i) => i), KEYFRAME_QUEUE_MS); // 31 KB: a 640x480 keyframe
     assert.ok(sent.length <= 2, `at once: ${sent.length}`);
     clock.advance(200);
     assert.equal(sent.length, 25);
@@ -59,11 +59,18 @@ describe('Pacer', () => {
     }
   });
 
-  it('never holds more than 250 ms: an encoder far over its target drains faster', () => {
+  it('never holds a keyframe more than 250 ms, another frame more than 40 ms: over its target, it drains faster', () => {
     const { clock, sent, pacer } = paced(100_000);
-    pacer.enqueue(Array.from({ length: 100 }, (_, i) => i)); // 1 Mbit queued at a 250 kbps pace: 4 s
-    clock.advance(300);
+    pacer.enqueue(Array.from({ length: 100 }, (_, i) => i), KEYFRAME_QUEUE_MS); // 1 Mbit queued at a 250 kbps pace: 4 s
+    clock.advance(240);
+    assert.ok(sent.length < 100);
+    clock.advance(20);
     assert.equal(sent.length, 100);
+    // A dense inter frame (50 KB at a 1 Mbps target: 160 ms at 2.5 Mbps) goes within 40 ms.
+    const dense = paced(1_000_000);
+    dense.pacer.enqueue(Array.from({ length: 40 }, (_, i) => i));
+    dense.clock.advance(41);
+    assert.equal(dense.sent.length, 40);
   });
 
   it('flush sends everything at once (a switch of source); stop drops the queue', () => {

@@ -10,8 +10,15 @@
 export const PACING_FACTOR = 2.5;
 /** Sent at once after a quiet spell, as the budget a 5 ms pacing interval gives. */
 const BURST_MS = 5;
-/** The queue never holds longer than this: beyond it (an encoder far over its target), the rate rises to drain it. */
-const MAX_QUEUE_MS = 250;
+/**
+ * The longest a frame may wait in the queue: beyond it the rate rises to drain it in time. A
+ * keyframe may take 250 ms (it is the burst a capped link cannot take at once, and it is rare);
+ * any other frame 40 ms: a dense filter output (an edge map at 720p: 50-100 KB a frame at a
+ * 2.8 Mbps estimate) paced at 2.5x the estimate took ~100 ms a frame and added 100-150 ms of
+ * latency on a link with room to spare (bench, 1280x720 edges).
+ */
+export const KEYFRAME_QUEUE_MS = 250;
+export const FRAME_QUEUE_MS = 40;
 /** Before any estimate, and for a peer with none. */
 const START_RATE_BPS = 5_000_000;
 
@@ -52,13 +59,13 @@ export class Pacer<P> {
     return (this.queuedBytes * 8 * 1000) / this.rateBps;
   }
 
-  enqueue(packets: P[]): void {
+  enqueue(packets: P[], maxQueueMs = FRAME_QUEUE_MS): void {
     for (const packet of packets) {
       const bytes = this.sizeOf(packet);
       this.queue.push({ packet, bytes });
       this.queuedBytes += bytes;
     }
-    this.drainBps = Math.max(this.drainBps, (this.queuedBytes * 8 * 1000) / MAX_QUEUE_MS);
+    this.drainBps = Math.max(this.drainBps, (this.queuedBytes * 8 * 1000) / maxQueueMs);
     this.drain();
   }
 

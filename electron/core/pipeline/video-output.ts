@@ -1,7 +1,7 @@
 import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
 import type { AssembledFrame } from './frame-assembler.js';
 import type { Packetizer } from './frame-packetizer.js';
-import { Pacer } from './pacer.js';
+import { KEYFRAME_QUEUE_MS, FRAME_QUEUE_MS, Pacer } from './pacer.js';
 import type { ProcessedFrame } from './video-pipeline.js';
 
 /** One frame at 30 fps on the 90 kHz clock: the gap we leave in timestamps at a source switch. */
@@ -112,7 +112,7 @@ export class VideoOutput {
     }
     this.framesSent++;
     this.onSent?.(data, frame.timestamp, frame.keyframe);
-    this.pacer.enqueue(packets);
+    this.pacer.enqueue(packets, frame.keyframe ? KEYFRAME_QUEUE_MS : FRAME_QUEUE_MS);
   }
 
   private write(packet: RtpPacket): void {
