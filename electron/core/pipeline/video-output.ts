@@ -22,7 +22,7 @@ export class VideoOutput {
   onSent?: (data: Buffer, timestamp: number, keyframe: boolean) => void;
   /** Other receivers of the same packets (the panel's preview): no second encode. */
   private readonly mirrors = new Set<{ sender: RTCRtpSender; track: MediaStreamTrack }>();
-  /** Every packet goes back through it, forwarded or processed, so their order is kept. */
+  /** Our processed frames go back through it; the browser's forwarded packets were paced by the browser. */
   private readonly pacer = new Pacer<RtpPacket>(
     (packet) => this.write(packet),
     (packet) => packet.payload.length + PACKET_OVERHEAD_BYTES,
@@ -99,7 +99,8 @@ export class VideoOutput {
   private forward(packet: RtpPacket): void {
     // The browser's header extensions (its transport-cc numbers) must not leak into ours.
     packet.header.extensions = [];
-    this.pacer.enqueue([packet]);
+    // Already paced by the browser; nothing of ours is queued while forwarding (a switch flushes).
+    this.write(packet);
   }
 
   processed(frame: ProcessedFrame): void {
