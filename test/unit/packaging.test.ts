@@ -19,6 +19,15 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+describe('dependencies', () => {
+  // Our code reaches into werift's internals (receiverTWCC, dtlsTransport.sendRtp, replaceRTP, the
+  // SRTCP session): an upgrade must be a deliberate change of this line, not whatever ^ allows.
+  it('werift is pinned to the exact version installed', () => {
+    const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules/werift/package.json'), 'utf8')).version;
+    assert.equal(pkg.dependencies.werift, installed);
+  });
+});
+
 describe('packaging (electron-builder)', () => {
   it('the configuration passes electron-builder\'s own validation', async () => {
     const { validateConfiguration } = (await import('app-builder-lib/out/util/config/config.js')) as unknown as {
