@@ -13,6 +13,7 @@ const ROUTES: Record<string, string> = {
   '/phone.js': 'renderer/phone/phone.js',
   '/phone.css': 'renderer/phone/phone.css',
   '/shared/params.js': 'renderer/shared/params.js',
+  '/shared/frame-rate-follower.js': 'renderer/shared/frame-rate-follower.js',
   '/panel': 'renderer/panel/index.html',
   '/panel.js': 'renderer/panel/panel.js',
   '/panel.css': 'renderer/panel/panel.css',

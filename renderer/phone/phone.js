@@ -1,5 +1,6 @@
 // The camera page: sends this device's camera to CamLoop and shows what comes back.
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
+import { FrameRateFollower } from './shared/frame-rate-follower.js';
 import { paramControls } from './shared/params.js';
 
 const $ = (id) => document.getElementById(id);
@@ -75,7 +76,7 @@ function sendChain() {
   serverChain = currentChain();
   if (control?.readyState === 'open') control.send(JSON.stringify({ transform: currentChain() }));
   // A new filter may be faster or slower: start again from the camera's full frame rate.
-  void setMaxFramerate(null);
+  follower.set(null);
 }
 
 function showInfo(message) {
@@ -84,53 +85,22 @@ function showInfo(message) {
   else if (data.info) {
     if (Array.isArray(data.info.transform)) followChain(data.info.transform);
     ui.results.textContent = Object.keys(data.info.results).length ? JSON.stringify(data.info.results) : '';
-    followServer(data.info);
+    follower.follow(data.info);
   }
 }
 
-/**
- * Sends no more frames than the server processes. When it drops more than a fifth of our frames
- * (its filter is slower than the camera, or the link is full) for 3 s, the camera's frame rate is
- * lowered to what it processed; after 5 s without drops it is raised again by a fifth. Frames the
- * server would drop cost it a decode each, and cost this phone an encode and battery. A new bitrate
- * cap (set in the panel) or a new size of the picture coming back, like a new filter, starts again
- * from the full frame rate.
- */
-const pace = { last: null, over: 0, under: 0, max: null, sender: null, cap: null, sentWidth: 0 };
+/** The current call's video sender, whose frame rate the follower sets. */
+let videoSender = null;
+const follower = new FrameRateFollower((fps) => void applyMaxFramerate(fps));
 
-function followServer(info) {
-  const cap = info.bitrate?.max ?? null;
-  const s = info.stats;
-  // A new cap, or a new size of what the server sends (it fitted its picture to the link): start again.
-  if (cap !== pace.cap || (s?.sentWidth ?? 0) !== pace.sentWidth) {
-    pace.cap = cap;
-    pace.sentWidth = s?.sentWidth ?? 0;
-    return void setMaxFramerate(null);
-  }
-  if (!s || info.forwarding) return (pace.last = null);
-  const now = performance.now();
-  const last = pace.last;
-  pace.last = { at: now, framesOut: s.framesOut, dropped: s.dropped };
-  if (!last) return;
-  const seconds = (now - last.at) / 1000;
-  const processed = (s.framesOut - last.framesOut) / seconds;
-  const dropped = (s.dropped - last.dropped) / seconds;
-  if (dropped > 0.2 * (processed + dropped)) [pace.over, pace.under] = [pace.over + 1, 0];
-  else [pace.over, pace.under] = [0, pace.under + 1];
-  if (pace.over >= 3) void setMaxFramerate(Math.max(5, Math.round(processed * 1.1)));
-  else if (pace.under >= 5 && pace.max !== null) void setMaxFramerate(pace.max * 1.2 >= 30 ? null : Math.round(pace.max * 1.2));
-}
-
-async function setMaxFramerate(fps) {
-  [pace.over, pace.under, pace.last] = [0, 0, null];
-  if (!pace.sender || pace.max === fps) return;
-  pace.max = fps;
-  const parameters = pace.sender.getParameters();
+async function applyMaxFramerate(fps) {
+  if (!videoSender) return;
+  const parameters = videoSender.getParameters();
   for (const encoding of parameters.encodings ?? []) {
     if (fps === null) delete encoding.maxFramerate;
     else encoding.maxFramerate = fps;
   }
-  await pace.sender.setParameters(parameters).catch(() => {});
+  await videoSender.setParameters(parameters).catch(() => {});
 }
 
 function waitForIceGathering(connection) {
@@ -207,7 +177,8 @@ async function connect() {
   // Filters want the pixels: under CPU or bandwidth pressure, drop frames rather than resolution.
   const parameters = transceiver.sender.getParameters();
   await transceiver.sender.setParameters({ ...parameters, degradationPreference: 'maintain-resolution' }).catch(() => {});
-  Object.assign(pace, { sender: transceiver.sender, max: null, last: null, over: 0, under: 0, cap: null });
+  videoSender = transceiver.sender;
+  follower.start();
 
   setState('connecting', 'Connecting…');
   await connection.setLocalDescription(await connection.createOffer());

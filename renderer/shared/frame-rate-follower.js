@@ -1,0 +1,68 @@
+// The camera page's frame-rate follower, a module of its own so that Node's unit tests drive it
+// with a clock of theirs (plain ES module, no build step, like the page).
+
+/**
+ * Sends no more frames than the server processes. When it drops more than a fifth of our frames
+ * (its filter is slower than the camera, or the link is full) for 3 s, the camera's frame rate is
+ * lowered to what it processed; after 5 s without drops it is raised again by a fifth. Frames the
+ * server would drop cost it a decode each, and cost this phone an encode and battery. A new bitrate
+ * cap (set in the panel) or a new size of the picture coming back, like a new filter, starts again
+ * from the full frame rate. Fed the server's session info about once a second.
+ */
+export class FrameRateFollower {
+  /**
+   * @param {(fps: number | null) => void} apply sets the camera's maxFramerate (null: the camera's own)
+   * @param {() => number} now milliseconds
+   */
+  constructor(apply, now = () => performance.now()) {
+    this.apply = apply;
+    this.now = now;
+    this.reset();
+    /** No call yet: nothing to apply to. */
+    this.active = false;
+  }
+
+  /** A new call: full frame rate, nothing measured yet. */
+  start() {
+    this.reset();
+    this.active = true;
+  }
+
+  reset() {
+    Object.assign(this, { max: null, last: null, over: 0, under: 0, cap: null, sentWidth: 0 });
+  }
+
+  /**
+   * @param {{bitrate?: {max?: number | null} | null, forwarding?: boolean, stats?: {framesOut: number, dropped: number, sentWidth?: number}}} info
+   */
+  follow(info) {
+    const cap = info.bitrate?.max ?? null;
+    const s = info.stats;
+    // A new cap, or a new size of what the server sends (it fitted its picture to the link): start again.
+    if (cap !== this.cap || (s?.sentWidth ?? 0) !== this.sentWidth) {
+      this.cap = cap;
+      this.sentWidth = s?.sentWidth ?? 0;
+      return this.set(null);
+    }
+    if (!s || info.forwarding) return void (this.last = null);
+    const now = this.now();
+    const last = this.last;
+    this.last = { at: now, framesOut: s.framesOut, dropped: s.dropped };
+    if (!last) return;
+    const seconds = (now - last.at) / 1000;
+    const processed = (s.framesOut - last.framesOut) / seconds;
+    const dropped = (s.dropped - last.dropped) / seconds;
+    if (dropped > 0.2 * (processed + dropped)) [this.over, this.under] = [this.over + 1, 0];
+    else [this.over, this.under] = [0, this.under + 1];
+    if (this.over >= 3) this.set(Math.max(5, Math.round(processed * 1.1)));
+    else if (this.under >= 5 && this.max !== null) this.set(this.max * 1.2 >= 30 ? null : Math.round(this.max * 1.2));
+  }
+
+  /** @param {number | null} fps the frame rate to send at from now (null: the camera's own); counting starts again */
+  set(fps) {
+    [this.over, this.under, this.last] = [0, 0, null];
+    if (!this.active || this.max === fps) return;
+    this.max = fps;
+    this.apply(fps);
+  }
+}
