@@ -80,7 +80,16 @@ it('a link too slow for the full picture gets a smaller one, at a higher frame r
   const session = await newestSession();
   const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: 300_000 }) });
   assert.equal(capped.status, 200);
-  await new Promise((r) => setTimeout(r, 8000));
+  // Judge the frame rate at the size it settles on: a step down starts with a keyframe whose bits
+  // the budget pays back over up to a second, so a window right after a step sees a pause.
+  const sentWidth = async () => ((await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo).stats?.sentWidth;
+  const settleBy = Date.now() + 25_000;
+  await new Promise((r) => setTimeout(r, 4000));
+  for (let width = await sentWidth(), stableSince = Date.now(); Date.now() - stableSince < 3000 && Date.now() < settleBy; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await sentWidth();
+    if (now !== width) [width, stableSince] = [now, Date.now()];
+  }
   const before = await probe(page);
   await new Promise((r) => setTimeout(r, 3000));
   const after = await probe(page);
