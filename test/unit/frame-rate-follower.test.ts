@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 interface Info {
   bitrate?: { max?: number | null } | null;
   forwarding?: boolean;
-  stats?: { framesOut: number; dropped: number; sentWidth?: number };
+  stats?: { framesOut: number; dropped: number; sentWidth?: number; timings?: { decodeMs: number; transformMs: number; encodeMs: number } };
 }
 interface Follower {
   start(): void;
@@ -23,12 +23,12 @@ function call() {
   const follower = new FrameRateFollower((fps) => applied.push(fps), () => now);
   follower.start();
   const totals = { framesOut: 0, dropped: 0 };
-  const seconds = (n: number, processed: number, dropped: number, extra: Info = {}) => {
+  const seconds = (n: number, processed: number, dropped: number, extra: Info = {}, timings?: { decodeMs: number; transformMs: number; encodeMs: number }) => {
     for (let i = 0; i < n; i++) {
       now += 1000;
       totals.framesOut += processed;
       totals.dropped += dropped;
-      follower.follow({ bitrate: { max: null }, stats: { ...totals, sentWidth: 640 }, ...extra });
+      follower.follow({ bitrate: { max: null }, stats: { ...totals, sentWidth: 640, timings }, ...extra });
     }
   };
   return { follower, applied, seconds };
@@ -57,6 +57,18 @@ describe("the camera page's frame-rate follower", () => {
     seconds(6, 23, 0);
     seconds(6, 28, 0);
     assert.deepEqual(applied, [16, 19, 23, 28, null]);
+  });
+
+  it('ignores drops from a worker with time to spare (repair bursts, the link budget), not from a busy one', () => {
+    const { applied, seconds } = call();
+    seconds(1, 30, 0);
+    applied.length = 0;
+    // 18 processed and 12 dropped a second at 2 ms decode, 8 ms transform + encode: 20 % busy.
+    seconds(10, 18, 12, {}, { decodeMs: 2, transformMs: 3, encodeMs: 5 });
+    assert.deepEqual(applied, []);
+    // At 50 ms a frame the worker is full: the camera slows down.
+    seconds(4, 18, 12, {}, { decodeMs: 2, transformMs: 30, encodeMs: 20 });
+    assert.deepEqual(applied, [20]);
   });
 
   it('ignores drops under a fifth, and any while forwarding', () => {
