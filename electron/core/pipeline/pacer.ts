@@ -41,7 +41,7 @@ export class Pacer<P> {
   private nextAt = 0;
   private timer: unknown;
   private rateBps = START_RATE_BPS;
-  /** The rate that empties what is queued within MAX_QUEUE_MS, held until the queue is empty. */
+  /** The rate that empties what is queued within its frames' queue limit, held until the queue is empty. */
   private drainBps = 0;
 
   constructor(
@@ -53,10 +53,6 @@ export class Pacer<P> {
   /** The target bitrate of what we send; packets leave at PACING_FACTOR times it. */
   setTarget(bps: number): void {
     this.rateBps = Math.max(100_000, bps * PACING_FACTOR);
-  }
-
-  get queuedMs(): number {
-    return (this.queuedBytes * 8 * 1000) / this.rateBps;
   }
 
   enqueue(packets: P[], maxQueueMs = FRAME_QUEUE_MS): void {
@@ -71,15 +67,13 @@ export class Pacer<P> {
 
   /** Sends everything queued now (before the stream's offsets change, at a switch of source). */
   flush(): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer();
     while (this.queue.length) this.sendNext();
     this.drainBps = 0;
   }
 
   stop(): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer();
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.drainBps = 0;
@@ -99,6 +93,11 @@ export class Pacer<P> {
         this.drain();
       }, this.nextAt - now);
     }
+  }
+
+  private cancelTimer(): void {
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private sendNext(): number {
