@@ -27,6 +27,8 @@ function sameToken(given: string | undefined, expected: string): boolean {
 export class AccessControl {
   readonly controlToken = newToken();
   pairingToken = newToken();
+  /** For WHEP players of the processed video (OBS, a player, an SFU): watch only, no control. */
+  readonly viewerToken = newToken();
 
   rotatePairingToken(): string {
     this.pairingToken = newToken();
@@ -39,8 +41,7 @@ export class AccessControl {
     if (!LOOPBACK_HOST.test(req.headers.host ?? '')) throw new HttpError(403, 'the control API needs a loopback Host header');
     const origin = req.headers.origin;
     if (origin !== undefined && !isLoopbackOrigin(origin)) throw new HttpError(403, `origin ${origin} may not use the control API`);
-    const auth = req.headers.authorization?.match(/^Bearer (\S+)$/)?.[1];
-    if (!sameToken(auth, this.controlToken)) throw new HttpError(401, 'missing or wrong control token (Authorization: Bearer <token>)');
+    if (!sameToken(bearerToken(req), this.controlToken)) throw new HttpError(401, 'missing or wrong control token (Authorization: Bearer <token>)');
   }
 
   /**
@@ -57,6 +58,16 @@ export class AccessControl {
     const origin = req.headers.origin;
     if (origin !== undefined && !isLoopbackOrigin(origin)) throw new HttpError(403, `pages from ${origin} may not open sessions without the pairing token`);
   }
+
+  /** A WHEP player needs the viewer token, from anywhere (an OBS on this machine too: any local page could ask). */
+  checkViewer(req: IncomingMessage): void {
+    if (!sameToken(bearerToken(req), this.viewerToken)) throw new HttpError(401, 'missing or wrong viewer token (Authorization: Bearer <viewer token>, shown in the panel)', { 'WWW-Authenticate': 'Bearer' });
+  }
+}
+
+/** `Authorization: Bearer <token>` (WHIP and WHEP clients send their token so). */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  return req.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }
 
 function isLoopbackOrigin(origin: string): boolean {

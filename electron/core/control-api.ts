@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import type { AccessControl } from './access.js';
 import { HttpError } from './http-error.js';
 import { readJson, sendJson } from './http-util.js';
-import { lanAddresses, phoneUrl } from './lan.js';
+import { lanAddresses, phoneUrl, whipUrl } from './lan.js';
 import type { PluginHost } from './plugin-host.js';
 import type { Sessions } from './sessions.js';
 import { parseChain } from './transforms/chain.js';
@@ -59,7 +59,8 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
   } else if (sub === '/preview' && method === 'POST') {
     const offer = (await readJson(req)) as { sdp?: unknown; type?: unknown } | null;
     if (offer?.type !== 'offer' || typeof offer.sdp !== 'string' || !offer.sdp.startsWith('v=0')) throw new HttpError(400, 'body must be {sdp, type: "offer"}');
-    sendJson(res, 200, { type: 'answer', sdp: await session.addPreview(offer.sdp) });
+    const { sdp } = await session.addViewer(offer.sdp, { localAddress: req.socket.localAddress, remoteAddress: req.socket.remoteAddress });
+    sendJson(res, 200, { type: 'answer', sdp });
   } else if (sub === '/recording' && method === 'POST') {
     await mkdir(ctx.videosDir, { recursive: true });
     const file = join(ctx.videosDir, `CamLoop-${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id.slice(0, 8)}.webm`);
@@ -87,14 +88,19 @@ function parseMaxBitrate(body: unknown): number | undefined {
   return value;
 }
 
-/** One phone URL (with the pairing token) and its QR code per LAN address. */
+/**
+ * One phone URL (with the pairing token) and its QR code per LAN address, with the WHIP URL there
+ * (its Bearer token is the pairing token), and the viewer token for WHEP players and /view pages.
+ */
 async function pairing(ctx: ControlContext) {
   const token = ctx.access.pairingToken;
   const urls = await Promise.all(
     lanAddresses().map(async (lan) => {
       const url = phoneUrl(ctx.scheme, lan.address, ctx.port(), token);
-      return { ...lan, url, qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
+      return { ...lan, url, whipUrl: whipUrl(ctx.scheme, lan.address, ctx.port()), qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
     }),
   );
-  return { token, scheme: ctx.scheme, reachable: ctx.reachable, urls };
+  // Listening on loopback only, a publisher on this machine is the only one that can reach us.
+  const whip = ctx.reachable && urls[0] ? urls[0].whipUrl : whipUrl(ctx.scheme, '127.0.0.1', ctx.port());
+  return { token, scheme: ctx.scheme, reachable: ctx.reachable, urls, whipUrl: whip, viewerToken: ctx.access.viewerToken };
 }

@@ -3,8 +3,8 @@ import { HttpError } from './http-error.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** Reads a JSON body of at most `limit` bytes; oversized or malformed bodies become 413/400. */
-export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+/** Reads a body of at most `limit` bytes; an oversized one becomes 413. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new HttpError(413, `body is larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -14,8 +14,14 @@ export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
     if (size > limit) throw new HttpError(413, `body is larger than ${limit} bytes`);
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads a JSON body of at most `limit` bytes; oversized or malformed bodies become 413/400. */
+export async function readJson(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const body = await readBody(req, limit);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'body is not valid JSON');
   }

@@ -17,6 +17,11 @@ export function lanAddresses(): LanAddress[] {
 }
 
 /** The URL a phone opens: the camera page, with the pairing token. */
+/** Where a WHIP publisher (OBS, FFmpeg, GStreamer) sends its video; its Bearer token is the pairing token. */
+export function whipUrl(scheme: 'http' | 'https', address: string, port: number): string {
+  return `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}/whip`;
+}
+
 export function phoneUrl(scheme: 'http' | 'https', address: string, port: number, token: string): string {
   return `${scheme}://${address}:${port}/?t=${encodeURIComponent(token)}`;
 }

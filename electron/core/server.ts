@@ -20,6 +20,8 @@ import { handleControl, type ControlContext } from './control-api.js';
 import { ChainError } from './transforms/chain.js';
 import { describeTransforms } from './transforms/registry.js';
 import { Admission, defaultCameraLimit } from './admission.js';
+import type { OfferRequest } from './signaling.js';
+import { handleWhip, type WhipContext } from './whip/whip-routes.js';
 
 export interface ServerOptions {
   host: string;
@@ -76,6 +78,33 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
   const control: ControlContext = { sessions, access, plugins, videosDir, scheme, port: () => port, reachable };
 
+  /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
+  async function openCamera(offer: OfferRequest, req: IncomingMessage, source: 'offer' | 'whip'): Promise<{ session: Session; sdp: string }> {
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    // A page reconnecting after a drop: its old session goes now (before it is counted against
+    // the camera limit), not when its departure is noticed, so the panel never shows the camera twice.
+    if (offer.replaces) await sessions.get(offer.replaces)?.close();
+    admission.admit(remoteAddress);
+    const answered = await Session.answer(offer, {
+      pool,
+      log,
+      iceServers: iceServers.forServer(),
+      maxBitrate: options.maxBitrate,
+      plugins,
+      audio: options.audio ?? 'loop',
+      recordTo: recordings?.next(),
+      lossPercent: options.lossPercent,
+      connectTimeoutMs: options.connectTimeoutMs,
+      departureMs: options.departureMs,
+      localAddress: req.socket.localAddress,
+      remoteAddress,
+      source,
+    });
+    sessions.add(answered.session);
+    return answered;
+  }
+  const whip: WhipContext = { sessions, access, iceServers, openCamera: (offer, req) => openCamera(offer, req, 'whip') };
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -91,27 +120,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       const body = await readJson(req);
       const bodyToken = (body as { token?: unknown } | null)?.token;
       access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
-      const offer = parseOffer(body);
-      const remoteAddress = req.socket.remoteAddress ?? '';
-      // A page reconnecting after a drop: its old session goes now (before it is counted against
-      // the camera limit), not when its departure is noticed, so the panel never shows the camera twice.
-      if (offer.replaces) await sessions.get(offer.replaces)?.close();
-      admission.admit(remoteAddress);
-      const { session, sdp } = await Session.answer(offer, {
-        pool,
-        log,
-        iceServers: iceServers.forServer(),
-        maxBitrate: options.maxBitrate,
-        plugins,
-        audio: options.audio ?? 'loop',
-        recordTo: recordings?.next(),
-        lossPercent: options.lossPercent,
-        connectTimeoutMs: options.connectTimeoutMs,
-        departureMs: options.departureMs,
-        localAddress: req.socket.localAddress,
-        remoteAddress,
-      });
-      sessions.add(session);
+      const { session, sdp } = await openCamera(parseOffer(body), req, 'offer');
       return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
     }
     if (path === '/ice-servers') {
@@ -120,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       access.checkOffer(req, url.searchParams.get('t') ?? undefined);
       return sendJson(res, 200, { iceServers: iceServers.forPhone() });
     }
+    if (await handleWhip(whip, req, res, url)) return;
     // The camera page needs the filter list; everything else under /api is the panel's.
     if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());
     if (path.startsWith('/api/')) {

@@ -21,13 +21,14 @@ import type { VideoCodecName } from './pipeline/worker-protocol.js';
 import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
-import { DATA_ONLY_QUIET_MS, DepartureWatch, MEDIA_QUIET_MS, receivedFromPeer } from './webrtc/departure-watch.js';
-import { watchGoodbyes } from './webrtc/goodbye.js';
-import { NetworkSampler, type NetworkStats } from './webrtc/network-stats.js';
-import { audioCodecParameters, hintStartBitrate, iceOptionsFor, videoCodecList, videoHeaderExtensions, waitForGathering } from './webrtc/peer-config.js';
+import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from './webrtc/departure-watch.js';
+import type { NetworkStats } from './webrtc/network-stats.js';
+import { audioCodecParameters, hintStartBitrate, iceOptionsFor, localIceUfrag, putCandidatesFirst, videoCodecList, videoHeaderExtensions, waitForGathering } from './webrtc/peer-config.js';
 import type { IceServer } from './webrtc/ice-servers.js';
 import { resolveMdnsCandidates } from './webrtc/mdns-candidates.js';
-import { answerPreview } from './webrtc/preview.js';
+import { sayGoodbye } from './webrtc/goodbye.js';
+import { PeerWatch } from './webrtc/peer-watch.js';
+import { Viewer, type ViewerOptions } from './webrtc/viewer.js';
 
 
 export interface SessionOptions {
@@ -49,19 +50,18 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   /** See ServerOptions.departureMs. */
   departureMs?: number;
+  /** How the camera came: the camera page (or aiortc's client) by POST /offer, or a WHIP publisher. */
+  source?: CameraSource;
 }
 
-/**
- * A session not connected this long after its answer is closed. werift goes on checking a peer
- * that never answers (a phone that lost its network while connecting, a client that posts an
- * offer and leaves) for ever, and each such session holds a camera slot and a codec worker.
- * A connected peer that vanishes is dropped in seconds by its silence (see DepartureWatch).
- */
-const CONNECT_TIMEOUT_MS = 30_000;
+export type CameraSource = 'offer' | 'whip';
 
 export interface SessionInfo {
   id: string;
   createdAt: number;
+  source: CameraSource;
+  /** Receivers of the processed video besides the camera: the panel's preview and WHEP players. */
+  viewers: number;
   connectionState: string;
   iceConnectionState: string;
   iceGatheringState: string;
@@ -103,15 +103,16 @@ export class Session {
   readonly id = randomUUID();
   readonly createdAt = Date.now();
   readonly remoteAddress: string;
-  /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
-  everConnected = false;
+  readonly source: CameraSource;
   private readonly pc: RTCPeerConnection;
+  private watch?: PeerWatch;
+  private readonly viewers = new Map<string, Viewer>();
   readonly log: Logger;
   private pipeline?: VideoPipeline;
   private output?: VideoOutput;
   private codec?: VideoCodecName;
   private closed = false;
-  private readonly closeListeners: (() => void)[] = [];
+  private readonly closeListeners = new Set<() => void>();
   private results: Record<string, TransformResult> = {};
   private readonly errors: string[] = [];
 
@@ -121,38 +122,26 @@ export class Session {
   private processedRecorder?: Recorder;
   private readonly offeredAudio: boolean;
   private readonly dataChannels: DataChannelInfo[] = [];
-  private readonly network: NetworkSampler;
   private bitrate?: SessionBitrate;
 
   private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.remoteAddress = options.remoteAddress ?? '';
+    this.source = options.source ?? 'offer';
     this.offeredAudio = offer.audioCodecs.length > 0;
     this.pc = new RTCPeerConnection({
       codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
       headerExtensions: { video: videoHeaderExtensions() },
       iceServers: options.iceServers ?? [],
-      ...iceOptionsFor(options.localAddress),
+      ...iceOptionsFor(options.localAddress, { withLoopback: this.source === 'whip' }),
       // werift drops a packet when x/100 < random(), i.e. it keeps x %.
       debug: options.lossPercent ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent } : undefined,
     });
     this.pc.connectionStateChange.subscribe((state) => {
       this.log.info(`connection ${state}`);
-      if (state === 'connected') {
-        this.everConnected = true;
-        this.audio?.start();
-      }
-      if (state === 'failed' || state === 'closed') void this.close();
+      if (state === 'connected') this.audio?.start();
     });
     this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
-    const media = offer.videoCodecs.length > 0 || offer.audioCodecs.length > 0;
-    const departure = new DepartureWatch(media ? (options.departureMs ?? MEDIA_QUIET_MS) : DATA_ONLY_QUIET_MS);
-    this.network = new NetworkSampler(this.pc, (report) => {
-      if (!this.closed && departure.sample(receivedFromPeer(report), Date.now())) {
-        this.log.info(`nothing from the peer for ${(departure.quietFor(Date.now()) / 1000).toFixed(1)} s: it has gone`);
-        void this.close();
-      }
-    });
     this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
     this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
     this.pc.onDataChannel.subscribe((channel) => {
@@ -171,8 +160,7 @@ export class Session {
   static async answer(offer: OfferRequest, options: SessionOptions): Promise<{ session: Session; sdp: string }> {
     const session = new Session(offer.videoTransform, options, offer);
     try {
-      const sdp = await session.negotiate(offer.sdp);
-      session.closeIfNotConnectedIn(options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+      const sdp = await session.negotiate(offer);
       return { session, sdp };
     } catch (error) {
       await session.close();
@@ -181,31 +169,17 @@ export class Session {
     }
   }
 
-  /** A peer that says goodbye (DTLS close_notify, RTCP BYE, SCTP ABORT): closed at once. */
-  private closeOnGoodbye(): void {
-    const goodbyes = watchGoodbyes(this.pc, (how) => {
-      if (this.closed) return;
-      this.log.info(`the peer said goodbye (${how})`);
-      void this.close();
-    });
-    if (this.pc.connectionState === 'connected') goodbyes.connected();
-    else this.pc.connectionStateChange.subscribe((state) => state === 'connected' && goodbyes.connected());
-  }
-
-  private closeIfNotConnectedIn(ms: number): void {
-    const timer = setTimeout(() => {
-      if (this.pc.connectionState === 'connected') return;
-      this.log.warn(`not connected ${ms / 1000} s after the answer (${this.pc.connectionState}): closed`);
-      void this.close();
-    }, ms).unref();
-    this.onClose(() => clearTimeout(timer));
-    this.pc.connectionStateChange.subscribe((state) => state === 'connected' && clearTimeout(timer));
+  /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
+  get everConnected(): boolean {
+    return this.watch?.everConnected ?? false;
   }
 
   info(): SessionInfo {
     return {
       id: this.id,
       createdAt: this.createdAt,
+      source: this.source,
+      viewers: this.viewers.size,
       connectionState: this.pc.connectionState,
       iceConnectionState: this.pc.iceConnectionState,
       iceGatheringState: this.pc.iceGatheringState,
@@ -213,7 +187,7 @@ export class Session {
       audioCodec: this.audio?.codec,
       dataChannels: this.dataChannels,
       recording: this.processedRecorder?.path ?? null,
-      network: this.network.stats,
+      network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null },
       bitrate: this.bitrate?.info() ?? null,
       codec: this.codec,
       transform: this.transform,
@@ -295,16 +269,39 @@ export class Session {
     }
   }
 
-  /** The panel's preview of this camera: see answerPreview. */
-  addPreview(sdp: string): Promise<string> {
-    if (!this.output || !this.codec) throw new HttpError(409, 'no video yet: try again once the camera is sending');
-    return answerPreview(sdp, {
-      codec: this.codec,
-      output: this.output,
-      iceServers: this.options.iceServers,
-      requestKeyframe: () => this.requestKeyframe(),
-      onClose: (listener) => this.onClose(listener),
-    });
+  /** A receiver of the processed video (the panel's preview, a WHEP player): see Viewer. */
+  async addViewer(sdp: string, options: Omit<ViewerOptions, 'log' | 'iceServers'>): Promise<{ viewer: Viewer; sdp: string }> {
+    const output = this.output;
+    if (!output || !this.codec) throw new HttpError(409, 'no video yet: try again once the camera is sending');
+    const answered = await Viewer.answer(
+      sdp,
+      { codec: this.codec, output, requestKeyframe: () => this.requestKeyframe(), onClose: (listener) => this.onClose(listener) },
+      { ...options, log: this.log, iceServers: this.options.iceServers },
+    );
+    const { viewer } = answered;
+    this.viewers.set(viewer.id, viewer);
+    viewer.onClose(() => this.viewers.delete(viewer.id));
+    return answered;
+  }
+
+  viewer(id: string): Viewer | undefined {
+    return this.viewers.get(id);
+  }
+
+  /** Our ICE username fragment: a WHIP resource's ETag. */
+  get iceUfrag(): string | undefined {
+    return localIceUfrag(this.pc);
+  }
+
+  /** The client's ICE username fragment (from its offer): a trickle PATCH must carry it. */
+  get remoteIceUfrag(): string | undefined {
+    return this.pc.remoteDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+  }
+
+  /** A candidate the client trickled (WHIP PATCH); `.local` names get its HTTP address. */
+  addIceCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex: number }): Promise<void> {
+    const line = resolveMdnsCandidates(`a=${candidate.candidate}`, this.remoteAddress).slice(2);
+    return this.pc.addIceCandidate({ ...candidate, candidate: line });
   }
 
   /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
@@ -318,45 +315,52 @@ export class Session {
     }
   }
 
-  onClose(listener: () => void): void {
-    this.closeListeners.push(listener);
+  /** Returns a disposer, for listeners that may leave before the session does (viewers). */
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.network.stop();
+    this.watch?.stop();
     this.audio?.stop();
     this.closeRecorder(this.recorder);
     this.stopProcessedRecording();
+    await sayGoodbye(this.pc);
     await Promise.allSettled([this.pipeline?.close(), this.pc.close()]);
     this.log.info('closed');
     for (const listener of this.closeListeners) listener();
   }
 
-  private async negotiate(sdp: string): Promise<string> {
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(sdp, this.remoteAddress) });
+  private async negotiate(offer: OfferRequest): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(offer.sdp, this.remoteAddress) });
     // aiortc's client may offer no video at all (audio, a data channel, or both): answered as it is.
     const video = this.pc.getTransceivers().find((t) => t.kind === 'video');
     if (video) {
-      // Without sendrecv the browser decodes our video but never fires ontrack.
+      // Without sendrecv the browser decodes our video but never fires ontrack. A publisher that
+      // only sends (WHIP) gets a recvonly answer (werift answers the offer's direction and ours
+      // combined): the processed video goes to viewers, recordings and the preview only.
       video.setDirection('sendrecv');
       hintStartBitrate(video.codecs);
       const outgoing = new MediaStreamTrack({ kind: 'video' });
-      video.sender.replaceTrack(outgoing);
+      if (!offer.videoSendOnly) video.sender.replaceTrack(outgoing);
       // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
       this.startPipeline(video, video.receiver.track, outgoing);
     }
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
     if (audio && this.options.audio && this.offeredAudio) {
-      this.audio = new SessionAudio(audio, this.options.audio);
+      this.audio = new SessionAudio(audio, offer.audioSendOnly ? 'receive' : this.options.audio);
       this.audio.onIncoming((payload, timestamp) => this.recorder?.writeAudio(payload, timestamp));
     }
 
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    this.closeOnGoodbye();
+    const media = offer.videoCodecs.length > 0 || offer.audioCodecs.length > 0;
+    const quietMs = media ? (this.options.departureMs ?? MEDIA_QUIET_MS) : DATA_ONLY_QUIET_MS;
+    this.watch = new PeerWatch(this.pc, { log: this.log, connectTimeoutMs: this.options.connectTimeoutMs, quietMs }, () => void this.close());
     await waitForGathering(this.pc);
-    return this.pc.localDescription!.sdp;
+    return putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
   }
 
   private startPipeline(transceiver: RTCRtpTransceiver, incoming: MediaStreamTrack, outgoing: MediaStreamTrack): void {

@@ -14,6 +14,9 @@ export interface OfferRequest {
   audioCodecs: AudioCodecName[];
   /** The session this offer takes over: the camera page reconnecting after a network drop. */
   replaces?: string;
+  /** The offer only sends video / audio (a=sendonly: a WHIP publisher): nothing goes back to it. */
+  videoSendOnly?: boolean;
+  audioSendOnly?: boolean;
 }
 
 export const MAX_SDP_BYTES = 64 * 1024;
@@ -35,7 +38,17 @@ export function parseOffer(body: unknown): OfferRequest {
   const dataChannel = sections.some((section) => section.startsWith('application ') && /webrtc-datachannel/i.test(section.split(/\r?\n/)[0]));
   if (!videoSection && audioCodecs.length === 0 && !dataChannel) throw new HttpError(400, 'the offer has nothing CamLoop answers: video (VP8, H264), audio (opus, PCMU, PCMA) or a data channel');
   if (replaces !== undefined && (typeof replaces !== 'string' || !/^[\w-]{1,64}$/.test(replaces))) throw new HttpError(400, 'replaces must be the id of a session');
-  return { sdp, type, videoTransform: chain, videoCodecs, audioCodecs, ...(replaces !== undefined && { replaces }) };
+  const sendOnly = (section: string | undefined) => section !== undefined && /^a=sendonly\s*$/m.test(section);
+  return {
+    sdp,
+    type,
+    videoTransform: chain,
+    videoCodecs,
+    audioCodecs,
+    videoSendOnly: sendOnly(videoSection),
+    audioSendOnly: sendOnly(audioSection),
+    ...(replaces !== undefined && { replaces }),
+  };
 }
 
 function videoCodecName(rtpmap: string, fmtp: string): VideoCodecName | undefined {

@@ -18,14 +18,20 @@ const ROUTES: Record<string, string> = {
   '/panel.js': 'renderer/panel/panel.js',
   '/panel.css': 'renderer/panel/panel.css',
   '/certificate': 'renderer/help/certificate.html',
+  '/view': 'renderer/view/index.html',
+  '/view.js': 'renderer/view/view.js',
+  '/view.css': 'renderer/view/view.css',
 };
 
+/** `/view/<camera id>`: the player page of one camera's processed video (see renderer/view). */
+const VIEW_PAGE = /^\/view\/[\w-]{1,64}$/;
+
 export function isStaticRoute(path: string): boolean {
-  return Object.hasOwn(ROUTES, path);
+  return Object.hasOwn(ROUTES, path) || VIEW_PAGE.test(path);
 }
 
 export async function sendStatic(res: ServerResponse, path: string): Promise<void> {
-  const file = ROUTES[path];
+  const file = ROUTES[VIEW_PAGE.test(path) ? '/view' : path];
   const body = await readFile(packagePath(file));
   res.writeHead(200, {
     'Content-Type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream',

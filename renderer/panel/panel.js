@@ -22,9 +22,16 @@ function showPairing() {
   const choice = pairing.urls.find((u) => u.address === $('address').value) ?? pairing.urls[0];
   $('lan-hint').hidden = pairing.reachable && pairing.urls.length > 0;
   $('cert-hint').hidden = pairing.scheme !== 'https';
-  if (!choice) return;
+  for (const link of document.querySelectorAll('a.viewer')) link.href = viewerLink(link.closest('.camera').dataset.id);
+  if (!choice) {
+    $('whip-url').textContent = pairing.whipUrl;
+    $('whip-token').textContent = pairing.token;
+    return;
+  }
   $('qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(choice.qrSvg)}`;
   $('phone-url').textContent = choice.url;
+  $('whip-url').textContent = pairing.reachable ? choice.whipUrl : pairing.whipUrl;
+  $('whip-token').textContent = pairing.token;
 }
 
 async function loadPairing(path = '/api/pairing', init) {
@@ -73,6 +80,13 @@ function card(info) {
   watch.className = 'preview';
   watch.textContent = 'Preview';
   watch.addEventListener('click', () => showPreview(info.id).catch(showError));
+  const viewer = document.createElement('a');
+  viewer.className = 'viewer';
+  viewer.textContent = 'Viewer link';
+  viewer.title = 'A player page of the processed video (WHEP): open it, or paste it into an OBS browser source';
+  viewer.target = '_blank';
+  viewer.rel = 'noopener';
+  viewer.href = viewerLink(info.id);
   const hangUp = document.createElement('button');
   hangUp.className = 'disconnect';
   hangUp.textContent = 'Disconnect';
@@ -83,7 +97,7 @@ function card(info) {
   results.className = 'results';
   const errors = document.createElement('div');
   errors.className = 'errors';
-  root.append(title, select, params, quality, record, watch, hangUp, stats, results, errors);
+  root.append(title, select, params, quality, record, watch, viewer, hangUp, stats, results, errors);
   $('cameras').append(root);
   entry = { root, title, record, stats, results, errors, last: null };
   cards.set(info.id, entry);
@@ -98,7 +112,9 @@ function update(info, now) {
   const fpsOut = rate('framesSent', info.framesSent);
   entry.last = { at: now, framesIn: s.framesIn, framesSent: info.framesSent };
   const ms = s.timings.decodeMs + s.timings.transformMs + s.timings.encodeMs;
-  entry.title.textContent = `Camera ${info.id.slice(0, 8)} · ${info.codec ?? '…'} · ${s.width}×${s.height} · ${info.connectionState}`;
+  const from = info.source === 'whip' ? 'WHIP ' : '';
+  const viewers = info.viewers ? ` · ${info.viewers} viewer${info.viewers === 1 ? '' : 's'}` : '';
+  entry.title.textContent = `${from}Camera ${info.id.slice(0, 8)}${viewers} · ${info.codec ?? '…'} · ${s.width}×${s.height} · ${info.connectionState}`;
   const mbps = (bps) => `${(bps / 1e6).toFixed(2)} Mbps`;
   const rtt = info.network.rttMs === null ? '' : ` · RTT ${info.network.rttMs.toFixed(0)} ms`;
   const link = info.bitrate?.estimate ? ` · link ${mbps(info.bitrate.estimate)}` : '';
@@ -110,6 +126,11 @@ function update(info, now) {
   entry.record.textContent = info.recording ? 'Stop recording' : 'Record';
   entry.record.classList.toggle('recording', Boolean(info.recording));
   entry.record.title = info.recording ?? 'Record the processed video to your Videos folder';
+}
+
+/** The camera's player page, with the viewer token in the fragment (never sent over the network). */
+function viewerLink(id) {
+  return `${location.origin}/view/${id}#t=${encodeURIComponent(pairing?.viewerToken ?? '')}`;
 }
 
 /** Receives the camera's processed stream as another WebRTC peer of the core (no second encode). */

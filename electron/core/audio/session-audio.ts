@@ -30,7 +30,9 @@ export class SessionAudio {
     this.transceiver.receiver.track.onReceiveRtp.subscribe((packet) => listener(packet.payload, packet.header.timestamp));
   }
 
-  constructor(private readonly transceiver: RTCRtpTransceiver, private readonly mode: AudioMode) {
+  /** 'receive': the caller only sends (a WHIP publisher): nothing goes back, its audio is recorded. */
+  constructor(private readonly transceiver: RTCRtpTransceiver, private readonly mode: AudioMode | 'receive') {
+    if (mode === 'receive') return;
     transceiver.setDirection('sendrecv');
     transceiver.sender.replaceTrack(this.outgoing);
     if (mode === 'echo') {

@@ -65,15 +65,51 @@ export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [u
  * candidates only on that address, since it is one the phone can reach; no other interfaces
  * (docker bridges, VPNs, the other IP family) to gather on or to pair with and check. Werift falls
  * back to every interface if that address is not one of its host addresses. A browser on this
- * machine (loopback) gets the defaults.
+ * machine (loopback) gets the defaults, and with `withLoopback` a loopback candidate besides:
+ * WHIP and WHEP clients such as FFmpeg's muxer try only the first host candidate of the answer,
+ * which then must be one they can reach (see putCandidatesFirst).
  */
-export function iceOptionsFor(localAddress: string | undefined): Partial<Pick<PeerConfig, 'iceInterfaceAddresses' | 'iceUseIpv4' | 'iceUseIpv6' | 'iceStunGatherTimeout'>> {
+export function iceOptionsFor(
+  localAddress: string | undefined,
+  { withLoopback = false } = {},
+): Partial<Pick<PeerConfig, 'iceInterfaceAddresses' | 'iceUseIpv4' | 'iceUseIpv6' | 'iceStunGatherTimeout' | 'iceAdditionalHostAddresses'>> {
   const options = { iceStunGatherTimeout: STUN_GATHER_TIMEOUT_S };
   const address = localAddress?.replace(/^::ffff:/, '');
-  if (!address || isLoopbackAddress(address) || !isIP(address)) return options;
+  if (!address || !isIP(address)) return options;
+  // werift never gathers on loopback interfaces by itself.
+  if (isLoopbackAddress(address)) return withLoopback && isIPv4(address) ? { ...options, iceAdditionalHostAddresses: [address] } : options;
   return isIPv4(address)
     ? { ...options, iceInterfaceAddresses: { udp4: address }, iceUseIpv4: true, iceUseIpv6: false }
     : { ...options, iceInterfaceAddresses: { udp6: address }, iceUseIpv4: false, iceUseIpv6: true };
+}
+
+/**
+ * The answer's candidates on `localAddress` (the one the client reached us at) first: werift lists
+ * them in the order its sockets opened, and a client that tries only the first (FFmpeg's WHIP
+ * muxer) must get one it can reach.
+ */
+export function putCandidatesFirst(sdp: string, localAddress: string | undefined): string {
+  const address = localAddress?.replace(/^::ffff:/, '');
+  if (!address) return sdp;
+  const onAddress = (line: string) => line.startsWith('a=candidate:') && line.split(' ')[4] === address;
+  // Within each m= section: the candidates on that address move up to where its first candidate was.
+  return sdp
+    .split(/(?=\r\nm=)/)
+    .map((section) => {
+      const lines = section.split('\r\n');
+      const first = lines.findIndex((line) => line.startsWith('a=candidate:'));
+      if (first < 0) return section;
+      const moved = lines.filter(onAddress);
+      const rest = lines.filter((line) => !onAddress(line));
+      rest.splice(first, 0, ...moved);
+      return rest.join('\r\n');
+    })
+    .join('');
+}
+
+/** Our ICE username fragment (in the local description): what identifies a WHIP/WHEP session's ICE. */
+export function localIceUfrag(pc: RTCPeerConnection): string | undefined {
+  return pc.localDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1];
 }
 
 /** Non-trickle signaling: the answer goes out with every candidate in it. */

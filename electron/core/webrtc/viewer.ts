@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { HttpError } from '../http-error.js';
+import type { Logger } from '../log.js';
+import type { VideoOutput } from '../pipeline/video-output.js';
+import type { VideoCodecName } from '../pipeline/worker-protocol.js';
+import type { IceServer } from './ice-servers.js';
+import { resolveMdnsCandidates } from './mdns-candidates.js';
+import { iceOptionsFor, localIceUfrag, putCandidatesFirst, videoCodecParameters, waitForGathering } from './peer-config.js';
+import { MEDIA_QUIET_MS } from './departure-watch.js';
+import { sayGoodbye } from './goodbye.js';
+import { PeerWatch } from './peer-watch.js';
+
+/** The camera a viewer watches: its processed, already-encoded packets. */
+export interface ViewerSource {
+  codec: VideoCodecName;
+  output: VideoOutput;
+  requestKeyframe(): void;
+  /** Returns a disposer: a viewer that leaves first stops listening. */
+  onClose(listener: () => void): () => void;
+}
+
+export interface ViewerOptions {
+  log: Logger;
+  iceServers?: IceServer[];
+  /** The address the viewer's request reached us at (see iceOptionsFor), and where it came from. */
+  localAddress?: string;
+  remoteAddress?: string;
+  connectTimeoutMs?: number;
+  departureMs?: number;
+}
+
+/**
+ * Another receiver of the packets a camera gets back (already encoded: no second encode), for the
+ * panel's preview and for WHEP players. Answers a recvonly video offer with the camera's codec;
+ * a viewer that joins asks the camera for a keyframe. Closes with the camera, on its own
+ * departure (PeerWatch), or when its client deletes it.
+ */
+export class Viewer {
+  readonly id = randomUUID();
+  private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+  private watch?: PeerWatch;
+
+  private constructor(private readonly pc: RTCPeerConnection, private readonly remoteAddress: string | undefined) {}
+
+  static async answer(sdp: string, source: ViewerSource, options: ViewerOptions): Promise<{ viewer: Viewer; sdp: string }> {
+    const pc = new RTCPeerConnection({
+      codecs: { video: [videoCodecParameters[source.codec]()] },
+      iceServers: options.iceServers ?? [],
+      ...iceOptionsFor(options.localAddress, { withLoopback: true }),
+    });
+    const viewer = new Viewer(pc, options.remoteAddress);
+    const log = options.log.child(`[viewer ${viewer.id.slice(0, 8)}]`);
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(sdp, options.remoteAddress) });
+      const video = pc.getTransceivers().find((t) => t.kind === 'video');
+      if (!video) throw new HttpError(400, 'the offer has no video to receive');
+      if (!video.codecs.length) throw new HttpError(400, `the offer cannot receive this camera's codec (${source.codec})`);
+      video.setDirection('sendonly');
+      const track = new MediaStreamTrack({ kind: 'video' });
+      video.sender.replaceTrack(track);
+      const removeMirror = source.output.addMirror(video.sender, track);
+      video.sender.onPictureLossIndication.subscribe(() => source.requestKeyframe());
+      viewer.onClose(removeMirror);
+      viewer.onClose(source.onClose(() => viewer.close()));
+      pc.connectionStateChange.subscribe((state) => {
+        if (state === 'connected') {
+          log.info('connected');
+          source.requestKeyframe();
+        }
+      });
+      await pc.setLocalDescription(await pc.createAnswer());
+      viewer.watch = new PeerWatch(pc, { log, connectTimeoutMs: options.connectTimeoutMs, quietMs: options.departureMs ?? MEDIA_QUIET_MS }, () => viewer.close());
+      await waitForGathering(pc);
+      return { viewer, sdp: putCandidatesFirst(pc.localDescription!.sdp, options.localAddress) };
+    } catch (error) {
+      await viewer.close();
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, `cannot answer this offer: ${(error as Error).message}`);
+    }
+  }
+
+  get iceUfrag(): string | undefined {
+    return localIceUfrag(this.pc);
+  }
+
+  /** The client's ICE username fragment (from its offer): a trickle PATCH must carry it. */
+  get remoteIceUfrag(): string | undefined {
+    return this.pc.remoteDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+  }
+
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+
+  /** A candidate the client trickled (WHEP PATCH); `.local` names get its HTTP address. */
+  addIceCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex: number }): Promise<void> {
+    const line = resolveMdnsCandidates(`a=${candidate.candidate}`, this.remoteAddress).slice(2);
+    return this.pc.addIceCandidate({ ...candidate, candidate: line });
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch?.stop();
+    for (const listener of this.closeListeners) listener();
+    await sayGoodbye(this.pc);
+    await this.pc.close();
+  }
+}

@@ -1,0 +1,52 @@
+import { HttpError } from '../http-error.js';
+
+/** A trickled candidate, as RTCPeerConnection.addIceCandidate takes it. */
+export interface TrickledCandidate {
+  candidate: string;
+  sdpMid?: string;
+  sdpMLineIndex: number;
+}
+
+/** An `application/trickle-ice-sdpfrag` body (RFC 8840), as a WHIP/WHEP client PATCHes it. */
+export interface SdpFragment {
+  iceUfrag?: string;
+  icePwd?: string;
+  candidates: TrickledCandidate[];
+  endOfCandidates: boolean;
+}
+
+export const MAX_SDPFRAG_BYTES = 16 * 1024;
+
+/**
+ * Parses a trickle-ice-sdpfrag. Session-level ice-ufrag/ice-pwd may also come inside an m= section
+ * (RFC 8840 allows both); candidates belong to the m= section before them (its a=mid). Throws 400
+ * for anything that is not one: the client is told what is wrong, the session is untouched.
+ */
+export function parseSdpFragment(text: string): SdpFragment {
+  const fragment: SdpFragment = { candidates: [], endOfCandidates: false };
+  let mLineIndex = -1;
+  const mids: (string | undefined)[] = [];
+  const lines = text.split(/\r?\n/).filter((line) => line !== '');
+  if (lines.length === 0) throw new HttpError(400, 'the sdpfrag is empty');
+  for (const line of lines) {
+    if (!/^[a-z]=/.test(line)) throw new HttpError(400, `not an SDP line: ${JSON.stringify(line.slice(0, 80))}`);
+    if (line.startsWith('m=')) {
+      mLineIndex++;
+    } else if (line.startsWith('a=mid:') && mLineIndex >= 0) mids[mLineIndex] = line.slice(6).trim();
+    else if (line.startsWith('a=ice-ufrag:')) fragment.iceUfrag = line.slice(12).trim();
+    else if (line.startsWith('a=ice-pwd:')) fragment.icePwd = line.slice(10).trim();
+    else if (line === 'a=end-of-candidates') fragment.endOfCandidates = true;
+    else if (line.startsWith('a=candidate:')) {
+      const candidate = line.slice(2);
+      // foundation component transport priority address port "typ" type
+      if (!/^candidate:\S+ \d+ (udp|tcp) \d+ \S+ \d+ typ (host|srflx|prflx|relay)\b/i.test(candidate)) {
+        throw new HttpError(400, `malformed candidate: ${JSON.stringify(candidate.slice(0, 120))}`);
+      }
+      if (mLineIndex < 0) throw new HttpError(400, 'a candidate before any m= line');
+      fragment.candidates.push({ candidate, sdpMLineIndex: mLineIndex });
+    }
+  }
+  // a=mid may come after the candidates of its section.
+  for (const candidate of fragment.candidates) candidate.sdpMid = mids[candidate.sdpMLineIndex];
+  return fragment;
+}
