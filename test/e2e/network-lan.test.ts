@@ -6,6 +6,7 @@ import { invertedThumb, launchBrowserOn, sampleUntil, startCamera, thumbDifferen
 import { LAN_PORT, LanApp, openPastCertificateWarning } from '../support/lan-app.js';
 import { LAPTOP_ADDRESS, TestNetwork, type Host } from '../support/netns.js';
 import { readQr } from '../support/qr.js';
+import { WhipPublisher } from '../support/whip-publisher.js';
 
 // The user's journey, on a real (namespaced) network: CamLoop on the laptop with --host 0.0.0.0,
 // a phone that is another host on the LAN, opening the URL of the panel's QR code over HTTPS.
@@ -78,14 +79,49 @@ describe('a phone on the LAN', () => {
         offer: await post('/offer', offer),
         wrongToken: await post('/offer?t=nope', offer),
         iceServers: await fetch('/ice-servers').then((r) => r.status),
+        whip: await fetch('/whip', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' }).then((r) => r.status),
+        whipWrongToken: await fetch('/whip', { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer nope' }, body: 'v=0\r\n' }).then((r) => r.status),
+        whep: await fetch('/whep/any', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' }).then((r) => r.status),
         sessions: await get('/api/sessions'),
         pairing: await get('/api/pairing'),
         rotate: await post('/api/pairing/rotate', {}, { Authorization: `Bearer ${controlToken}` }),
       };
     }, lan.app.controlToken);
     // Even with the control token (leaked, say), the control API answers only the laptop itself.
-    assert.deepEqual(statuses, { offer: 401, wrongToken: 401, iceServers: 401, sessions: 403, pairing: 403, rotate: 403 });
+    assert.deepEqual(statuses, { offer: 401, wrongToken: 401, iceServers: 401, whip: 401, whipWrongToken: 401, whep: 401, sessions: 403, pairing: 403, rotate: 403 });
     assert.equal((await lan.api<SessionInfo[]>('/api/sessions')).length, 0, 'the server lives on, with no session opened');
     await phone.context().close();
   });
+
+  it("a WHIP publisher on the LAN (FFmpeg's muxer) publishes over HTTPS to the URL and token the panel shows", async (t) => {
+    await lan.panel.click('#whip summary');
+    const whipUrl = await lan.panel.locator('#whip-url').textContent();
+    const token = await lan.panel.locator('#whip-token').textContent();
+    assert.equal(whipUrl, `https://${LAPTOP_ADDRESS}:${LAN_PORT}/whip`);
+    assert.ok(token && token === new URL(qrUrl).searchParams.get('t'), 'the Bearer token is the pairing token');
+    const started = Date.now();
+    const publisher = new WhipPublisher(`${whipUrl}?transform=grayscale`, { token, host: phoneHost });
+    try {
+      const camera = await waitForCamera(lan, () => publisher.log);
+      t.diagnostic(`WHIP publisher start -> 10 frames processed ${Date.now() - started} ms`);
+      assert.equal(camera.source, 'whip');
+      assert.equal(camera.transform[0]!.id, 'grayscale');
+      await lan.panel.waitForFunction(() => document.querySelector('.camera h3')?.textContent?.startsWith('WHIP'), null, { timeout: 5000 });
+      const stopped = await publisher.stop();
+      assert.equal(stopped.code, 0, stopped.output.slice(-400));
+      await lan.panel.waitForFunction(() => document.querySelectorAll('.camera').length === 0, null, { timeout: 3000 });
+    } finally {
+      publisher.kill();
+    }
+  });
 });
+
+async function waitForCamera(lan: LanApp, log: () => string): Promise<SessionInfo> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const camera = (await lan.api<SessionInfo[]>('/api/sessions')).find((s) => (s.stats?.framesIn ?? 0) >= 10);
+    if (camera) return camera;
+    if (Date.now() > deadline) throw new Error(`no WHIP camera sending frames; publisher: ${log().slice(-600)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -19,3 +19,28 @@ it('finds an RTCP BYE anywhere in a compound packet, and nothing in one without'
   assert.equal(hasRtcpBye(Buffer.concat([receiverReport, sdes])), false);
   assert.equal(hasRtcpBye(Buffer.alloc(2)), false, 'a runt is no BYE (and no throw)');
 });
+
+it("sayGoodbye sends a DTLS close_notify that the other end hears as one (werift's own close sends none)", async () => {
+  const { RTCPeerConnection } = await import('werift');
+  const { sayGoodbye, watchGoodbyes } = await import('../../electron/core/webrtc/goodbye.js');
+  const connectPair = async (goodbye: boolean) => {
+    const [a, b] = [new RTCPeerConnection(), new RTCPeerConnection()];
+    a.addTransceiver('video', { direction: 'sendrecv' });
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription!);
+    const connected = (pc: InstanceType<typeof RTCPeerConnection>) =>
+      new Promise<void>((resolve) => (pc.connectionState === 'connected' ? resolve() : pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve())));
+    await Promise.all([connected(a), connected(b)]);
+    const heard: string[] = [];
+    watchGoodbyes(b, (how) => heard.push(how)).connected();
+    if (goodbye) await sayGoodbye(a);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = [...heard];
+    await Promise.all([a.close(), b.close()]);
+    return before;
+  };
+  assert.deepEqual(await connectPair(true), ['DTLS close_notify']);
+  assert.deepEqual(await connectPair(false), [], 'without it the other end hears nothing');
+});
