@@ -17,7 +17,7 @@ import { KeyframeRequester } from './pipeline/keyframe-requester.js';
 import { TwccFeedback } from './pipeline/twcc-feedback.js';
 import { VideoPipeline, type PipelineStats } from './pipeline/video-pipeline.js';
 import type { WorkerPool } from './pipeline/worker-pool.js';
-import type { VideoCodecName } from './pipeline/worker-protocol.js';
+import { videoCodecOf, type VideoCodecName } from './media/codecs.js';
 import type { PluginHost } from './plugin-host.js';
 import { ChainError, describeChain, isIdentityChain, parseChain, type TransformChain } from './transforms/chain.js';
 import type { TransformResult } from './transforms/types.js';
@@ -27,6 +27,7 @@ import { audioCodecParameters, hintStartBitrate, iceOptionsFor, localIceUfrag, p
 import type { IceServer } from './webrtc/ice-servers.js';
 import { resolveMdnsCandidates } from './webrtc/mdns-candidates.js';
 import { sayGoodbye } from './webrtc/goodbye.js';
+import { replaceReceiverTwcc } from './webrtc/werift-internals.js';
 import { PeerWatch } from './webrtc/peer-watch.js';
 import { Viewer, type ViewerOptions } from './webrtc/viewer.js';
 
@@ -365,14 +366,14 @@ export class Session {
 
   private startPipeline(transceiver: RTCRtpTransceiver, incoming: MediaStreamTrack, outgoing: MediaStreamTrack): void {
     const negotiated = transceiver.codecs[0];
-    const codec: VideoCodecName = negotiated.mimeType.toLowerCase() === 'video/h264' ? 'h264' : 'vp8';
+    // The offer was checked for a codec we have (parseOffer): the answer holds only ours.
+    const codec = videoCodecOf(negotiated.mimeType) ?? 'vp8';
     this.codec = codec;
     this.log.info(`receiving ${codec} (payload type ${negotiated.payloadType}), transform ${describeChain(this.transform)}`);
 
     const { receiver } = transceiver;
     const twcc = new TwccFeedback((packet) => void receiver.dtlsTransport.sendRtcp([packet]).catch(() => {}), receiver.rtcpSsrc, () => incoming.ssrc ?? 0);
-    // werift calls receiverTWCC.handleTWCC(seq) for each packet; ours replaces its drifting one.
-    receiver.receiverTWCC = twcc as unknown as typeof receiver.receiverTWCC;
+    replaceReceiverTwcc(receiver, twcc);
     this.onClose(() => twcc.stop());
 
     const assembler = new FrameAssembler(codec);

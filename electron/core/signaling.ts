@@ -1,7 +1,6 @@
 import { HttpError } from './http-error.js';
 import { ChainError, parseChain, type TransformChain } from './transforms/chain.js';
-import type { AudioCodecName } from './audio/clip-encoder.js';
-import type { VideoCodecName } from './pipeline/worker-protocol.js';
+import { AUDIO_CODECS, VIDEO_CODECS, type AudioCodecName, type VideoCodecName } from './media/codecs.js';
 
 /** The body of aiortc's examples/server POST /offer, validated. */
 export interface OfferRequest {
@@ -52,13 +51,13 @@ export function parseOffer(body: unknown): OfferRequest {
 }
 
 function videoCodecName(rtpmap: string, fmtp: string): VideoCodecName | undefined {
-  if (rtpmap === 'VP8') return 'vp8';
-  if (rtpmap === 'H264' && /packetization-mode=1/.test(fmtp)) return 'h264';
-  return undefined;
+  const codec = (Object.keys(VIDEO_CODECS) as VideoCodecName[]).find((name) => VIDEO_CODECS[name].rtpmap === rtpmap);
+  // Our H.264 depacketizer and werift's packetizer do non-interleaved mode only.
+  return codec === 'h264' && !/packetization-mode=1/.test(fmtp) ? undefined : codec;
 }
 
 function audioCodecName(rtpmap: string): AudioCodecName | undefined {
-  return ({ OPUS: 'opus', PCMU: 'pcmu', PCMA: 'pcma' } as const)[rtpmap as 'OPUS' | 'PCMU' | 'PCMA'];
+  return (Object.keys(AUDIO_CODECS) as AudioCodecName[]).find((name) => AUDIO_CODECS[name].rtpmap === rtpmap);
 }
 
 /** aiortc sends a transform name; CamLoop's own page may send a chain ([{id, params}, ...]). */

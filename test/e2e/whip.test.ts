@@ -41,9 +41,9 @@ function halves(frame: FrameSample): { top: number; bottom: number } {
   return { top: mean([1, 2, 3, 4, 5, 6, 7, 8]), bottom: mean([16, 17, 18, 19, 20, 21, 22]) };
 }
 
-async function openViewer(id: string, token = server.access.viewerToken): Promise<Page> {
+async function openViewer(id: string, url = `${server.url}/view/${id}#t=${encodeURIComponent(server.access.viewerToken)}`): Promise<Page> {
   const page = await browser.newPage();
-  await page.goto(`${server.url}/view/${id}#t=${encodeURIComponent(token)}`);
+  await page.goto(url);
   await page.evaluate(installFrameProbe, '#video');
   return page;
 }
@@ -64,7 +64,18 @@ it("FFmpeg's whip muxer publishes a camera: listed as WHIP, filtered by ?transfo
   assert.equal(camera.transform[0].id, 'invert');
   assert.equal(camera.connectionState, 'connected');
 
-  const [one, two] = [await openViewer(camera.id), await openViewer(camera.id)];
+  // The panel lists it as WHIP, previews it (a viewer too), and links its player page.
+  const panel = await browser.newPage();
+  await panel.goto(server.panelUrl);
+  const card = panel.locator(`.camera[data-id="${camera.id}"]`);
+  await card.locator('h3', { hasText: /^WHIP Camera/ }).waitFor();
+  const link = await card.locator('a.viewer').getAttribute('href');
+  assert.equal(link, `${server.url}/view/${camera.id}#t=${encodeURIComponent(server.access.viewerToken)}`);
+  await waitFor('the panel previewing', async () => ((await sessions()).find((s) => s.id === camera.id)?.viewers === 1 ? true : undefined));
+  await panel.close();
+  await waitFor('the preview released', async () => ((await sessions()).find((s) => s.id === camera.id)?.viewers === 0 ? true : undefined));
+
+  const [one, two] = [await openViewer(camera.id, link!), await openViewer(camera.id)];
   for (const page of [one, two]) await waitForFrames(page, 20, '#video');
   // The pattern is bright above and dark below: inverted, dark above and bright below.
   const seen = halves(await sample(one, '#video'));
@@ -181,4 +192,57 @@ it("the publisher's DELETE ends the camera at once, and its viewers say so", asy
   assert.match((await page.locator('#status').textContent()) ?? '', /the camera left|camera not connected/);
   await page.close();
   publisher = undefined;
+});
+
+it('a browser publishes over WHIP from another origin (CORS preflights, exposed Location): VP8 and Opus, filtered, nothing sent back', async () => {
+  // localhost and 127.0.0.1 are different origins: every request below is cross-origin.
+  const page = await browser.newPage();
+  await page.goto(`${server.url.replace('127.0.0.1', 'localhost')}/certificate`);
+  const endpoint = `${server.url}/whip?transform=edges`;
+  const published = await page.evaluate(
+    async ([url, token]) => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+      const pc = new RTCPeerConnection();
+      (window as unknown as { publisher: RTCPeerConnection }).publisher = pc;
+      const video = pc.addTransceiver(stream.getVideoTracks()[0]!, { direction: 'sendonly' });
+      const codecs = RTCRtpSender.getCapabilities('video')!.codecs;
+      video.setCodecPreferences([...codecs.filter((c) => c.mimeType === 'video/VP8'), ...codecs.filter((c) => c.mimeType !== 'video/VP8')]);
+      pc.addTransceiver(stream.getAudioTracks()[0]!, { direction: 'sendonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => (pc.iceGatheringState === 'complete' ? resolve() : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve())));
+      const response = await fetch(url!, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` }, body: pc.localDescription!.sdp });
+      const answer = await response.text();
+      if (response.status !== 201) return { status: response.status, answer };
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      return { status: response.status, location: response.headers.get('Location'), etag: response.headers.get('ETag'), answer };
+    },
+    [endpoint, server.access.pairingToken] as const,
+  );
+  assert.equal(published.status, 201, published.answer);
+  assert.match(published.location ?? '', /^\/whip\/[\w-]+$/, 'Location is exposed to the page');
+  assert.ok(published.etag, 'so is the ETag');
+  assert.match(published.answer, /^a=recvonly/m, 'the answer only receives');
+  const id = published.location!.split('/').pop()!;
+  const camera = await waitFor('the browser camera processing frames', async () => {
+    const info = (await sessions()).find((s) => s.id === id);
+    return info && info.framesSent > 20 ? info : undefined;
+  });
+  assert.equal(camera.source, 'whip');
+  assert.equal(camera.codec, 'vp8');
+  assert.equal(camera.audioCodec, 'opus');
+  assert.equal(camera.transform[0].id, 'edges');
+  assert.equal(camera.forwarding, false);
+  const received = await page.evaluate(async () => {
+    const report = await (window as unknown as { publisher: RTCPeerConnection }).publisher.getStats();
+    return [...report.values()].filter((s) => s.type === 'inbound-rtp').reduce((sum, s) => sum + (s.packetsReceived ?? 0), 0);
+  });
+  assert.equal(received, 0, 'no media comes back to a WHIP publisher');
+
+  const deleted = await page.evaluate(
+    async ([url, token]) => (await fetch(url!, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status,
+    [`${server.url}${published.location}`, server.access.pairingToken] as const,
+  );
+  assert.equal(deleted, 200);
+  assert.equal((await sessions()).some((s) => s.id === id), false, 'DELETE ends the camera');
+  await page.close();
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { minimatch } from 'minimatch';
 
@@ -75,5 +75,29 @@ describe('layering', () => {
   });
   it('renderer never imports the core (pages talk to it over HTTP only)', () => {
     for (const file of sources('renderer')) assert.ok(!imports(file).some((i) => i.includes('electron/')), file);
+  });
+
+  it('no import cycles in electron/ (type-only imports count: they tie modules together as much)', () => {
+    const graph = new Map<string, string[]>();
+    for (const file of sources('electron')) {
+      const local = imports(file).filter((i) => i.startsWith('.')).map((i) => join(dirname(file), i).replace(/\.js$/, '.ts'));
+      graph.set(file, local);
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'visiting') return void cycles.push([...path.slice(path.indexOf(file)), file].join(' -> '));
+      state.set(file, 'visiting');
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) visit(file, []);
+    assert.deepEqual(cycles, []);
+  });
+
+  it("only webrtc/werift-internals.ts reaches past werift's public API (casts through unknown)", () => {
+    const offenders = sources('electron/core').filter((file) => !file.endsWith('werift-internals.ts') && readFileSync(join(ROOT, file), 'utf8').includes('as unknown as'));
+    assert.deepEqual(offenders, []);
   });
 });

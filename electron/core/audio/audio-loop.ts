@@ -1,5 +1,6 @@
 import { OpusPacketizer, PcmaPacketizer, PcmuPacketizer, type MediaStreamTrack } from 'werift';
-import type { AudioCodecName, EncodedClip } from './clip-encoder.js';
+import type { AudioCodecName } from '../media/codecs.js';
+import type { EncodedClip } from './clip-encoder.js';
 
 /**
  * Plays an encoded clip in a loop on an outgoing audio track, one 20 ms frame per tick. Ticks are

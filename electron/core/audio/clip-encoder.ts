@@ -1,8 +1,7 @@
 import { Codec, CodecContext, Frame, Packet, Rational } from 'node-av/lib';
-import { AV_CHANNEL_LAYOUT_MONO, AV_SAMPLE_FMT_S16, FF_ENCODER_LIBOPUS, FF_ENCODER_PCM_ALAW, FF_ENCODER_PCM_MULAW } from 'node-av/constants';
+import { AV_CHANNEL_LAYOUT_MONO, AV_SAMPLE_FMT_S16 } from 'node-av/constants';
+import { AUDIO_CODECS, type AudioCodecName } from '../media/codecs.js';
 import { CLIP_RATE } from './sound-clip.js';
-
-export type AudioCodecName = 'opus' | 'pcmu' | 'pcma';
 
 export interface EncodedClip {
   /** One encoded 20 ms frame per entry. */
@@ -18,9 +17,9 @@ const FRAME_MS = 20;
  * (libopus at 48 kHz; G.711 mu-law/A-law at 8 kHz after a 6:1 box-filter decimation).
  */
 export function encodeClip(samples: Int16Array, codec: AudioCodecName): EncodedClip {
-  const rate = codec === 'opus' ? CLIP_RATE : 8000;
+  const rate = AUDIO_CODECS[codec].clockRate;
   const pcm = rate === CLIP_RATE ? samples : decimate(samples, CLIP_RATE / rate);
-  const encoder = Codec.findEncoderByName(codec === 'opus' ? FF_ENCODER_LIBOPUS : codec === 'pcmu' ? FF_ENCODER_PCM_MULAW : FF_ENCODER_PCM_ALAW);
+  const encoder = Codec.findEncoderByName(AUDIO_CODECS[codec].encoder);
   if (!encoder) throw new Error(`no ${codec} encoder in this FFmpeg build`);
   const ctx = new CodecContext();
   ctx.allocContext3(encoder);

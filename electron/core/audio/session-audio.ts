@@ -1,7 +1,8 @@
 import { MediaStreamTrack, type RTCRtpTransceiver } from 'werift';
 import type { AudioMode } from '../cli.js';
 import { AudioLoop } from './audio-loop.js';
-import { encodeClip, type AudioCodecName, type EncodedClip } from './clip-encoder.js';
+import { audioCodecOf, type AudioCodecName } from '../media/codecs.js';
+import { encodeClip, type EncodedClip } from './clip-encoder.js';
 import { loadChime } from './sound-clip.js';
 
 /** The chime, encoded once per codec per process (~60 ms for Opus). */
@@ -12,9 +13,6 @@ function chimeIn(codec: AudioCodecName): EncodedClip {
   return clip;
 }
 
-export function audioCodecOf(mimeType: string): AudioCodecName | undefined {
-  return ({ 'audio/opus': 'opus', 'audio/pcmu': 'pcmu', 'audio/pcma': 'pcma' } as const)[mimeType.toLowerCase() as 'audio/opus'];
-}
 
 /**
  * The answer's audio, as aiortc's example does it: the caller's audio transceiver becomes sendrecv

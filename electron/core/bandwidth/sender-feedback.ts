@@ -1,5 +1,6 @@
-import { ReceiverEstimatedMaxBitrate, RTP_EXTENSION_URI, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback, TransportWideCC, type RTCRtpSender, type RtpHeader } from 'werift';
+import { ReceiverEstimatedMaxBitrate, RTP_EXTENSION_URI, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback, TransportWideCC, type RTCRtpSender } from 'werift';
 import { seqDelta } from '../pipeline/rtp-math.js';
+import { interceptSentRtp, senderExtensionId } from '../webrtc/werift-internals.js';
 import { feedbackResults } from './feedback-results.js';
 import type { SendRateEstimator } from './send-rate.js';
 
@@ -17,12 +18,10 @@ const SRTP_TAG_BYTES = 10;
  *   60 % of feedback with 20 % loss).
  */
 export function attachSendRateEstimator(sender: RTCRtpSender, estimator: SendRateEstimator): () => void {
-  const { headerExtensions } = sender as unknown as { headerExtensions: { uri: string; id: number }[] };
-  const twccId = headerExtensions.find((e) => e.uri === RTP_EXTENSION_URI.transportWideCC)?.id;
+  const twccId = senderExtensionId(sender, RTP_EXTENSION_URI.transportWideCC);
   const transport = sender.dtlsTransport;
-  const sendRtp = transport.sendRtp;
   let highest = -1;
-  transport.sendRtp = function (payload: Buffer, header: RtpHeader) {
+  const restore = interceptSentRtp(transport, (payload, header) => {
     const extension = twccId === undefined ? undefined : header.extensions.find((e) => e.id === twccId);
     if (extension && extension.payload.length >= 2) {
       const seq = extension.payload.readUInt16BE(0);
@@ -32,14 +31,13 @@ export function attachSendRateEstimator(sender: RTCRtpSender, estimator: SendRat
         estimator.packetSent(seq, payload.length + header.serializeSize + SRTP_TAG_BYTES);
       }
     }
-    return sendRtp.call(this, payload, header);
-  };
+  });
   const { unSubscribe } = transport.onRtcp.subscribe((packet) => {
     if (packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof TransportWideCC) estimator.onFeedback(feedbackResults(packet.feedback));
     else if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback instanceof ReceiverEstimatedMaxBitrate) estimator.onRemb(Number(packet.feedback.bitrate));
   });
   return () => {
     unSubscribe();
-    transport.sendRtp = sendRtp;
+    restore();
   };
 }

@@ -1,6 +1,6 @@
 import { dePacketizeRtpPackets, Vp8RtpPayload, type RtpPacket } from 'werift';
 import { seqDelta } from './rtp-math.js';
-import type { VideoCodecName } from './worker-protocol.js';
+import { VIDEO_CODECS, type VideoCodecName } from '../media/codecs.js';
 
 export interface AssembledFrame {
   data: Buffer;
@@ -101,7 +101,7 @@ export class FrameAssembler {
   }
 
   private depacketize(packets: RtpPacket[], timestamp: number): AssembledFrame {
-    const { data, isKeyframe } = dePacketizeRtpPackets(this.codec === 'vp8' ? 'VP8' : 'MPEG4/ISO/AVC', packets);
+    const { data, isKeyframe } = dePacketizeRtpPackets(VIDEO_CODECS[this.codec].depacketizer, packets);
     return { data, timestamp, keyframe: isKeyframe, packets };
   }
 }

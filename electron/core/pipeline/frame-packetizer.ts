@@ -1,5 +1,5 @@
 import { H264Packetizer, Vp8Packetizer, type Packetizer, type RtpPacket } from 'werift';
-import type { VideoCodecName } from './worker-protocol.js';
+import type { VideoCodecName } from '../media/codecs.js';
 
 /** Encoded frames -> RTP packets with the negotiated payload type (werift's sender sets SSRC and offsets). */
 export function createPacketizer(codec: VideoCodecName, payloadType: number): Packetizer {

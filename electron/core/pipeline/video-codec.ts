@@ -1,6 +1,6 @@
 import { Codec, CodecContext, Rational } from 'node-av/lib';
-import { AV_CODEC_ID_H264, AV_CODEC_ID_VP8, AV_PIX_FMT_YUV420P, FF_ENCODER_LIBVPX_VP8, FF_ENCODER_LIBX264 } from 'node-av/constants';
-import type { VideoCodecName } from './worker-protocol.js';
+import { AV_PIX_FMT_YUV420P } from 'node-av/constants';
+import { VIDEO_CODECS, type VideoCodecName } from '../media/codecs.js';
 
 const CLOCK_RATE = 90000;
 
@@ -10,7 +10,7 @@ function check(ret: number, what: string): void {
 
 /** A single-threaded decoder: frame threading would hold frames back and add latency. */
 export function openDecoder(codec: VideoCodecName): CodecContext {
-  const decoder = Codec.findDecoder(codec === 'vp8' ? AV_CODEC_ID_VP8 : AV_CODEC_ID_H264);
+  const decoder = Codec.findDecoder(VIDEO_CODECS[codec].avCodecId);
   if (!decoder) throw new Error(`no ${codec} decoder in this FFmpeg build`);
   const ctx = new CodecContext();
   ctx.allocContext3(decoder);
@@ -29,7 +29,7 @@ export interface EncoderSettings {
 
 /** A real-time encoder: no lookahead, no B-frames, keyframes on demand (PLI) plus a safety GOP. */
 export function openEncoder(codec: VideoCodecName, { width, height, bitrate }: EncoderSettings): CodecContext {
-  const encoder = Codec.findEncoderByName(codec === 'vp8' ? FF_ENCODER_LIBVPX_VP8 : FF_ENCODER_LIBX264);
+  const encoder = Codec.findEncoderByName(VIDEO_CODECS[codec].encoder);
   if (!encoder) throw new Error(`no ${codec} encoder in this FFmpeg build`);
   const ctx = new CodecContext();
   ctx.allocContext3(encoder);

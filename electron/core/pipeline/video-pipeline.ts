@@ -4,7 +4,8 @@ import type { TransformResult } from '../transforms/types.js';
 import type { AssembledFrame } from './frame-assembler.js';
 import type { RateSettings } from './encoder-rate.js';
 import type { PythonPluginInfo } from '../python/python-filter.js';
-import type { FrameTimings, FromWorker, ToWorker, VideoCodecName } from './worker-protocol.js';
+import type { VideoCodecName } from '../media/codecs.js';
+import type { FrameTimings, FromWorker, ToWorker } from './worker-protocol.js';
 
 export interface ProcessedFrame {
   data: Uint8Array;

@@ -9,23 +9,8 @@ import { TransformStages } from './transform-stages.js';
 import { EncoderRate, type RateSettings } from './encoder-rate.js';
 import { OutputScale } from './output-scale.js';
 import { openDecoder, openEncoder } from './video-codec.js';
-import type { FrameTimings, VideoCodecName } from './worker-protocol.js';
-
-export interface EncodedFrame {
-  data: Uint8Array;
-  timestamp: number;
-  keyframe: boolean;
-  width: number;
-  height: number;
-  timings: FrameTimings;
-  dropped: number;
-  results: Record<string, TransformResult>;
-  /** The encoder's bitrate (bits/s). */
-  bitrate: number;
-  /** The size encoded: the camera's, or smaller when the link cannot carry it (see OutputScale). */
-  sentWidth: number;
-  sentHeight: number;
-}
+import type { VideoCodecName } from '../media/codecs.js';
+import type { EncodedFrame } from './worker-protocol.js';
 
 /** A frame between decode and encode: what its encode needs once the chain has answered. */
 interface InFlight {

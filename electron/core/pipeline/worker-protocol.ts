@@ -1,9 +1,25 @@
 import type { TransformChain } from '../transforms/chain.js';
-import type { EncodedFrame } from './video-processor.js';
 import type { RateSettings } from './encoder-rate.js';
 import type { PythonPluginInfo } from '../python/python-filter.js';
+import type { VideoCodecName } from '../media/codecs.js';
+import type { TransformResult } from '../transforms/types.js';
 
-export type VideoCodecName = 'vp8' | 'h264';
+/** A processed frame, encoded, as the worker posts it back. */
+export interface EncodedFrame {
+  data: Uint8Array;
+  timestamp: number;
+  keyframe: boolean;
+  width: number;
+  height: number;
+  timings: FrameTimings;
+  dropped: number;
+  results: Record<string, TransformResult>;
+  /** The encoder's bitrate (bits/s). */
+  bitrate: number;
+  /** The size encoded: the camera's, or smaller when the link cannot carry it (see OutputScale). */
+  sentWidth: number;
+  sentHeight: number;
+}
 
 /** Given to a codec worker when it starts. */
 export interface CodecWorkerData {

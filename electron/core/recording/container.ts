@@ -1,5 +1,5 @@
-import type { AudioCodecName } from '../audio/clip-encoder.js';
-import type { VideoCodecName } from '../pipeline/worker-protocol.js';
+import type { AudioCodecName } from '../media/codecs.js';
+import type { VideoCodecName } from '../media/codecs.js';
 
 /** Which codecs each container can hold (as FFmpeg's muxers write them). */
 const FITS: Record<string, { video: VideoCodecName[]; audio: AudioCodecName[] }> = {

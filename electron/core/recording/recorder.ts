@@ -2,17 +2,11 @@ import { FormatContext, Packet, Rational, type Stream } from 'node-av/lib';
 import {
   AV_CHANNEL_LAYOUT_MONO,
   AV_CHANNEL_LAYOUT_STEREO,
-  AV_CODEC_ID_H264,
-  AV_CODEC_ID_OPUS,
-  AV_CODEC_ID_PCM_ALAW,
-  AV_CODEC_ID_PCM_MULAW,
-  AV_CODEC_ID_VP8,
   AVMEDIA_TYPE_AUDIO,
   AVMEDIA_TYPE_VIDEO,
 } from 'node-av/constants';
-import type { AudioCodecName } from '../audio/clip-encoder.js';
 import { timestampDelta } from '../pipeline/rtp-math.js';
-import type { VideoCodecName } from '../pipeline/worker-protocol.js';
+import { AUDIO_CODECS, VIDEO_CODECS, type AudioCodecName, type VideoCodecName } from '../media/codecs.js';
 
 interface Track {
   stream: Stream;
@@ -40,16 +34,16 @@ export class Recorder {
     check(this.format.allocOutputContext2(null, null, path), `cannot record to ${path}`);
     const v = this.format.newStream(null);
     v.codecpar.codecType = AVMEDIA_TYPE_VIDEO;
-    v.codecpar.codecId = video.codec === 'vp8' ? AV_CODEC_ID_VP8 : AV_CODEC_ID_H264;
+    v.codecpar.codecId = VIDEO_CODECS[video.codec].avCodecId;
     v.codecpar.width = video.width;
     v.codecpar.height = video.height;
     v.timeBase = new Rational(1, 90_000);
-    this.video = { stream: v, clockRate: 90_000, unwrapped: 0 };
+    this.video = { stream: v, clockRate: VIDEO_CODECS[video.codec].clockRate, unwrapped: 0 };
     if (audio) {
       const a = this.format.newStream(null);
       a.codecpar.codecType = AVMEDIA_TYPE_AUDIO;
-      a.codecpar.codecId = audio === 'opus' ? AV_CODEC_ID_OPUS : audio === 'pcmu' ? AV_CODEC_ID_PCM_MULAW : AV_CODEC_ID_PCM_ALAW;
-      const rate = audio === 'opus' ? 48_000 : 8000;
+      a.codecpar.codecId = AUDIO_CODECS[audio].avCodecId;
+      const rate = AUDIO_CODECS[audio].clockRate;
       a.codecpar.sampleRate = rate;
       a.codecpar.channelLayout = audio === 'opus' ? AV_CHANNEL_LAYOUT_STEREO : AV_CHANNEL_LAYOUT_MONO;
       if (audio === 'opus') a.codecpar.extradata = opusHead();

@@ -1,4 +1,5 @@
 import type { RTCPeerConnection } from 'werift';
+import { dtlsSocketOf, srtcpSessionOf, type DtlsRecord, type SrtcpSession } from './werift-internals.js';
 
 /** RTCP packet type of a BYE (RFC 3550 6.6). */
 const RTCP_BYE = 203;
@@ -12,16 +13,12 @@ export function hasRtcpBye(compound: Buffer): boolean {
   return false;
 }
 
-interface SrtcpSession {
-  decrypt(data: Buffer): Buffer;
-}
-
 /**
  * Calls `onGoodbye(how)` once when the peer says it is leaving, however it says it. werift notices
  * each of these but tells the connection nothing: a DTLS close_notify marks its DTLS transport
  * closed; an SCTP ABORT or SHUTDOWN closes only the data channels; an RTCP BYE is dropped by its
- * RTCP parser (no BYE type). This is the one place that reaches into werift for them: the SRTCP
- * session (`srtcp`, made when DTLS connects) and the SCTP association (`sctpTransport.sctp`).
+ * RTCP parser (no BYE type). The RTCP is read where werift decrypts it (its SRTCP session, made
+ * when DTLS connects: see werift-internals), SCTP's end from its association's state.
  * Call after setLocalDescription (the transports exist then) and again once connected (SRTCP).
  */
 export function watchGoodbyes(pc: RTCPeerConnection, onGoodbye: (how: string) => void): { connected(): void } {
@@ -38,8 +35,8 @@ export function watchGoodbyes(pc: RTCPeerConnection, onGoodbye: (how: string) =>
   return {
     connected() {
       for (const transport of transports) {
-        const srtcp = (transport as unknown as { srtcp?: SrtcpSession }).srtcp;
-        if (!srtcp || typeof srtcp.decrypt !== 'function' || watched.has(srtcp)) continue;
+        const srtcp = srtcpSessionOf(transport);
+        if (!srtcp || watched.has(srtcp)) continue;
         watched.add(srtcp);
         const decrypt = srtcp.decrypt.bind(srtcp);
         srtcp.decrypt = (data) => {
@@ -52,18 +49,6 @@ export function watchGoodbyes(pc: RTCPeerConnection, onGoodbye: (how: string) =>
   };
 }
 
-/** The parts of werift's DTLS socket that sending an alert needs (its `send` only sends application data). */
-interface DtlsSocketInternals {
-  dtls: { version: { major: number; minor: number }; epoch: number; recordSequenceNumber: number };
-  cipher: { encryptPacket(packet: DtlsRecord): DtlsRecord };
-  transport: { send(data: Buffer): Promise<void> };
-}
-
-interface DtlsRecord {
-  recordLayerHeader: { contentType: number; protocolVersion: { major: number; minor: number }; epoch: number; sequenceNumber: number; contentLen: number };
-  fragment: Buffer;
-}
-
 const DTLS_ALERT = 21;
 /** Alert level warning (1), description close_notify (0): RFC 5246 7.2.1. */
 const CLOSE_NOTIFY = Buffer.from([1, 0]);
@@ -72,16 +57,16 @@ const CLOSE_NOTIFY = Buffer.from([1, 0]);
  * Tells the peer we are leaving, as browsers do: a DTLS close_notify on each transport (werift's
  * close sends nothing: "todo impl send alert"), so a browser, a WHEP player or FFmpeg's muxer
  * learns at once that the session is over instead of after its ICE checks fail (~10-30 s).
- * Reaches into werift's DTLS socket (`dtlsTransport.dtls`): its record layer state, cipher and
- * transport; without them (another werift) it sends nothing. Call before pc.close().
+ * Written with werift's DTLS socket (see werift-internals): its record layer state, cipher and
+ * transport. Call before pc.close().
  */
 export async function sayGoodbye(pc: RTCPeerConnection): Promise<void> {
   const transports = [...new Set([...pc.getTransceivers().map((t) => t.dtlsTransport), pc.sctpTransport?.dtlsTransport])].filter((t) => t !== undefined);
   await Promise.allSettled(
     transports.map(async (transport) => {
       if (transport.state !== 'connected') return;
-      const socket = (transport as unknown as { dtls?: Partial<DtlsSocketInternals> }).dtls;
-      if (!socket?.dtls || typeof socket.cipher?.encryptPacket !== 'function' || typeof socket.transport?.send !== 'function') return;
+      const socket = dtlsSocketOf(transport);
+      if (!socket) return;
       const { dtls } = socket;
       const record = socket.cipher.encryptPacket({
         recordLayerHeader: { contentType: DTLS_ALERT, protocolVersion: dtls.version, epoch: dtls.epoch, sequenceNumber: ++dtls.recordSequenceNumber, contentLen: CLOSE_NOTIFY.length },

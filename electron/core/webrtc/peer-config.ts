@@ -17,9 +17,9 @@ import {
   type RTCRtpHeaderExtensionParameters,
 } from 'werift';
 import { isIP, isIPv4 } from 'node:net';
-import type { AudioCodecName } from '../audio/clip-encoder.js';
+import type { AudioCodecName } from '../media/codecs.js';
 import { isLoopbackAddress } from '../access.js';
-import type { VideoCodecName } from '../pipeline/worker-protocol.js';
+import type { VideoCodecName } from '../media/codecs.js';
 
 const ICE_GATHERING_TIMEOUT_MS = 5000;
 /** Seconds werift waits for each STUN server's answer while gathering (its default is 5). */

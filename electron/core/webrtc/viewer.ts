@@ -3,7 +3,7 @@ import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../log.js';
 import type { VideoOutput } from '../pipeline/video-output.js';
-import type { VideoCodecName } from '../pipeline/worker-protocol.js';
+import type { VideoCodecName } from '../media/codecs.js';
 import type { IceServer } from './ice-servers.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
 import { iceOptionsFor, localIceUfrag, putCandidatesFirst, videoCodecParameters, waitForGathering } from './peer-config.js';

@@ -1,0 +1,77 @@
+import type { RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender, RtpHeader } from 'werift';
+
+/**
+ * Every place CamLoop reaches past werift's public API, each with why. werift is pinned to an exact
+ * version (package.json, checked by a unit test), and test/unit/werift-internals.test.ts asserts
+ * each assumption below against the installed werift with real peers: after an upgrade that
+ * breaks one, that test fails first and says which, instead of a timing-sensitive e2e test.
+ * Nothing else under electron/core may cast a werift object to reach inside it.
+ */
+
+/** What werift's RTCRtpReceiver calls for each packet with a transport-wide sequence number. */
+export interface TwccReceiver {
+  handleTWCC(transportSequenceNumber: number): void;
+  /** werift's receiver.stop() sets this false on whatever receiverTWCC it holds. */
+  twccRunning: boolean;
+}
+
+/**
+ * Ours in place of werift's transport-cc feedback (receiver.receiverTWCC; its deltas drift, see
+ * TwccFeedback). werift made its own already when the offer carried a=ssrc (FFmpeg's WHIP offer,
+ * aiortc's): that one's 100 ms loop runs while `twccRunning`, so it is stopped, not just dropped.
+ */
+export function replaceReceiverTwcc(receiver: RTCRtpReceiver, ours: TwccReceiver): void {
+  const internals = receiver as unknown as { receiverTWCC?: TwccReceiver };
+  if (internals.receiverTWCC && internals.receiverTWCC !== ours) internals.receiverTWCC.twccRunning = false;
+  internals.receiverTWCC = ours;
+}
+
+/** The id the sender negotiated for a header extension (werift keeps them in a private field). */
+export function senderExtensionId(sender: RTCRtpSender, uri: string): number | undefined {
+  const { headerExtensions } = sender as unknown as { headerExtensions?: { uri: string; id: number }[] };
+  return headerExtensions?.find((extension) => extension.uri === uri)?.id;
+}
+
+/**
+ * Sees every RTP packet the DTLS transport sends (all its senders' and RTX), with its final
+ * header, as it goes: werift's own send report reads the transport-wide counter after an await.
+ * Returns the undo.
+ */
+export function interceptSentRtp(transport: RTCDtlsTransport, onSend: (payload: Buffer, header: RtpHeader) => void): () => void {
+  const sendRtp = transport.sendRtp;
+  transport.sendRtp = function (payload: Buffer, header: RtpHeader) {
+    onSend(payload, header);
+    return sendRtp.call(this, payload, header);
+  };
+  return () => {
+    transport.sendRtp = sendRtp;
+  };
+}
+
+/** werift's SRTCP session of a transport (made when DTLS connects): every RTCP packet in passes its decrypt. */
+export interface SrtcpSession {
+  decrypt(data: Buffer): Buffer;
+}
+
+export function srtcpSessionOf(transport: RTCDtlsTransport): SrtcpSession | undefined {
+  const srtcp = (transport as unknown as { srtcp?: SrtcpSession }).srtcp;
+  return srtcp && typeof srtcp.decrypt === 'function' ? srtcp : undefined;
+}
+
+/** The parts of werift's DTLS socket (`transport.dtls`) that sending an alert needs: its `send` only sends application data. */
+export interface DtlsSocket {
+  dtls: { version: { major: number; minor: number }; epoch: number; recordSequenceNumber: number };
+  cipher: { encryptPacket(record: DtlsRecord): DtlsRecord };
+  transport: { send(data: Buffer): Promise<void> };
+}
+
+export interface DtlsRecord {
+  recordLayerHeader: { contentType: number; protocolVersion: { major: number; minor: number }; epoch: number; sequenceNumber: number; contentLen: number };
+  fragment: Buffer;
+}
+
+export function dtlsSocketOf(transport: RTCDtlsTransport): DtlsSocket | undefined {
+  const socket = (transport as unknown as { dtls?: Partial<DtlsSocket> }).dtls;
+  if (!socket?.dtls || typeof socket.cipher?.encryptPacket !== 'function' || typeof socket.transport?.send !== 'function') return undefined;
+  return socket as DtlsSocket;
+}
