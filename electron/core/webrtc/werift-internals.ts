@@ -17,8 +17,9 @@ export interface TwccReceiver {
 
 /**
  * Ours in place of werift's transport-cc feedback (receiver.receiverTWCC; its deltas drift, see
- * TwccFeedback). werift made its own already when the offer carried a=ssrc (FFmpeg's WHIP offer,
- * aiortc's): that one's 100 ms loop runs while `twccRunning`, so it is stopped, not just dropped.
+ * TwccFeedback). werift may have made its own already (for an offer with a=ssrc, as FFmpeg's and
+ * aiortc's are): it reports only from handleTWCC and from a 100 ms loop that runs while
+ * `twccRunning` (false in werift 0.25.2), so once no longer called and switched off it is inert.
  */
 export function replaceReceiverTwcc(receiver: RTCRtpReceiver, ours: TwccReceiver): void {
   const internals = receiver as unknown as { receiverTWCC?: TwccReceiver };
