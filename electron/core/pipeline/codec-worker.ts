@@ -86,7 +86,6 @@ function handle(message: ToWorker): void {
       const start = () => {
         processor = new VideoProcessor(cv, codec, chain);
         if (rate) processor.setRate(rate);
-        post({ type: 'ready' });
         // Frames that came before the processor existed were lost: start from a keyframe.
         post({ type: 'need-keyframe', reason: 'worker ready' });
         reportErrors();

@@ -68,7 +68,7 @@ export class VideoPipeline {
     this.stats.framesIn++;
     // One copy into a buffer of its own, then transferred (not cloned) to the worker.
     const data = new Uint8Array(frame.data);
-    this.post({ type: 'frame', data, timestamp: frame.timestamp, keyframe: frame.keyframe }, [data.buffer]);
+    this.post({ type: 'frame', data, timestamp: frame.timestamp }, [data.buffer]);
   }
 
   setChain(chain: TransformChain): void {
@@ -138,8 +138,6 @@ export class VideoPipeline {
         break;
       case 'log':
         this.events.onLog(message.message);
-        break;
-      case 'ready':
         break;
     }
   }

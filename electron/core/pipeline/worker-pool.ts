@@ -19,19 +19,17 @@ export class WorkerPool {
   private spare?: Worker;
   private refill?: NodeJS.Timeout;
 
-  constructor(private readonly keepWarm = true) {
-    if (keepWarm) this.spare = this.spawn(true);
+  constructor() {
+    this.spare = this.spawn(true);
   }
 
   take(): Worker {
     // Without a spare, the camera waits for this one: no warm-up (it would cost more than it saves).
     const worker = this.spare ?? this.spawn(false);
     this.spare = undefined;
-    if (this.keepWarm) {
-      clearTimeout(this.refill);
-      this.refill = setTimeout(() => (this.spare ??= this.spawn(true)), REFILL_DELAY_MS);
-      this.refill.unref();
-    }
+    clearTimeout(this.refill);
+    this.refill = setTimeout(() => (this.spare ??= this.spawn(true)), REFILL_DELAY_MS);
+    this.refill.unref();
     return worker;
   }
 

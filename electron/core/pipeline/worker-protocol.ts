@@ -32,7 +32,7 @@ export type ToWorker =
   | { type: 'init'; codec: VideoCodecName; chain: TransformChain; pluginsDir?: string; python?: PythonPluginInfo[] }
   /** The encoder bitrate follows these (see EncoderRate). */
   | { type: 'rate'; settings: RateSettings }
-  | { type: 'frame'; data: Uint8Array; timestamp: number; keyframe: boolean }
+  | { type: 'frame'; data: Uint8Array; timestamp: number }
   | { type: 'chain'; chain: TransformChain }
   /** The plugins folder changed: re-import every plugin and rebuild the chain. */
   | { type: 'plugins'; dir: string; python: PythonPluginInfo[] }
@@ -47,7 +47,6 @@ export interface FrameTimings {
 
 /** Messages from the codec worker back to its session. */
 export type FromWorker =
-  | { type: 'ready' }
   /** One processed frame, encoded. */
   | ({ type: 'encoded' } & EncodedFrame)
   | { type: 'transform-errors'; errors: string[] }
