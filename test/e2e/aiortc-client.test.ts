@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { launchBrowser, probe, sample } from '../support/browser.js';
-import { startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
+import { inboundAudio, startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
 import { startTestServer } from '../support/server.js';
 
 let server: CamLoopServer;
@@ -35,8 +35,28 @@ describe("aiortc's examples/server client, unmodified, against CamLoop", () => {
       const out = await sample(page, '#video');
       assert.equal(out.width, 640);
       assert.equal(out.height, 480);
-      if (transform === 'edges') assert.ok(out.meanLuma < 40, `edges are mostly dark (${out.meanLuma.toFixed(1)})`);
       assert.ok((await probe(page, '#video')).frames >= 30);
+      // What an echo could not show: the server's own account, and pixels only a filter makes.
+      const [session] = server.sessions.list().map((s) => s.info());
+      assert.equal(session.transform[0].id, transform);
+      if (codec !== 'default') assert.equal(session.codec, codec.split('/')[0].toLowerCase(), 'the codec the client asked for');
+      if (transform === 'edges') assert.ok(out.meanLuma < 40, `edges are mostly dark (${out.meanLuma.toFixed(1)})`);
+      if (transform === 'none') assert.equal(session.forwarding, true, "the client's own packets go back untouched (no decode, no encode)");
+      if (transform === 'rotate') {
+        assert.equal(session.forwarding, false);
+        // The fake camera's corners are bright; rotated, the picture leaves them black.
+        const corners: number[] = [];
+        for (let i = 0; i < 8 && !corners.some((c) => c < 30); i++) {
+          corners.push((await sample(page, '#video')).cornerLuma);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.ok(corners.some((c) => c < 30), `corners turn black as the picture rotates (${corners.map((c) => c.toFixed(0)).join(', ')})`);
+      }
+      if (audio) {
+        assert.ok(session.audioCodec, 'audio was negotiated');
+        const heard = await inboundAudio(page);
+        assert.ok(heard.packetsReceived > 20 && heard.totalAudioEnergy > 0, `audio comes back with sound in it (${heard.packetsReceived} packets, energy ${heard.totalAudioEnergy})`);
+      }
       await page.close();
       await Promise.all(server.sessions.list().map((s) => s.close()));
     });

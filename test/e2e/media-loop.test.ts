@@ -130,8 +130,7 @@ describe('the camera page switches filters live over its data channel', () => {
       assert.deepEqual(server.sessions.list().map((s) => s.id), [session.id], 'same session, no renegotiation');
       await page.fill('#params input[name=low]', '400');
       await page.evaluate(() => document.querySelector('#params input[name=low]')!.dispatchEvent(new Event('input')));
-      await page.waitForFunction(() => true);
-      await new Promise((r) => setTimeout(r, 300));
+      for (const deadline = Date.now() + 2000; session.info().transform[0].params.low !== 400 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       assert.equal(session.info().transform[0].params.low, 400, 'the param slider reached the server');
     } finally {
       await page.close();

@@ -8,6 +8,8 @@ export interface PeerStats {
   arrivals: number[];
   /** Send-to-return delay (ms) of returned frames, matched by RTP timestamp (CamLoop keeps them). */
   latencies: number[];
+  /** Returned frames whose last packet is byte for byte one we sent: forwarded, not processed. */
+  echoed: number;
 }
 
 /**
@@ -15,7 +17,9 @@ export interface PeerStats {
  * 30 fps in a loop, and counts the processed frames that come back (RTP marker bits).
  */
 export class BrowserlessPeer {
-  readonly stats: PeerStats = { framesSent: 0, framesReceived: 0, arrivals: [], latencies: [] };
+  readonly stats: PeerStats = { framesSent: 0, framesReceived: 0, arrivals: [], latencies: [], echoed: 0 };
+  /** The last packet of each frame sent lately (payload, base64): an echo gives them back as they were. */
+  private readonly sentLast = new Set<string>();
   private readonly sentAt = new Map<number, number>();
   private readonly pc = new RTCPeerConnection({ codecs: { video: [useVP8()] } });
   private readonly track = new MediaStreamTrack({ kind: 'video' });
@@ -78,6 +82,7 @@ export class BrowserlessPeer {
       if (!packet.header.marker) return;
       const now = performance.now();
       this.stats.framesReceived++;
+      if (this.sentLast.has(packet.payload.toString('base64'))) this.stats.echoed++;
       this.stats.arrivals.push(now);
       if (this.stats.arrivals.length > 2000) this.stats.arrivals.shift();
       const sent = this.sentAt.get(packet.header.timestamp);
@@ -99,7 +104,10 @@ export class BrowserlessPeer {
         const timestamp = (sent * 3000) >>> 0;
         this.sentAt.set(timestamp, performance.now());
         this.sentAt.delete((timestamp - 300 * 3000) >>> 0);
-        for (const packet of packetizer.packetize(data, timestamp)) this.track.writeRtp(packet);
+        const packets = packetizer.packetize(data, timestamp);
+        for (const packet of packets) this.track.writeRtp(packet);
+        this.sentLast.add(packets.at(-1)!.payload.toString('base64'));
+        if (this.sentLast.size > 600) this.sentLast.delete(this.sentLast.values().next().value!);
         sent++;
         this.stats.framesSent++;
       }
