@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
@@ -72,6 +74,7 @@ it("FFmpeg's whip muxer publishes a camera: listed as WHIP, filtered by ?transfo
   const link = await card.locator('a.viewer').getAttribute('href');
   assert.equal(link, `${server.url}/view/${camera.id}#t=${encodeURIComponent(server.access.viewerToken)}`);
   await waitFor('the panel previewing', async () => ((await sessions()).find((s) => s.id === camera.id)?.viewers === 1 ? true : undefined));
+  await panel.waitForFunction(() => (document.getElementById('preview') as HTMLVideoElement).videoWidth > 0, null, { timeout: 10_000 });
   await panel.close();
   await waitFor('the preview released', async () => ((await sessions()).find((s) => s.id === camera.id)?.viewers === 0 ? true : undefined));
 
@@ -182,22 +185,37 @@ it('bad WHIP and WHEP requests get the RFC status and the camera lives on', asyn
 
 it("the publisher's DELETE ends the camera at once, and its viewers say so", async () => {
   const page = await openViewer(camera.id);
+  const events: string[] = [];
+  const t0 = Date.now();
+  page.on('console', (m) => events.push(`+${Date.now() - t0} ${m.text()}`));
+  await page.evaluate(() => {
+    const video = document.getElementById('video') as HTMLVideoElement;
+    const log = () => console.log(`state ${document.body.dataset.state}: ${document.getElementById('status')!.textContent}`);
+    new MutationObserver(log).observe(document.body, { attributes: true, subtree: true, childList: true, characterData: true });
+    video.addEventListener('emptied', () => console.log('emptied'));
+  });
   await waitForFrames(page, 10, '#video');
+  events.push(`+${Date.now() - t0} stopping`);
   const stopped = await publisher!.stop();
   assert.equal(stopped.code, 0, stopped.output.slice(-500));
   assert.match(stopped.output, /Dispose resource .* ok/, 'the muxer DELETEd its session');
   await waitFor('the camera gone', async () => ((await sessions()).some((s) => s.id === camera.id) ? undefined : true), 2000);
   // CamLoop's goodbye (DTLS close_notify) reaches the player at once: no wait for ICE to fail.
-  await page.waitForFunction(() => document.body.dataset.state === 'waiting', null, { timeout: 3000 });
+  events.push(`+${Date.now() - t0} camera gone`);
+  await page.waitForFunction(() => document.body.dataset.state === 'waiting', null, { timeout: 3000 }).catch((error: Error) => assert.fail(`${error.message}\n${events.join('\n')}`));
   assert.match((await page.locator('#status').textContent()) ?? '', /the camera left|camera not connected/);
   await page.close();
   publisher = undefined;
 });
 
 it('a browser publishes over WHIP from another origin (CORS preflights, exposed Location): VP8 and Opus, filtered, nothing sent back', async () => {
-  // localhost and 127.0.0.1 are different origins: every request below is cross-origin.
+  // A publisher's page of its own, served by the test on another port: another origin, so every
+  // request below is cross-origin (and both are loopback, which Chrome lets talk without a prompt).
+  const site = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>a WHIP publisher</title>'));
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  after(() => site.close());
   const page = await browser.newPage();
-  await page.goto(`${server.url.replace('127.0.0.1', 'localhost')}/certificate`);
+  await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
   const endpoint = `${server.url}/whip?transform=edges`;
   const published = await page.evaluate(
     async ([url, token]) => {

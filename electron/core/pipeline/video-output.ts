@@ -1,6 +1,7 @@
 import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
 import type { AssembledFrame } from './frame-assembler.js';
 import type { Packetizer } from './frame-packetizer.js';
+import { Forwarding } from './forwarding.js';
 import { KEYFRAME_QUEUE_MS, FRAME_QUEUE_MS, Pacer } from './pacer.js';
 import type { ProcessedFrame } from './video-pipeline.js';
 
@@ -10,13 +11,13 @@ const FRAME_TICKS = 3000;
 const PACKET_OVERHEAD_BYTES = 60;
 
 /**
- * What goes back to the browser: its own packets, untouched, while the filter leaves the picture
- * alone (no decode/encode cost), or our processed frames. Switches happen only at keyframes, and
- * the sender's continuity offsets keep sequence numbers and timestamps seamless across them.
+ * What goes back to the browser (and to the viewers): its own packets, untouched, while the chain
+ * leaves the picture alone (no decode/encode cost), or our processed frames (see Forwarding for
+ * when it switches). The sender's continuity offsets keep sequence numbers and timestamps seamless
+ * across a switch.
  */
 export class VideoOutput {
-  private passthrough: boolean;
-  private wantPassthrough: boolean;
+  private readonly state: Forwarding;
   framesSent = 0;
   /** Sees every frame sent back (forwarded or processed), e.g. to record the processed video. */
   onSent?: (data: Buffer, timestamp: number, keyframe: boolean) => void;
@@ -39,10 +40,9 @@ export class VideoOutput {
     private readonly track: MediaStreamTrack,
     private readonly packetizer: Packetizer,
     private readonly askBrowserForKeyframe: () => void,
-    identity: boolean,
+    forwarding: boolean,
   ) {
-    this.passthrough = identity;
-    this.wantPassthrough = identity;
+    this.state = new Forwarding(forwarding);
   }
 
   /** The bitrate we aim to send at (the estimate under the cap): the pacer's rate follows it. */
@@ -55,21 +55,20 @@ export class VideoOutput {
   }
 
   get forwarding(): boolean {
-    return this.passthrough;
+    return this.state.now;
   }
 
   /** Forwarding, and meant to stay so: processed frames are not needed. */
-  get idle(): boolean {
-    return this.passthrough && this.wantPassthrough;
+  get forwardingSettled(): boolean {
+    return this.state.settled;
   }
 
   /**
-   * The filter changed. Into an identity: keep sending processed frames until the browser's next
-   * keyframe (asked for now). Out of one: the worker's first encoded frame (a keyframe) switches.
+   * The chain changed. Into forwarding: keep sending processed frames until the browser's next
+   * keyframe (asked for now). Out of it: the worker's first encoded frame (a keyframe) switches.
    */
-  setIdentity(identity: boolean): void {
-    this.wantPassthrough = identity;
-    if (identity && !this.passthrough) this.askBrowserForKeyframe();
+  setForwarding(forward: boolean): void {
+    if (this.state.want(forward)) this.askBrowserForKeyframe();
   }
 
   /**
@@ -77,19 +76,18 @@ export class VideoOutput {
    * (retransmissions included), like an echo, with no wait for the rest of its frame.
    */
   fromBrowserPacket(packet: RtpPacket): void {
-    if (this.passthrough) this.forward(packet);
+    if (this.state.now) this.forward(packet);
   }
 
   /** Each frame assembled from the browser. Returns true when this frame switched us to forwarding. */
   fromBrowser(frame: AssembledFrame): boolean {
-    let switched = false;
-    if (!this.passthrough && this.wantPassthrough && frame.keyframe) {
-      this.switchTo(true, frame.packets[0]);
+    const switched = this.state.browserFrame(frame.keyframe);
+    if (switched) {
+      this.switchSource(frame.packets[0]);
       // This keyframe's packets came while we were still sending processed frames.
       for (const packet of frame.packets) this.forward(packet);
-      switched = true;
     }
-    if (this.passthrough) {
+    if (this.state.now) {
       this.framesSent++;
       this.onSent?.(frame.data, frame.timestamp, frame.keyframe);
     }
@@ -104,13 +102,11 @@ export class VideoOutput {
   }
 
   processed(frame: ProcessedFrame): void {
-    if (this.wantPassthrough && this.passthrough) return;
+    const verdict = this.state.processedFrame(frame.keyframe);
+    if (verdict === 'drop') return;
     const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
     const packets = this.packetizer.packetize(data, frame.timestamp);
-    if (this.passthrough) {
-      if (!frame.keyframe) return;
-      this.switchTo(false, packets[0]);
-    }
+    if (verdict === 'switch') this.switchSource(packets[0]);
     this.framesSent++;
     this.onSent?.(data, frame.timestamp, frame.keyframe);
     this.pacer.enqueue(packets, frame.keyframe ? KEYFRAME_QUEUE_MS : FRAME_QUEUE_MS);
@@ -121,10 +117,9 @@ export class VideoOutput {
     for (const mirror of this.mirrors) mirror.track.writeRtp(packet);
   }
 
-  private switchTo(passthrough: boolean, first: RtpPacket): void {
+  private switchSource(first: RtpPacket): void {
     // What is queued belongs to the old source and its offsets.
     this.pacer.flush();
-    this.passthrough = passthrough;
     this.sender.replaceRTP(first.header, false, FRAME_TICKS);
     for (const mirror of this.mirrors) mirror.sender.replaceRTP(first.header, false, FRAME_TICKS);
   }

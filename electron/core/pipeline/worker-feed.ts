@@ -10,8 +10,8 @@ export class WorkerFeed {
   private feeding = true;
   sizeKnown = false;
 
-  accepts(frame: AssembledFrame, idle: boolean): boolean {
-    if (idle && this.sizeKnown) {
+  accepts(frame: AssembledFrame, forwardingSettled: boolean): boolean {
+    if (forwardingSettled && this.sizeKnown) {
       this.feeding = false;
       return false;
     }

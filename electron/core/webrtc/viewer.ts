@@ -42,6 +42,8 @@ export class Viewer {
   private readonly closeListeners: (() => void)[] = [];
   private watch?: PeerWatch;
 
+  private log?: Logger;
+
   private constructor(private readonly pc: RTCPeerConnection, private readonly remoteAddress: string | undefined) {}
 
   static async answer(sdp: string, source: ViewerSource, options: ViewerOptions): Promise<{ viewer: Viewer; sdp: string }> {
@@ -52,6 +54,7 @@ export class Viewer {
     });
     const viewer = new Viewer(pc, options.remoteAddress);
     const log = options.log.child(`[viewer ${viewer.id.slice(0, 8)}]`);
+    viewer.log = log;
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(sdp, options.remoteAddress) });
       const video = pc.getTransceivers().find((t) => t.kind === 'video');
@@ -111,5 +114,6 @@ export class Viewer {
     for (const listener of this.closeListeners) listener();
     await sayGoodbye(this.pc);
     await this.pc.close();
+    this.log?.info('closed');
   }
 }
