@@ -88,6 +88,9 @@ function parseMaxBitrate(body: unknown): number | undefined {
   return value;
 }
 
+/** GET /api/pairing's body. */
+export type PairingInfo = Awaited<ReturnType<typeof pairing>>;
+
 /**
  * One phone URL (with the pairing token) and its QR code per LAN address, with the WHIP URL there
  * (its Bearer token is the pairing token), and the viewer token for WHEP players and /view pages.

@@ -46,7 +46,7 @@ export function parseOffer(body: unknown): OfferRequest {
     audioCodecs,
     videoSendOnly: sendOnly(videoSection),
     audioSendOnly: sendOnly(audioSection),
-    ...(replaces !== undefined && { replaces }),
+    ...(typeof replaces === 'string' && { replaces }),
   };
 }
 

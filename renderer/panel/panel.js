@@ -1,14 +1,22 @@
+// @ts-check
 // The control panel: pairing QR code, connected cameras with live stats, a filter per camera
 // (applied live), recording and hang-up. It talks to the core's loopback-only API with the control
 // token that the app puts in the URL fragment (never sent over the network by the browser).
 import { paramControls } from './shared/params.js';
 
+/** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
+/** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
+/** @typedef {import('../shared/api-types').PairingInfo} PairingInfo */
+
+/** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 const cards = new Map();
+/** @type {TransformInfo[]} */
 let transforms = [];
+/** @type {PairingInfo | null} */
 let pairing = null;
-/** The camera shown in the preview, and the receive-only connection that shows it. */
+/** The camera shown in the preview, and the receive-only connection that shows it. @type {{id: string | null, pc: RTCPeerConnection | null}} */
 let preview = { id: null, pc: null };
 
 async function api(path, init = {}) {
@@ -22,7 +30,7 @@ function showPairing() {
   const choice = pairing.urls.find((u) => u.address === $('address').value) ?? pairing.urls[0];
   $('lan-hint').hidden = pairing.reachable && pairing.urls.length > 0;
   $('cert-hint').hidden = pairing.scheme !== 'https';
-  for (const link of document.querySelectorAll('a.viewer')) link.href = viewerLink(link.closest('.camera').dataset.id);
+  for (const link of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('a.viewer'))) link.href = viewerLink(/** @type {HTMLElement} */ (link.closest('.camera')).dataset.id);
   if (!choice) {
     $('whip-url').textContent = pairing.whipUrl;
     $('whip-token').textContent = pairing.token;
@@ -43,6 +51,7 @@ async function loadPairing(path = '/api/pairing', init) {
 }
 
 /** A camera's card is built once; only its stats, results and errors are refreshed each second. */
+/** @param {SessionInfo} info */
 function card(info) {
   let entry = cards.get(info.id);
   if (entry) return entry;
@@ -104,9 +113,10 @@ function card(info) {
   return entry;
 }
 
+/** @param {SessionInfo} info @param {number} now */
 function update(info, now) {
   const entry = card(info);
-  const s = info.stats ?? { framesIn: 0, dropped: 0, width: 0, height: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  const s = info.stats ?? { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   const rate = (key, value) => (entry.last ? ((value - entry.last[key]) * 1000) / (now - entry.last.at) : 0);
   const fpsIn = rate('framesIn', s.framesIn);
   const fpsOut = rate('framesSent', info.framesSent);
@@ -144,10 +154,10 @@ async function showPreview(id) {
     $('preview').hidden = false;
   });
   await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((resolve) => {
+  await /** @type {Promise<void>} */ (new Promise((resolve) => {
     if (pc.iceGatheringState === 'complete') return resolve();
     pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-  });
+  }));
   const answer = await api(`/api/sessions/${id}/preview`, { method: 'POST', body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }) });
   await pc.setRemoteDescription(answer);
   for (const [cardId, entry] of cards) entry.root.classList.toggle('previewing', cardId === id);
@@ -161,6 +171,7 @@ function stopPreview() {
 }
 
 async function refresh() {
+  /** @type {SessionInfo[]} */
   const sessions = await api('/api/sessions');
   const now = performance.now();
   for (const info of sessions) update(info, now);

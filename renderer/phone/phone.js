@@ -1,8 +1,10 @@
+// @ts-check
 // The camera page: sends this device's camera to CamLoop and shows what comes back.
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
 import { FrameRateFollower } from './shared/frame-rate-follower.js';
 import { paramControls } from './shared/params.js';
 
+/** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const ui = {
   remote: $('remote'), local: $('local'), transform: $('transform'), params: $('params'), resolution: $('resolution'), codec: $('codec'),
@@ -37,7 +39,9 @@ function setState(state, message) {
 
 async function loadTransforms() {
   const response = await fetch('api/transforms');
-  transforms = await response.json();
+  /** @type {TransformInfo[]} */
+  const list = await response.json();
+  transforms = list;
   ui.transform.replaceChildren(...transforms.map((t) => new Option(t.label, t.id)));
   renderParams();
 }
@@ -79,7 +83,12 @@ function sendChain() {
   follower.set(null);
 }
 
+/** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
+/** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
+
+/** The control channel's answers. @param {MessageEvent} message */
 function showInfo(message) {
+  /** @type {{type: 'error', error: string, info?: undefined} | {type: 'info', info: SessionInfo, error?: undefined}} */
   const data = JSON.parse(message.data);
   if (data.type === 'error') ui.results.textContent = `⚠ ${data.error}`;
   else if (data.info) {
@@ -103,6 +112,7 @@ async function applyMaxFramerate(fps) {
   await videoSender.setParameters(parameters).catch(() => {});
 }
 
+/** @param {RTCPeerConnection} connection @returns {Promise<void>} */
 function waitForIceGathering(connection) {
   if (connection.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {

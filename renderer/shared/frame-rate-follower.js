@@ -1,3 +1,4 @@
+// @ts-check
 // The camera page's frame-rate follower, a module of its own so that Node's unit tests drive it
 // with a clock of theirs (plain ES module, no build step, like the page).
 
@@ -29,7 +30,15 @@ export class FrameRateFollower {
   }
 
   reset() {
-    Object.assign(this, { max: null, last: null, over: 0, under: 0, cap: null, sentWidth: 0 });
+    /** @type {number | null} the frame rate asked of the camera (null: its own) */
+    this.max = null;
+    /** @type {{at: number, framesOut: number, dropped: number} | null} */
+    this.last = null;
+    this.over = 0;
+    this.under = 0;
+    /** @type {number | null} */
+    this.cap = null;
+    this.sentWidth = 0;
   }
 
   /**

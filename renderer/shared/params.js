@@ -1,3 +1,4 @@
+// @ts-check
 // Param controls rendered from a transform's specs (number -> slider, boolean -> checkbox,
 // choice -> dropdown). Shared by the camera page and the panel; no framework.
 

@@ -1,7 +1,9 @@
+// @ts-check
 // The player of one camera's processed video: a WHEP client (POST /whep/<camera id> with the
 // viewer token from the URL fragment, which browsers never send over the network), full window.
 // Candidates are trickled to the session with PATCH; a camera that leaves or a link that drops
 // is retried with backoff, so an OBS browser source picks the camera up again by itself.
+/** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const cameraId = location.pathname.split('/').pop();
 const token = new URLSearchParams(location.hash.slice(1)).get('t') ?? '';

@@ -73,8 +73,11 @@ describe('layering', () => {
   it('electron/core never imports electron (it runs headless in plain Node)', () => {
     for (const file of sources('electron/core')) assert.ok(!imports(file).includes('electron'), file);
   });
-  it('renderer never imports the core (pages talk to it over HTTP only)', () => {
-    for (const file of sources('renderer')) assert.ok(!imports(file).some((i) => i.includes('electron/')), file);
+  it('renderer never imports the core (pages talk to it over HTTP only); its types come through one type-only file', () => {
+    const bridge = 'renderer/shared/api-types.d.ts';
+    for (const file of sources('renderer').filter((f) => f !== bridge)) assert.ok(!imports(file).some((i) => i.includes('electron/')), file);
+    const lines = readFileSync(join(ROOT, bridge), 'utf8').split('\n').filter((line) => /from\s+['"]/.test(line));
+    assert.ok(lines.length > 0 && lines.every((line) => line.startsWith('export type {')), `${bridge} re-exports types only`);
   });
 
   it('no import cycles in electron/ (type-only imports count: they tie modules together as much)', () => {

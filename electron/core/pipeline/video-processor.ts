@@ -1,14 +1,13 @@
-import { CodecContext, Frame, Packet } from 'node-av/lib';
-import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AV_PKT_DATA_QUALITY_STATS, AVERROR_EAGAIN } from 'node-av/constants';
+import type { Frame } from 'node-av/lib';
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV, Mat } from '../transforms/opencv.js';
 import type { TransformInput, TransformResult } from '../transforms/types.js';
+import type { RateSettings } from './encoder-rate.js';
 import { FrameConverter } from './frame-converter.js';
-import { timestampDelta } from './rtp-math.js';
+import { SendPolicy } from './send-policy.js';
 import { TransformStages } from './transform-stages.js';
-import { EncoderRate, type RateSettings } from './encoder-rate.js';
-import { OutputScale } from './output-scale.js';
-import { openDecoder, openEncoder } from './video-codec.js';
+import { VideoDecoder } from './video-decoder.js';
+import { VideoEncoder } from './video-encoder.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { EncodedFrame } from './worker-protocol.js';
 
@@ -23,25 +22,19 @@ interface InFlight {
 }
 
 const CLOCK_RATE = 90000;
-const FF_QP2LAMBDA = 118;
-/** The coarsest quantiser each encoder reports (libvpx's VP8 scale, x264's QP). */
-const MAX_QUANTISER: Record<VideoCodecName, number> = { vp8: 63, h264: 51 };
 
 /**
- * Decode -> transform -> encode for one camera (it runs inside a worker).
- * Every encoded frame must be decoded (inter frames depend on it), but only the newest decoded
- * frame is transformed and encoded: `decode()` many, then `encodeLatest()` once. A transform may
- * answer later (a Python filter): frames decoded meanwhile wait as the newest, one at most, and a
- * chain change waits for the frame in flight.
+ * Decode -> transform -> encode for one camera (it runs inside a worker): VideoDecoder keeps the
+ * newest decoded frame, the chain runs on the planes it needs, VideoEncoder encodes at the size
+ * and bitrate SendPolicy chooses. Every encoded frame must be decoded (inter frames depend on it),
+ * but only the newest is transformed and encoded: `decode()` many, then `encodeLatest()` once. A
+ * transform may answer later (a Python filter): frames decoded meanwhile wait as the newest, one
+ * at most, and a chain change waits for the frame in flight.
  */
 export class VideoProcessor {
-  private readonly decoder: CodecContext;
-  /** The newest decoded frame; `scratch` receives the next one (receiving unrefs its target first). */
-  private decoded = new Frame();
-  private scratch = new Frame();
-  private readonly packet = new Packet();
-  private readonly encodedPacket = new Packet();
-  private encoder?: CodecContext;
+  private readonly decoder: VideoDecoder;
+  private readonly encoder: VideoEncoder;
+  private readonly policy = new SendPolicy();
   private converter?: FrameConverter;
   private rgba?: Mat;
   /** The Y plane (grey and 'yuv' chains) and the chroma planes ('yuv' chains). */
@@ -57,24 +50,14 @@ export class VideoProcessor {
   private disposed = false;
   private readonly stages: TransformStages;
   private chain: TransformChain = [];
-  private hasLatest = false;
-  private pendingDecoded = 0;
-  private decodeMs = 0;
-  private forceKeyframe = true;
-  private firstTimestamp?: number;
-  private unwrapped = 0;
-  private lastTimestamp?: number;
-  private readonly rate = new EncoderRate();
-  private readonly scale = new OutputScale();
+  /** Frames that did not go out since the last encoded one: replaced by newer, or skipped for the budget. */
+  private dropped = 0;
   /** The size the encoder was opened at. */
   private sent = { width: 0, height: 0 };
 
-  constructor(private readonly cv: OpenCV, private readonly codec: VideoCodecName, chain: TransformChain) {
-    this.decoder = openDecoder(codec);
-    this.decoded.alloc();
-    this.scratch.alloc();
-    this.packet.alloc();
-    this.encodedPacket.alloc();
+  constructor(private readonly cv: OpenCV, codec: VideoCodecName, chain: TransformChain) {
+    this.decoder = new VideoDecoder(codec);
+    this.encoder = new VideoEncoder(codec);
     this.stages = new TransformStages(cv);
     this.setChain(chain);
   }
@@ -88,7 +71,7 @@ export class VideoProcessor {
     this.chain = chain;
     this.stages.set(chain);
     // Leaving an identity chain: the browser was getting its own stream, ours must start clean.
-    if (wasIdentity && !this.stages.identity) this.forceKeyframe = true;
+    if (wasIdentity && !this.stages.identity) this.encoder.requestKeyframe();
   }
 
   /** After a plugin reload: rebuild every stage so edited plugin code takes effect. */
@@ -103,7 +86,7 @@ export class VideoProcessor {
 
   /** A decoded frame is waiting to be transformed and encoded. */
   get hasPending(): boolean {
-    return this.hasLatest && !this.disposed;
+    return this.decoder.hasFresh && !this.disposed;
   }
 
   /** Errors from transforms since the last call (each reported once). */
@@ -113,40 +96,21 @@ export class VideoProcessor {
 
   /** The send-side estimate and the user's cap: the encoder follows them (see EncoderRate). */
   setRate(settings: RateSettings): void {
-    const before = this.rate.linkRate();
-    this.rate.settings = settings;
-    // Pinned by a recording, or the link is suddenly much faster (a cap lifted): the camera's size again.
-    if (settings.keepSize || this.rate.linkRate() >= 2 * before) this.scale.reset();
+    this.policy.setRate(settings);
   }
 
   requestKeyframe(): void {
-    this.forceKeyframe = true;
+    this.encoder.requestKeyframe();
   }
 
   /** Feeds one encoded frame. Returns false when it could not be decoded (the caller asks for a keyframe). */
   decode(data: Uint8Array, timestamp: number): boolean {
-    const start = performance.now();
-    this.packet.unref();
-    this.packet.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    this.packet.pts = BigInt(this.unwrap(timestamp));
-    let ok = this.decoder.sendPacketSync(this.packet) >= 0;
-    while (ok) {
-      const ret = this.decoder.receiveFrameSync(this.scratch);
-      if (ret === AVERROR_EAGAIN) break;
-      if (ret < 0) ok = false;
-      else {
-        [this.decoded, this.scratch] = [this.scratch, this.decoded];
-        if (this.hasLatest) this.pendingDecoded++;
-        this.hasLatest = true;
-      }
-    }
-    this.decodeMs += performance.now() - start;
-    return ok;
+    return this.decoder.decode(data, timestamp);
   }
 
   /** Size of the newest decoded frame (0x0 before the first). */
   get decodedSize(): { width: number; height: number } {
-    return { width: this.decoded.width, height: this.decoded.height };
+    return this.decoder.size;
   }
 
   /**
@@ -154,30 +118,26 @@ export class VideoProcessor {
    * With an identity transform nothing is encoded: the session forwards the browser's own packets.
    */
   encodeLatest(): EncodedFrame | undefined | Promise<EncodedFrame | undefined> {
-    if (!this.hasLatest || this.inFlight || this.disposed) return undefined;
-    this.hasLatest = false;
+    if (!this.decoder.hasFresh || this.inFlight || this.disposed) return undefined;
+    const decoded = this.decoder.take()!;
+    this.dropped += this.decoder.takeReplaced();
     if (this.stages.identity) {
-      this.pendingDecoded = 0;
-      this.decodeMs = 0;
+      this.dropped = 0;
+      this.decoder.takeMs();
       return undefined;
     }
-    this.scale.frameReady();
     // Over the link's budget: skip this frame (a keyframe that was asked for still goes out).
-    if (!this.forceKeyframe && !this.rate.mayEncode()) {
-      this.pendingDecoded++;
+    if (!this.policy.mayEncode(this.encoder.keyframeDue)) {
+      this.dropped++;
       return undefined;
     }
-    const { width, height } = this.decoded;
+    const { width, height } = decoded;
     this.ensureSize(width, height);
-    const converter = this.converter!;
     const input = this.stages.input;
     // Read now: frames decoded while an asynchronous transform works replace `decoded`.
-    const frame: InFlight = { pts: this.decoded.pts, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
+    const frame: InFlight = { pts: decoded.pts, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
     const time = Number(frame.pts) / CLOCK_RATE;
-    if (input === 'gray') converter.decodedToGray(this.decoded, frame.image);
-    else if (input === 'yuv') converter.decodedToPlanes(this.decoded, [this.luma!, this.u!, this.v!]);
-    else if (input === 'bgr') converter.decodedToBgr(this.decoded, frame.image);
-    else converter.decodedToMat(this.decoded, frame.image);
+    this.convertIn(decoded, input, frame.image);
     const results = this.stages.apply(frame.image, width, height, time, input === 'yuv' ? [this.u!, this.v!] : undefined);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
     this.inFlight = true;
@@ -190,6 +150,15 @@ export class VideoProcessor {
         this.setChain(pending.chain);
       }
     });
+  }
+
+  /** The decoded picture into the planes the chain works on. */
+  private convertIn(decoded: Frame, input: TransformInput, image: Mat): void {
+    const converter = this.converter!;
+    if (input === 'gray') converter.decodedToGray(decoded, image);
+    else if (input === 'yuv') converter.decodedToPlanes(decoded, [this.luma!, this.u!, this.v!]);
+    else if (input === 'bgr') converter.decodedToBgr(decoded, image);
+    else converter.decodedToMat(decoded, image);
   }
 
   /** The Mat a chain taking `input` runs on (the Y plane for 'yuv', with U and V beside it). */
@@ -205,28 +174,25 @@ export class VideoProcessor {
     const toEncode = input === 'gray' ? converter.grayToYuv(image) : input === 'yuv' ? converter.planesToYuv([this.luma!, this.u!, this.v!]) : input === 'bgr' ? converter.bgrToYuv(image) : converter.matToYuv(image);
     toEncode.pts = frame.pts;
     const encodeStart = performance.now();
-    const encoded = this.encode(converter.scaled(toEncode, this.sent.width, this.sent.height));
-    if (encoded) {
-      this.rate.spent(encoded.data.byteLength);
-      // What an inter frame costs at this size decides the size of the next ones.
-      if (!encoded.keyframe && !this.rate.settings.keepSize) this.scale.interFrame(encoded.data.byteLength * 8, encoded.quantiser, this.rate.linkRate());
-    }
+    const encoded = this.encoder.encode(converter.scaled(toEncode, this.sent.width, this.sent.height));
+    // What an inter frame costs at this size decides the size of the next ones.
+    if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser);
     const end = performance.now();
-    const result: EncodedFrame | undefined = encoded && {
+    if (!encoded) return undefined;
+    const result: EncodedFrame = {
       data: encoded.data,
       keyframe: encoded.keyframe,
-      timestamp: Number(BigInt.asUintN(32, frame.pts + BigInt(this.firstTimestamp ?? 0))),
+      timestamp: this.decoder.rtpTimestamp(frame.pts),
       width: frame.width,
       height: frame.height,
-      timings: { decodeMs: this.decodeMs, transformMs: encodeStart - frame.transformStart, encodeMs: end - encodeStart },
-      dropped: this.pendingDecoded,
+      timings: { decodeMs: this.decoder.takeMs(), transformMs: encodeStart - frame.transformStart, encodeMs: end - encodeStart },
+      dropped: this.dropped + this.decoder.takeReplaced(),
       results,
-      bitrate: this.rate.current!,
+      bitrate: this.policy.bitrate,
       sentWidth: this.sent.width,
       sentHeight: this.sent.height,
     };
-    this.decodeMs = 0;
-    this.pendingDecoded = 0;
+    this.dropped = 0;
     return result;
   }
 
@@ -237,46 +203,17 @@ export class VideoProcessor {
     this.stages.dispose();
     for (const mat of [this.rgba, this.luma, this.u, this.v, this.bgr]) mat?.delete();
     this.converter?.dispose();
-    this.encoder?.freeContext();
-    this.decoder.freeContext();
-    this.decoded.free();
-    this.scratch.free();
-    this.packet.free();
-    this.encodedPacket.free();
-  }
-
-  /** Encodes one frame; `quantiser` is the encoder's for it, as a share of the codec's range (0 finest, 1 coarsest). */
-  private encode(frame: Frame): { data: Uint8Array; keyframe: boolean; quantiser: number } | undefined {
-    const encoder = this.encoder!;
-    frame.pictType = this.forceKeyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
-    this.forceKeyframe = false;
-    if (encoder.sendFrameSync(frame) < 0) throw new Error('encoder rejected a frame');
-    const chunks: Buffer[] = [];
-    let keyframe = false;
-    let quantiser = 0;
-    while (encoder.receivePacketSync(this.encodedPacket) >= 0) {
-      chunks.push(Buffer.from(this.encodedPacket.data!));
-      keyframe ||= this.encodedPacket.isKeyframe;
-      // FFmpeg's encoder stats: the frame's quantiser as a lambda (QP x FF_QP2LAMBDA).
-      const stats = this.encodedPacket.getSideData(AV_PKT_DATA_QUALITY_STATS);
-      if (stats) quantiser = Math.min(1, stats.readInt32LE(0) / FF_QP2LAMBDA / MAX_QUANTISER[this.codec]);
-      this.encodedPacket.unref();
-    }
-    if (chunks.length === 0) return undefined;
-    return { data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), keyframe, quantiser };
+    this.encoder.dispose();
+    this.decoder.dispose();
   }
 
   /** (Re)builds the size-dependent state (converter, Mats) and the encoder when a size or the bitrate moves. */
   private ensureSize(width: number, height: number): void {
     const sizeChanged = this.converter?.width !== width || this.converter.height !== height;
-    const sent = this.scale.size(width, height);
-    const bitrate = this.rate.desired(sent.width, sent.height);
-    if (sizeChanged || sent.width !== this.sent.width || sent.height !== this.sent.height || this.rate.shouldChange(bitrate)) {
-      this.encoder?.freeContext();
-      this.encoder = openEncoder(this.codec, { ...sent, bitrate });
-      this.sent = sent;
-      this.rate.opened(bitrate);
-      this.forceKeyframe = true;
+    const plan = this.policy.plan(width, height, sizeChanged);
+    if (plan.reopen) {
+      this.encoder.open(plan.width, plan.height, plan.bitrate);
+      this.sent = { width: plan.width, height: plan.height };
     }
     if (!sizeChanged) return;
     this.converter?.dispose();
@@ -287,18 +224,5 @@ export class VideoProcessor {
     this.luma = new this.cv.Mat(height, width, this.cv.CV_8UC1);
     this.u = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
     this.v = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
-  }
-
-  /** RTP timestamps wrap at 2^32; pts must grow monotonically. Stored relative to the first frame. */
-  private unwrap(timestamp: number): number {
-    if (this.firstTimestamp === undefined || this.lastTimestamp === undefined) {
-      this.firstTimestamp = timestamp;
-      this.lastTimestamp = timestamp;
-      return 0;
-    }
-    const delta = timestampDelta(timestamp, this.lastTimestamp);
-    this.lastTimestamp = timestamp;
-    this.unwrapped += delta;
-    return this.unwrapped;
   }
 }

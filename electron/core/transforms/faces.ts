@@ -39,7 +39,7 @@ export const faces: Transform = {
         cv.equalizeHist(small, small);
         const minSide = Math.max(12, Math.round((small.rows * Number(params.minSize)) / 100));
         classifier.detectMultiScale(small, found, 1.15, Number(params.neighbours), 0, new cv.Size(minSide, minSide));
-        const boxes = [];
+        const boxes: { x: number; y: number; width: number; height: number }[] = [];
         for (let i = 0; i < found.size(); i++) {
           const r = found.get(i);
           const box = { x: Math.round(r.x / scale), y: Math.round(r.y / scale), width: Math.round(r.width / scale), height: Math.round(r.height / scale) };

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bitrateBounds } from '../../electron/core/pipeline/encoder-rate.js';
+import { SendPolicy } from '../../electron/core/pipeline/send-policy.js';
+
+/** A camera at 30 fps whose frames need `bitsPerPixel` at the coarsest quantiser (dense edge maps: ~0.6). */
+function run(policy: SendPolicy, clock: { now: number }, seconds: number, bitsPerPixel: number) {
+  let sent = 0;
+  let plan = policy.plan(640, 480, false);
+  for (let i = 0; i < seconds * 30; i++) {
+    clock.now += 1000 / 30;
+    if (!policy.mayEncode(false)) continue;
+    plan = policy.plan(640, 480, false);
+    const bits = Math.max(plan.width * plan.height * bitsPerPixel, plan.bitrate / 30);
+    policy.encoded(bits / 8, false, bits > plan.bitrate / 30 ? 1 : 0.5);
+    sent++;
+  }
+  return { sent, plan };
+}
+
+describe('SendPolicy: how much to send and at what size', () => {
+  it("opens the encoder at the camera's size and the bitrate the link allows, and keeps it while nothing moves", () => {
+    const clock = { now: 0 };
+    const policy = new SendPolicy(() => clock.now);
+    policy.setRate({ estimate: 600_000 });
+    const first = policy.plan(640, 480, true);
+    assert.deepEqual(first, { width: 640, height: 480, bitrate: 600_000, reopen: true });
+    clock.now += 100;
+    assert.equal(policy.plan(640, 480, false).reopen, false);
+    assert.equal(policy.bitrate, 600_000);
+    // Without an estimate yet: the ceiling for the size.
+    const fresh = new SendPolicy(() => clock.now);
+    assert.equal(fresh.plan(640, 480, true).bitrate, bitrateBounds(640, 480).ceiling);
+  });
+
+  it('over the budget a frame is skipped, unless a keyframe was asked for', () => {
+    const clock = { now: 0 };
+    const policy = new SendPolicy(() => clock.now);
+    policy.setRate({ estimate: 200_000 });
+    policy.plan(640, 480, true);
+    assert.equal(policy.mayEncode(false), true);
+    policy.encoded(100_000 / 8 * 4, false, 1); // two seconds' worth of bits at once
+    clock.now += 33;
+    assert.equal(policy.mayEncode(false), false, 'the link is owed');
+    assert.equal(policy.mayEncode(true), true, 'an asked-for keyframe still goes');
+  });
+
+  it('content too dense for the link: the picture is encoded smaller at full frame rate, not skipped to a slide show', () => {
+    const clock = { now: 0 };
+    const policy = new SendPolicy(() => clock.now);
+    policy.setRate({ estimate: 500_000 });
+    const { sent, plan } = run(policy, clock, 12, 0.6);
+    assert.ok(plan.width < 640 && plan.height < 480, `scaled down (${plan.width}x${plan.height})`);
+    assert.equal(plan.width / plan.height, 640 / 480);
+    const last = run(policy, clock, 3, 0.6);
+    assert.ok(last.sent > 3 * 20, `and frames flow (${last.sent} in 3 s; ${sent} in the first 12)`);
+  });
+
+  it("a recording pins the camera's size (keepSize); a link twice as fast brings it back too", () => {
+    const clock = { now: 0 };
+    const policy = new SendPolicy(() => clock.now);
+    policy.setRate({ estimate: 500_000 });
+    assert.ok(run(policy, clock, 12, 0.6).plan.width < 640);
+    policy.setRate({ estimate: 500_000, keepSize: true });
+    assert.equal(policy.plan(640, 480, false).width, 640, 'back to full size at once');
+    assert.equal(run(policy, clock, 12, 0.6).plan.width, 640, 'and kept there');
+
+    const other = new SendPolicy(() => clock.now);
+    other.setRate({ estimate: 500_000 });
+    assert.ok(run(other, clock, 12, 0.6).plan.width < 640);
+    other.setRate({ estimate: 1_000_000 });
+    assert.equal(other.plan(640, 480, false).width, 640, 'the cap lifted: full size again');
+  });
+});
