@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
-import { launchBrowser, probe, sample } from '../support/browser.js';
+import { probe, sample } from '../support/browser.js';
 import { inboundAudio, startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
-import { startTestServer } from '../support/server.js';
+import { useServerAndBrowser } from '../support/fixture.js';
 
 let server: CamLoopServer;
 let browser: Browser;
 let client: { url: string; close: () => Promise<void> };
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+const cleanups = useServerAndBrowser({}, async (s, b) => {
+  [server, browser] = [s, b];
   client = await serveAiortcClient(server.url);
-});
-after(async () => {
-  await browser.close();
-  await client.close();
-  await server.close();
+  cleanups.add(() => client.close());
 });
 
 const cases = [

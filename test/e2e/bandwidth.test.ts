@@ -1,25 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
 import type { SessionInfo } from '../../electron/core/session.js';
 import { BROWSER_START_KBPS } from '../../electron/core/webrtc/peer-config.js';
-import { launchBrowser, openCameraPage, probe, videoBytesReceived } from '../support/browser.js';
-import { api, startTestServer } from '../support/server.js';
+import { openCameraPage, probe, videoBytesReceived } from '../support/browser.js';
+import { api } from '../support/server.js';
+import { useServerAndBrowser } from '../support/fixture.js';
 
 let server: CamLoopServer;
 let browser: Browser;
 let client: { url: string; close: () => Promise<void> };
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+const cleanups = useServerAndBrowser({}, async (s, b) => {
+  [server, browser] = [s, b];
   client = await serveAiortcClient(server.url);
-});
-after(async () => {
-  await browser.close();
-  await client.close();
-  await server.close();
+  cleanups.add(() => client.close());
 });
 
 it("with no SDP munging on the page, Chromium's send target climbs past our start hint and holds >= 1 Mbps for 10 s (our transport-cc feedback)", async () => {

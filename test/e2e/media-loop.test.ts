@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
-import { launchBrowser, openCameraPage, probe, sample, thumbDifference, waitForFrames } from '../support/browser.js';
+import { openCameraPage, probe, sample, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
-import { api, startTestServer } from '../support/server.js';
+import { api } from '../support/server.js';
+import { useServerAndBrowser } from '../support/fixture.js';
 
 let server: CamLoopServer;
 let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useServerAndBrowser({}, (s, b) => void ([server, browser] = [s, b]));
 
 /** What each transform must visibly do to the fake camera's test card. */
 const looksRight: Record<string, (out: FrameSample, source: FrameSample, later: FrameSample[]) => void> = {

@@ -3,27 +3,26 @@ import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { devices, type Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
-import { launchBrowser, sample, waitForFrames } from '../support/browser.js';
+import { sample, waitForFrames } from '../support/browser.js';
 import { installFakeCamera } from '../support/fake-camera.js';
 import { installFrameProbe } from '../support/frame-probe.js';
 import { readQr } from '../support/qr.js';
-import { startTestServer } from '../support/server.js';
+import { useServerAndBrowser } from '../support/fixture.js';
 
 let server: CamLoopServer;
 let browser: Browser;
 let videos: string;
-before(async () => {
-  videos = await mkdtemp(join(tmpdir(), 'camloop-videos-'));
-  [server, browser] = await Promise.all([startTestServer({ videosDir: videos }), launchBrowser()]);
-});
-after(async () => {
-  await browser.close();
-  await server.close();
-  await rm(videos, { recursive: true, force: true });
-});
+const cleanups = useServerAndBrowser(
+  async () => {
+    videos = await mkdtemp(join(tmpdir(), 'camloop-videos-'));
+    cleanups.add(() => rm(videos, { recursive: true, force: true }));
+    return { videosDir: videos };
+  },
+  (s, b) => void ([server, browser] = [s, b]),
+);
 
 describe('control panel', () => {
   it('refuses to work without its token', async () => {

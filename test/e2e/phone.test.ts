@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
-import { launchBrowser, openCameraPage, probe, sample, waitForFrames } from '../support/browser.js';
-import { api, startTestServer } from '../support/server.js';
+import { openCameraPage, probe, sample, waitForFrames } from '../support/browser.js';
+import { api } from '../support/server.js';
+import { useServerAndBrowser } from '../support/fixture.js';
 
 let server: CamLoopServer;
 let browser: Browser;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+useServerAndBrowser({}, (s, b) => void ([server, browser] = [s, b]));
 
 describe('camera page', () => {
   it('flips to the back camera on the running call (replaceTrack, no new offer)', async () => {

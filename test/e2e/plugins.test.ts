@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
+import { useServerAndBrowser } from '../support/fixture.js';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { silentLogger } from '../../electron/core/log.js';
-import { startServer, type CamLoopServer } from '../../electron/core/server.js';
+import { type CamLoopServer } from '../../electron/core/server.js';
 import { api } from '../support/server.js';
-import { invertedThumb, launchBrowser, openCameraPage, sample, sampleUntil, thumbDifference, waitForFrames } from '../support/browser.js';
+import { invertedThumb, openCameraPage, sample, sampleUntil, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
 
 /** A plugin that paints the whole picture one colour. */
@@ -25,20 +25,19 @@ const throwing = `export default { id: 'explodes', label: 'Explodes', params: []
 let dir: string;
 let server: CamLoopServer;
 let browser: Browser;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'camloop-plugins-'));
-  await writeFile(join(dir, 'paint.mjs'), paint([255, 0, 0]));
-  await writeFile(join(dir, 'explodes.mjs'), throwing);
-  await writeFile(join(dir, 'slow.mjs'), slow);
-  await writeFile(join(dir, 'broken.mjs'), 'export default { this is not javascript');
-  await copyFile(new URL('../../../plugins/examples/bright-spots.mjs', import.meta.url), join(dir, 'bright-spots.mjs'));
-  [server, browser] = await Promise.all([startServer({ host: '127.0.0.1', port: 0, log: silentLogger, pluginsDir: dir }), launchBrowser()]);
-});
-after(async () => {
-  await browser.close();
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const cleanups = useServerAndBrowser(
+  async () => {
+    dir = await mkdtemp(join(tmpdir(), 'camloop-plugins-'));
+    cleanups.add(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'paint.mjs'), paint([255, 0, 0]));
+    await writeFile(join(dir, 'explodes.mjs'), throwing);
+    await writeFile(join(dir, 'slow.mjs'), slow);
+    await writeFile(join(dir, 'broken.mjs'), 'export default { this is not javascript');
+    await copyFile(new URL('../../../plugins/examples/bright-spots.mjs', import.meta.url), join(dir, 'bright-spots.mjs'));
+    return { pluginsDir: dir };
+  },
+  (s, b) => void ([server, browser] = [s, b]),
+);
 
 const reddish = (s: FrameSample) => s.meanLuma > 60 && s.meanLuma < 100; // pure red: luma ~76
 /** The returned video sampled until `test` holds (or the time is up): the last sample. */

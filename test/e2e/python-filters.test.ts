@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import type { SessionInfo } from '../../electron/core/session.js';
-import { invertedThumb, launchBrowser, openCameraPage, sampleUntil, thumbDifference, waitForFrames } from '../support/browser.js';
+import { invertedThumb, openCameraPage, sampleUntil, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
 import { PYTHON, pyFilter, pythonPluginDir } from '../support/python-plugins.js';
 import { api, startTestServer } from '../support/server.js';
+import { useServerAndBrowser } from '../support/fixture.js';
 
 const paint = (value: string) => pyFilter('py-paint', `image[:] = ${value}\nreturn image, {'painted': int(image[0, 0, 0])}`);
 const FILES = {
@@ -22,16 +23,15 @@ const FILES = {
 let dir: string;
 let server: CamLoopServer;
 let browser: Browser;
-before(async () => {
-  dir = await pythonPluginDir(FILES);
-  await copyFile(new URL('../../../plugins/examples/canny_edges.py', import.meta.url), join(dir, 'canny_edges.py'));
-  [server, browser] = await Promise.all([startTestServer({ pluginsDir: dir, python: PYTHON }), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const cleanups = useServerAndBrowser(
+  async () => {
+    dir = await pythonPluginDir(FILES);
+    cleanups.add(() => rm(dir, { recursive: true, force: true }));
+    await copyFile(new URL('../../../plugins/examples/canny_edges.py', import.meta.url), join(dir, 'canny_edges.py'));
+    return { pluginsDir: dir, python: PYTHON };
+  },
+  (s, b) => void ([server, browser] = [s, b]),
+);
 
 const session = (): SessionInfo => server.sessions.list()[0].info();
 const setTransform = (body: unknown) => api(server, `/api/sessions/${session().id}/transform`, { method: 'PUT', body: JSON.stringify(body) });

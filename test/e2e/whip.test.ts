@@ -1,26 +1,23 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, it } from 'node:test';
+import { after, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/server.js';
 import type { SessionInfo } from '../../electron/core/session.js';
-import { launchBrowser, probe, sample, waitForFrames } from '../support/browser.js';
+import { probe, sample, waitForFrames } from '../support/browser.js';
 import { installFrameProbe, type FrameSample } from '../support/frame-probe.js';
-import { api, startTestServer } from '../support/server.js';
+import { api } from '../support/server.js';
+import { useServerAndBrowser } from '../support/fixture.js';
 import { PATTERN } from '../support/whip-publish.js';
 import { WhipPublisher } from '../support/whip-publisher.js';
 
 let server: CamLoopServer;
 let browser: Browser;
 let publisher: WhipPublisher | undefined;
-before(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-after(async () => {
-  publisher?.kill();
-  await browser.close();
-  await server.close();
+const cleanups = useServerAndBrowser({}, (s, b) => {
+  [server, browser] = [s, b];
+  cleanups.add(() => publisher?.kill());
 });
 
 async function sessions(): Promise<SessionInfo[]> {
