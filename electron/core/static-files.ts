@@ -14,6 +14,7 @@ const ROUTES: Record<string, string> = {
   '/phone.css': 'renderer/phone/phone.css',
   '/shared/params.js': 'renderer/shared/params.js',
   '/shared/frame-rate-follower.js': 'renderer/shared/frame-rate-follower.js',
+  '/shared/ice-gathering.js': 'renderer/shared/ice-gathering.js',
   '/panel': 'renderer/panel/index.html',
   '/panel.js': 'renderer/panel/panel.js',
   '/panel.css': 'renderer/panel/panel.css',

@@ -3,6 +3,7 @@
 // (applied live), recording and hang-up. It talks to the core's loopback-only API with the control
 // token that the app puts in the URL fragment (never sent over the network by the browser).
 import { paramControls } from './shared/params.js';
+import { waitForIceGathering } from './shared/ice-gathering.js';
 
 /** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
 /** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
@@ -154,10 +155,7 @@ async function showPreview(id) {
     $('preview').hidden = false;
   });
   await pc.setLocalDescription(await pc.createOffer());
-  await /** @type {Promise<void>} */ (new Promise((resolve) => {
-    if (pc.iceGatheringState === 'complete') return resolve();
-    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
-  }));
+  await waitForIceGathering(pc);
   const answer = await api(`/api/sessions/${id}/preview`, { method: 'POST', body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }) });
   await pc.setRemoteDescription(answer);
   for (const [cardId, entry] of cards) entry.root.classList.toggle('previewing', cardId === id);

@@ -3,6 +3,7 @@
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
 import { FrameRateFollower } from './shared/frame-rate-follower.js';
 import { paramControls } from './shared/params.js';
+import { waitForIceGathering } from './shared/ice-gathering.js';
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -112,20 +113,6 @@ async function applyMaxFramerate(fps) {
   await videoSender.setParameters(parameters).catch(() => {});
 }
 
-/** @param {RTCPeerConnection} connection @returns {Promise<void>} */
-function waitForIceGathering(connection) {
-  if (connection.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      connection.removeEventListener('icegatheringstatechange', check);
-      resolve();
-    };
-    const check = () => connection.iceGatheringState === 'complete' && done();
-    const timer = setTimeout(done, GATHERING_CAP_MS);
-    connection.addEventListener('icegatheringstatechange', check);
-  });
-}
 
 /**
  * The STUN/TURN servers CamLoop itself uses (with short-lived TURN credentials): a phone that can
@@ -192,7 +179,7 @@ async function connect() {
 
   setState('connecting', 'Connecting…');
   await connection.setLocalDescription(await connection.createOffer());
-  await waitForIceGathering(connection);
+  await waitForIceGathering(connection, GATHERING_CAP_MS);
   const { sdp, type } = connection.localDescription;
   const response = await fetch('offer', {
     method: 'POST',
