@@ -14,6 +14,8 @@ import type { EncodedFrame } from './worker-protocol.js';
 /** A frame between decode and encode: what its encode needs once the chain has answered. */
 interface InFlight {
   pts: bigint;
+  /** Time since the frame that came before it (sent or skipped), in pts ticks. */
+  gap: bigint;
   width: number;
   height: number;
   input: TransformInput;
@@ -22,6 +24,8 @@ interface InFlight {
 }
 
 const CLOCK_RATE = 90000;
+/** The gap an encoder is told of is at most this (a camera that paused is not a reason for a huge frame). */
+const MAX_GAP_TICKS = 9000n;
 
 /**
  * Decode -> transform -> encode for one camera (it runs inside a worker): VideoDecoder keeps the
@@ -54,6 +58,9 @@ export class VideoProcessor {
   private dropped = 0;
   /** The size the encoder was opened at. */
   private sent = { width: 0, height: 0 };
+  /** The pts of the last frame that came to be encoded (sent or skipped), and the encoder's own clock. */
+  private lastReadyPts?: bigint;
+  private encoderPts = 0n;
 
   constructor(private readonly cv: OpenCV, codec: VideoCodecName, chain: TransformChain) {
     this.decoder = new VideoDecoder(codec);
@@ -126,6 +133,8 @@ export class VideoProcessor {
       this.decoder.takeMs();
       return undefined;
     }
+    const gap = this.lastReadyPts === undefined ? 3000n : decoded.pts - this.lastReadyPts;
+    this.lastReadyPts = decoded.pts;
     // Over the link's budget: skip this frame (a keyframe that was asked for still goes out).
     if (!this.policy.mayEncode(this.encoder.keyframeDue)) {
       this.dropped++;
@@ -135,7 +144,7 @@ export class VideoProcessor {
     this.ensureSize(width, height);
     const input = this.stages.input;
     // Read now: frames decoded while an asynchronous transform works replace `decoded`.
-    const frame: InFlight = { pts: decoded.pts, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
+    const frame: InFlight = { pts: decoded.pts, gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
     const time = Number(frame.pts) / CLOCK_RATE;
     this.convertIn(decoded, input, frame.image);
     const results = this.stages.apply(frame.image, width, height, time, input === 'yuv' ? [this.u!, this.v!] : undefined);
@@ -172,7 +181,12 @@ export class VideoProcessor {
     const converter = this.converter!;
     const { input, image } = frame;
     const toEncode = input === 'gray' ? converter.grayToYuv(image) : input === 'yuv' ? converter.planesToYuv([this.luma!, this.u!, this.v!]) : input === 'bgr' ? converter.bgrToYuv(image) : converter.matToYuv(image);
-    toEncode.pts = frame.pts;
+    // The encoder's clock advances by the gap to the frame before, not by the time since the last
+    // frame it encoded: libvpx's rate control gives a frame the bits of the time it thinks it
+    // covers, so frames skipped for the budget made the next one bigger, which skipped more
+    // (measured: rotate under a 900 kbps cap, 70-140 kbit frames at a fine quantiser and 6-16 fps).
+    this.encoderPts += frame.gap;
+    toEncode.pts = this.encoderPts;
     const encodeStart = performance.now();
     const encoded = this.encoder.encode(converter.scaled(toEncode, this.sent.width, this.sent.height));
     // What an inter frame costs at this size decides the size of the next ones.
