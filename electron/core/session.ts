@@ -20,7 +20,19 @@ import { sayGoodbye } from './webrtc/goodbye.js';
 import type { IceServer } from './webrtc/ice-servers.js';
 import { resolveMdnsCandidates } from './webrtc/mdns-candidates.js';
 import type { NetworkStats } from './webrtc/network-stats.js';
-import { audioCodecParameters, hintStartBitrate, iceOptionsFor, localIceUfrag, putCandidatesFirst, videoCodecList, videoHeaderExtensions, waitForGathering } from './webrtc/peer-config.js';
+import {
+  addTrickledCandidate,
+  audioCodecParameters,
+  hintStartBitrate,
+  iceOptionsFor,
+  localIceUfrag,
+  putCandidatesFirst,
+  remoteIceUfrag,
+  videoCodecList,
+  videoHeaderExtensions,
+  waitForGathering,
+  type TrickledCandidate,
+} from './webrtc/peer-config.js';
 import { PeerWatch } from './webrtc/peer-watch.js';
 import type { Viewer, ViewerOptions } from './webrtc/viewer.js';
 
@@ -103,7 +115,7 @@ export class Session {
   private readonly recordings: SessionRecordings;
   private readonly dataChannels: DataChannelInfo[];
   private closed = false;
-  private readonly closeListeners = new Set<() => void>();
+  private readonly closeListeners: (() => void)[] = [];
   private results: Record<string, TransformResult> = {};
   private readonly errors: string[] = [];
 
@@ -257,15 +269,13 @@ export class Session {
     return localIceUfrag(this.pc);
   }
 
-  /** The client's ICE username fragment (from its offer): a trickle PATCH must carry it. */
   get remoteIceUfrag(): string | undefined {
-    return this.pc.remoteDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+    return remoteIceUfrag(this.pc);
   }
 
-  /** A candidate the client trickled (WHIP PATCH); `.local` names get its HTTP address. */
-  addIceCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex: number }): Promise<void> {
-    const line = resolveMdnsCandidates(`a=${candidate.candidate}`, this.remoteAddress).slice(2);
-    return this.pc.addIceCandidate({ ...candidate, candidate: line });
+  /** A candidate the publisher trickled (WHIP PATCH). */
+  addIceCandidate(candidate: TrickledCandidate): Promise<void> {
+    return addTrickledCandidate(this.pc, candidate, this.remoteAddress);
   }
 
   /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
@@ -279,10 +289,8 @@ export class Session {
     }
   }
 
-  /** Returns a disposer, for listeners that may leave before the session does. */
-  onClose(listener: () => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
   }
 
   /** Everything the peer held, released: watch, audio, recordings, video (worker, viewers), the peer. */

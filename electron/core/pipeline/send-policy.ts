@@ -33,10 +33,6 @@ export class SendPolicy {
     if (settings.keepSize || this.rate.linkRate() >= 2 * before) this.scale.reset();
   }
 
-  get settings(): RateSettings {
-    return this.rate.settings;
-  }
-
   /**
    * A frame is ready to be encoded: false when it must be skipped, over the link's budget (a
    * keyframe that was asked for still goes out).

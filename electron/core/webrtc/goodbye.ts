@@ -1,6 +1,11 @@
 import type { RTCPeerConnection } from 'werift';
 import { dtlsSocketOf, srtcpSessionOf, type DtlsRecord, type SrtcpSession } from './werift-internals.js';
 
+/** Every DTLS transport of a peer (media and SCTP; one when bundled), each once. */
+function dtlsTransportsOf(pc: RTCPeerConnection) {
+  return [...new Set([...pc.getTransceivers().map((t) => t.dtlsTransport), pc.sctpTransport?.dtlsTransport])].filter((t) => t !== undefined);
+}
+
 /** RTCP packet type of a BYE (RFC 3550 6.6). */
 const RTCP_BYE = 203;
 
@@ -28,7 +33,7 @@ export function watchGoodbyes(pc: RTCPeerConnection, onGoodbye: (how: string) =>
     said = true;
     onGoodbye(how);
   };
-  const transports = [...new Set([...pc.getTransceivers().map((t) => t.dtlsTransport), pc.sctpTransport?.dtlsTransport])].filter((t) => t !== undefined);
+  const transports = dtlsTransportsOf(pc);
   for (const transport of transports) transport.onStateChange.subscribe((state) => state === 'closed' && say('DTLS close_notify'));
   pc.sctpTransport?.sctp.stateChanged.closed.subscribe(() => say('SCTP ABORT or SHUTDOWN'));
   const watched = new WeakSet<SrtcpSession>();
@@ -63,7 +68,7 @@ const CLOSE_NOTIFY = Buffer.from([1, 0]);
  * transport. Call before pc.close().
  */
 export async function sayGoodbye(pc: RTCPeerConnection): Promise<void> {
-  const transports = [...new Set([...pc.getTransceivers().map((t) => t.dtlsTransport), pc.sctpTransport?.dtlsTransport])].filter((t) => t !== undefined);
+  const transports = dtlsTransportsOf(pc);
   let sent = 0;
   await Promise.allSettled(
     transports.map(async (transport) => {

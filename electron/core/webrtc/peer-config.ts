@@ -19,6 +19,7 @@ import {
 import { isIP, isIPv4 } from 'node:net';
 import type { AudioCodecName } from '../media/codecs.js';
 import { isLoopbackAddress } from '../access.js';
+import { resolveMdnsCandidates } from './mdns-candidates.js';
 import type { VideoCodecName } from '../media/codecs.js';
 
 const ICE_GATHERING_TIMEOUT_MS = 5000;
@@ -110,6 +111,24 @@ export function putCandidatesFirst(sdp: string, localAddress: string | undefined
 /** Our ICE username fragment (in the local description): what identifies a WHIP/WHEP session's ICE. */
 export function localIceUfrag(pc: RTCPeerConnection): string | undefined {
   return pc.localDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+}
+
+/** The client's ICE username fragment (from its offer): a trickle PATCH must carry it. */
+export function remoteIceUfrag(pc: RTCPeerConnection): string | undefined {
+  return pc.remoteDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+}
+
+/** A trickled candidate, as RTCPeerConnection.addIceCandidate takes it. */
+export interface TrickledCandidate {
+  candidate: string;
+  sdpMid?: string;
+  sdpMLineIndex: number;
+}
+
+/** A candidate the client trickled (a WHIP/WHEP PATCH); `.local` names get its HTTP address, as in offers. */
+export function addTrickledCandidate(pc: RTCPeerConnection, candidate: TrickledCandidate, remoteAddress: string | undefined): Promise<void> {
+  const line = resolveMdnsCandidates(`a=${candidate.candidate}`, remoteAddress).slice(2);
+  return pc.addIceCandidate({ ...candidate, candidate: line });
 }
 
 /** Non-trickle signaling: the answer goes out with every candidate in it. */

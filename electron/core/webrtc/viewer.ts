@@ -6,7 +6,7 @@ import type { VideoOutput } from '../pipeline/video-output.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { IceServer } from './ice-servers.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
-import { iceOptionsFor, localIceUfrag, putCandidatesFirst, videoCodecParameters, waitForGathering } from './peer-config.js';
+import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, videoCodecParameters, waitForGathering, type TrickledCandidate } from './peer-config.js';
 import { MEDIA_QUIET_MS } from './departure-watch.js';
 import { sayGoodbye } from './goodbye.js';
 import { PeerWatch } from './peer-watch.js';
@@ -42,9 +42,15 @@ export class Viewer {
   private readonly closeListeners: (() => void)[] = [];
   private watch?: PeerWatch;
 
-  private log?: Logger;
+  private readonly log: Logger;
 
-  private constructor(private readonly pc: RTCPeerConnection, private readonly remoteAddress: string | undefined) {}
+  private constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly remoteAddress: string | undefined,
+    cameraLog: Logger,
+  ) {
+    this.log = cameraLog.child(`[viewer ${this.id.slice(0, 8)}]`);
+  }
 
   static async answer(sdp: string, source: ViewerSource, options: ViewerOptions): Promise<{ viewer: Viewer; sdp: string }> {
     const pc = new RTCPeerConnection({
@@ -52,9 +58,8 @@ export class Viewer {
       iceServers: options.iceServers ?? [],
       ...iceOptionsFor(options.localAddress, { withLoopback: true }),
     });
-    const viewer = new Viewer(pc, options.remoteAddress);
-    const log = options.log.child(`[viewer ${viewer.id.slice(0, 8)}]`);
-    viewer.log = log;
+    const viewer = new Viewer(pc, options.remoteAddress, options.log);
+    const { log } = viewer;
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(sdp, options.remoteAddress) });
       const video = pc.getTransceivers().find((t) => t.kind === 'video');
@@ -88,19 +93,13 @@ export class Viewer {
     return localIceUfrag(this.pc);
   }
 
-  /** The client's ICE username fragment (from its offer): a trickle PATCH must carry it. */
   get remoteIceUfrag(): string | undefined {
-    return this.pc.remoteDescription?.sdp.match(/^a=ice-ufrag:(\S+)/m)?.[1];
+    return remoteIceUfrag(this.pc);
   }
 
-  get connectionState(): string {
-    return this.pc.connectionState;
-  }
-
-  /** A candidate the client trickled (WHEP PATCH); `.local` names get its HTTP address. */
-  addIceCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex: number }): Promise<void> {
-    const line = resolveMdnsCandidates(`a=${candidate.candidate}`, this.remoteAddress).slice(2);
-    return this.pc.addIceCandidate({ ...candidate, candidate: line });
+  /** A candidate the player trickled (WHEP PATCH). */
+  addIceCandidate(candidate: TrickledCandidate): Promise<void> {
+    return addTrickledCandidate(this.pc, candidate, this.remoteAddress);
   }
 
   onClose(listener: () => void): void {
@@ -114,6 +113,6 @@ export class Viewer {
     for (const listener of this.closeListeners) listener();
     await sayGoodbye(this.pc);
     await this.pc.close();
-    this.log?.info('closed');
+    this.log.info('closed');
   }
 }

@@ -1,11 +1,5 @@
 import { HttpError } from '../http-error.js';
-
-/** A trickled candidate, as RTCPeerConnection.addIceCandidate takes it. */
-export interface TrickledCandidate {
-  candidate: string;
-  sdpMid?: string;
-  sdpMLineIndex: number;
-}
+import type { TrickledCandidate } from '../webrtc/peer-config.js';
 
 /** An `application/trickle-ice-sdpfrag` body (RFC 8840), as a WHIP/WHEP client PATCHes it. */
 export interface SdpFragment {

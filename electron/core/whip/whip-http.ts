@@ -68,14 +68,14 @@ export function iceServerLinks(servers: IceServer[]): string[] {
 }
 
 /** 201 Created with the answer, where the session lives, its ETag and the ICE servers. */
-export function sendCreated(res: ServerResponse, { location, sdp, etag, iceServers, patch = true }: { location: string; sdp: string; etag: string; iceServers: IceServer[]; patch?: boolean }): void {
+export function sendCreated(res: ServerResponse, { location, sdp, etag, iceServers }: { location: string; sdp: string; etag: string; iceServers: IceServer[] }): void {
   const links = iceServerLinks(iceServers);
   res.writeHead(201, {
     'Content-Type': SDP_TYPE,
     'Content-Length': Buffer.byteLength(sdp),
     Location: location,
     ETag: etag,
-    ...(patch && { 'Accept-Patch': SDPFRAG_TYPE }),
+    'Accept-Patch': SDPFRAG_TYPE,
     ...(links.length > 0 && { Link: links }),
     'Cache-Control': 'no-store',
   });

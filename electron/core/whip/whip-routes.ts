@@ -5,6 +5,7 @@ import type { Session } from '../session.js';
 import type { Sessions } from '../sessions.js';
 import { parseOffer, type OfferRequest } from '../signaling.js';
 import type { IceServers } from '../webrtc/ice-servers.js';
+import type { TrickledCandidate } from '../webrtc/peer-config.js';
 import type { Viewer } from '../webrtc/viewer.js';
 import { parseSdpFragment } from './sdp-frag.js';
 import { allowCors, checkIfMatch, iceEtag, readTyped, SDP_TYPE, SDPFRAG_TYPE, sendCreated, sendOptions } from './whip-http.js';
@@ -26,7 +27,7 @@ const WHEP_RESOURCE = new RegExp(`^/whep/${ID}/${ID}$`);
 interface IceResource {
   iceUfrag: string | undefined;
   remoteIceUfrag: string | undefined;
-  addIceCandidate(candidate: { candidate: string; sdpMid?: string; sdpMLineIndex: number }): Promise<void>;
+  addIceCandidate(candidate: TrickledCandidate): Promise<void>;
   close(): Promise<void>;
 }
 
