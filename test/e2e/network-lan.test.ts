@@ -6,6 +6,7 @@ import { invertedThumb, launchBrowserOn, sampleUntil, startCamera, thumbDifferen
 import { LAN_PORT, LanApp, openPastCertificateWarning } from '../support/lan-app.js';
 import { LAPTOP_ADDRESS, TestNetwork, type Host } from '../support/netns.js';
 import { readQr } from '../support/qr.js';
+import { waitFor } from '../support/wait.js';
 import { WhipPublisher } from '../support/whip-publisher.js';
 
 // The user's journey, on a real (namespaced) network: CamLoop on the laptop with --host 0.0.0.0,
@@ -102,7 +103,12 @@ describe('a phone on the LAN', () => {
     const started = Date.now();
     const publisher = new WhipPublisher(`${whipUrl}?transform=grayscale`, { token, host: phoneHost });
     try {
-      const camera = await waitForCamera(lan, () => publisher.log);
+      const camera = await waitFor(
+        () => `a WHIP camera sending frames; publisher: ${publisher.log.slice(-600)}`,
+        async () => (await lan.api<SessionInfo[]>('/api/sessions')).find((s) => (s.stats?.framesIn ?? 0) >= 10),
+        15_000,
+        200,
+      );
       t.diagnostic(`WHIP publisher start -> 10 frames processed ${Date.now() - started} ms`);
       assert.equal(camera.source, 'whip');
       assert.equal(camera.transform[0]!.id, 'grayscale');
@@ -115,13 +121,3 @@ describe('a phone on the LAN', () => {
     }
   });
 });
-
-async function waitForCamera(lan: LanApp, log: () => string): Promise<SessionInfo> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const camera = (await lan.api<SessionInfo[]>('/api/sessions')).find((s) => (s.stats?.framesIn ?? 0) >= 10);
-    if (camera) return camera;
-    if (Date.now() > deadline) throw new Error(`no WHIP camera sending frames; publisher: ${log().slice(-600)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

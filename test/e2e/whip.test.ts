@@ -10,6 +10,7 @@ import { installFrameProbe, type FrameSample } from '../support/frame-probe.js';
 import { api } from '../support/server.js';
 import { useServerAndBrowser } from '../support/fixture.js';
 import { PATTERN } from '../support/whip-publish.js';
+import { waitFor } from '../support/wait.js';
 import { WhipPublisher } from '../support/whip-publisher.js';
 
 let server: CamLoopServer;
@@ -22,16 +23,6 @@ const cleanups = useServerAndBrowser({}, (s, b) => {
 
 async function sessions(): Promise<SessionInfo[]> {
   return (await (await api(server, '/api/sessions')).json()) as SessionInfo[];
-}
-
-async function waitFor<T>(what: string | (() => string), get: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Mean luma of the thumbnail's top and bottom halves (the pattern: bright above, dark below). */

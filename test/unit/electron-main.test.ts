@@ -10,16 +10,11 @@ import { loadOrCreateCertificate } from '../../electron/core/tls.js';
 import { watchGoodbyes } from '../../electron/core/webrtc/goodbye.js';
 import { getMainWindowOptions } from '../../electron/window.js';
 import { StubbedElectronApp } from '../support/electron-app.js';
+import { waitFor } from '../support/wait.js';
 
 // electron/main.ts itself, in plain Node, against a stand-in `electron` (test/support/electron-stub.ts).
 
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 20_000) => waitFor(what, check, timeoutMs, 20);
 
 /** GET over HTTPS, trusting the app's self-signed certificate as its window does. */
 function get(url: string): Promise<number> {
