@@ -18,6 +18,9 @@ const USAGE = `npm run bench -- [options]
   --equal-bitrate BPS the browser sends at most BPS, and CamLoop sends back at most BPS
                       (--max-bitrate): CPU per frame at equal bits (aiortc's REMB holds
                       its browser at 150-330 kbps)
+  --pin-bitrate       with --equal-bitrate: the browser sends BPS whatever each server's feedback
+                      says (its estimate's floor and ceiling set to BPS), so every server decodes
+                      the same bits; see "sent kbps" and "back kbps" in the table
 `;
 
 const { values } = parseArgs({
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     'hold-resolution': { type: 'boolean', default: false },
     'equal-bitrate': { type: 'string' },
+    'pin-bitrate': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
     try {
       for (const resolution of values.resolutions.split(',')) {
         for (const transform of server.name === 'werift echo' ? ['none'] : values.transforms.split(',')) {
-          const result = await runCell(browser, server, resolution, transform, Number(values.seconds), { holdResolution: values['hold-resolution'], clientMaxBitrate: equalBitrate });
+          const result = await runCell(browser, server, resolution, transform, Number(values.seconds), { holdResolution: values['hold-resolution'], clientMaxBitrate: equalBitrate, clientPinBitrate: values['pin-bitrate'] ? equalBitrate : undefined });
           results.push(result);
           process.stderr.write(`${server.name} ${resolution} ${transform}: ${fmt(result.fps, 1)} fps, p50 ${fmt(result.latencyP50)} ms, cpu ${fmt(result.cpuMsPerFrame, 1)} ms/frame\n`);
         }
@@ -68,9 +72,9 @@ async function main(): Promise<void> {
   await browser.close();
 
   const lines = [
-    '| server | resolution | transform | size back | fps back | latency p50 (ms) | p95 (ms) | server CPU ms/frame | first frame (ms) | browser send target (kbps) | browser send fps |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.server} | ${r.resolution} | ${r.transform} | ${r.width}x${r.height} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} |`),
+    '| server | resolution | transform | size back | fps back | latency p50 (ms) | p95 (ms) | server CPU ms/frame | first frame (ms) | browser send target (kbps) | browser send fps | sent kbps | back kbps |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.server} | ${r.resolution} | ${r.transform} | ${r.width}x${r.height} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} | ${fmt(r.sentKbps)} | ${fmt(r.backKbps)} |`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

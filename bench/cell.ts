@@ -18,6 +18,9 @@ export interface CellResult {
   firstFrameMs: number;
   sendTargetKbps?: number;
   sendFps?: number;
+  /** What the browser sent and received over the measured window (video RTP payload + headers, kbit/s). */
+  sentKbps?: number;
+  backKbps?: number;
 }
 
 interface CameraWindow {
@@ -39,6 +42,13 @@ export interface CellOptions {
   holdResolution?: boolean;
   /** A ceiling on what the browser sends (bits/s), to compare servers at equal bits. */
   clientMaxBitrate?: number;
+  /**
+   * The browser sends at this rate (bits/s) whatever the server's feedback says: its estimate's
+   * floor, start and ceiling are all set to it (Chrome's x-google-*-bitrate in the answer it is
+   * given). aiortc's REMB otherwise holds Chrome at 75-380 kbps while CamLoop's feedback lets it
+   * send 1-3 Mbps, so a cap alone leaves aiortc decoding 2-10x fewer bits.
+   */
+  clientPinBitrate?: number;
 }
 
 export async function runCell(browser: Browser, server: BenchServer, resolution: string, transform: string, seconds: number, options: CellOptions = {}): Promise<CellResult> {
@@ -47,6 +57,7 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
   try {
     page.on('dialog', (dialog) => void dialog.dismiss());
     await page.addInitScript(installFakeCamera);
+    if (options.clientPinBitrate) await page.addInitScript(pinSendBitrate, Math.round(options.clientPinBitrate / 1000));
     await page.goto(client.url);
     await page.check('#use-video');
     await page.setChecked('#use-audio', false);
@@ -65,13 +76,16 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     await page.evaluate(senderParameters, { holdResolution: options.holdResolution ?? false, maxBitrate: options.clientMaxBitrate ?? null });
     await page.evaluate(installFrameProbe, '#video');
     // Steady state only: settle for 5 s (a server's one-off costs after a connection, such as
-    // CamLoop starting the next camera's spare worker 3 s after this one took its own, are not per frame).
+    // CamLoop starting the next camera's spare worker 3 s after this one took its own, are not per
+    // frame), on the scene that is measured (flat and checkered in turn, every 500 ms: scene cuts
+    // that a server's rate control and picture size adapt to).
+    await page.evaluate(() => {
+      (window as unknown as CameraWindow).fakeCamera.probe = true;
+    });
     await page.waitForTimeout(5000);
 
     await page.evaluate(() => {
-      const w = window as unknown as CameraWindow;
-      w.fakeCamera.probe = true;
-      w.trackScene = true;
+      (window as unknown as CameraWindow).trackScene = true;
     });
     const cpuBefore = server.pid ? await cpuSeconds(server.pid) : undefined;
     const framesBefore = await page.evaluate(() => (window as unknown as CameraWindow).probes['#video'].frames);
@@ -86,6 +100,7 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       return { frames: w.probes['#video'].frames, changes: w.probes['#video'].changes, switches: w.fakeCamera.switches, width: video.videoWidth, height: video.videoHeight };
     });
     const statsAfter = await sendStats(page);
+    const kbps = (after?: number, before?: number) => (after !== undefined && before !== undefined ? ((after - before) * 8) / elapsed / 1000 : undefined);
     const returned = frames - framesBefore;
 
     // Each switch of the source's scene should show up as one change in what comes back.
@@ -107,6 +122,8 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       firstFrameMs,
       sendTargetKbps: statsAfter.targetBitrate !== undefined ? statsAfter.targetBitrate / 1000 : undefined,
       sendFps: statsAfter.framesSent !== undefined && statsBefore.framesSent !== undefined ? (statsAfter.framesSent - statsBefore.framesSent) / elapsed : undefined,
+      sentKbps: kbps(statsAfter.bytesSent, statsBefore.bytesSent),
+      backKbps: kbps(statsAfter.bytesReceived, statsBefore.bytesReceived),
     };
   } finally {
     await page.close();
@@ -127,14 +144,44 @@ async function senderParameters({ holdResolution, maxBitrate }: { holdResolution
 }
 
 /** The browser's own view of what it sends (aiortc's client keeps its peer in a global `pc`). */
-async function sendStats(page: import('playwright-core').Page): Promise<{ targetBitrate?: number; framesSent?: number }> {
+async function sendStats(page: import('playwright-core').Page): Promise<{ targetBitrate?: number; framesSent?: number; bytesSent?: number; bytesReceived?: number }> {
   return page.evaluate(async () => {
     const pc = (window as unknown as { pc: RTCPeerConnection | null }).pc;
     if (!pc) return {};
     const report = await pc.getStats();
+    const out: { targetBitrate?: number; framesSent?: number; bytesSent?: number; bytesReceived?: number } = {};
     for (const stat of report.values()) {
-      if (stat.type === 'outbound-rtp' && stat.kind === 'video') return { targetBitrate: stat.targetBitrate as number | undefined, framesSent: stat.framesSent as number | undefined };
+      if (stat.kind !== 'video') continue;
+      if (stat.type === 'outbound-rtp') Object.assign(out, { targetBitrate: stat.targetBitrate, framesSent: stat.framesSent, bytesSent: stat.bytesSent + stat.headerBytesSent });
+      if (stat.type === 'inbound-rtp') out.bytesReceived = stat.bytesReceived + stat.headerBytesReceived;
     }
-    return {};
+    return out;
   });
+}
+
+/**
+ * Runs in the page before aiortc's client: every answer it is given gets Chrome's floor, start and
+ * ceiling bitrates (kbit/s) on its video codecs, so the browser's sender holds `kbps` whatever the
+ * server's REMB or transport-cc feedback says.
+ */
+function pinSendBitrate(kbps: number): void {
+  const original = RTCPeerConnection.prototype.setRemoteDescription;
+  const pin = `x-google-min-bitrate=${kbps};x-google-start-bitrate=${kbps};x-google-max-bitrate=${kbps}`;
+  RTCPeerConnection.prototype.setRemoteDescription = function (this: RTCPeerConnection, description?: RTCSessionDescriptionInit) {
+    if (description?.type === 'answer' && description.sdp) {
+      const sections = description.sdp.split(/(?=^m=)/m);
+      const pinned = sections.map((section) => {
+        if (!section.startsWith('m=video')) return section;
+        const videoTypes = [...section.matchAll(/^a=rtpmap:(\d+) (VP8|VP9|H264|AV1)\//gm)].map((m) => m[1]);
+        let out = section;
+        for (const pt of videoTypes) {
+          const fmtp = new RegExp(`^a=fmtp:${pt} (.*)$`, 'm');
+          out = fmtp.test(out) ? out.replace(fmtp, `a=fmtp:${pt} $1;${pin}`) : out.replace(new RegExp(`^(a=rtpmap:${pt} .*)$`, 'm'), `$1\r\na=fmtp:${pt} ${pin}`);
+        }
+        return out;
+      });
+      description = { type: description.type, sdp: pinned.join('') };
+    }
+    return (original as (d?: RTCSessionDescriptionInit) => Promise<void>).call(this, description);
+  } as typeof original;
 }

@@ -117,7 +117,7 @@ function card(info) {
 /** @param {SessionInfo} info @param {number} now */
 function update(info, now) {
   const entry = card(info);
-  const s = info.stats ?? { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  const s = info.stats ?? { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   const rate = (key, value) => (entry.last ? ((value - entry.last[key]) * 1000) / (now - entry.last.at) : 0);
   const fpsIn = rate('framesIn', s.framesIn);
   const fpsOut = rate('framesSent', info.framesSent);
@@ -131,7 +131,7 @@ function update(info, now) {
   const link = info.bitrate?.estimate ? ` · link ${mbps(info.bitrate.estimate)}` : '';
   const scaled = s.sentWidth && !info.forwarding && s.sentWidth !== s.width ? ` at ${s.sentWidth}×${s.sentHeight} (link too slow for full size)` : '';
   const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}${scaled}` : '';
-  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}`;
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}`;
   entry.results.textContent = Object.keys(info.results).length ? JSON.stringify(info.results) : '';
   entry.errors.textContent = info.errors.at(-1) ?? '';
   entry.record.textContent = info.recording ? 'Stop recording' : 'Record';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RtpHeader, RtpPacket, Vp8Packetizer } from 'werift';
-import { FrameAssembler } from '../../electron/core/pipeline/frame-assembler.js';
+import { dePacketizeRtpPackets, H264RtpPayload, RtpHeader, RtpPacket, Vp8Packetizer } from 'werift';
+import { carriesIdr, FrameAssembler } from '../../electron/core/pipeline/frame-assembler.js';
 
 /** VP8-packetized fake frames: frame i is `size` bytes of value i; a keyframe bit pattern for i=0. */
 function vp8Frames(count: number, size = 3000, keyframes = [0]): RtpPacket[][] {
@@ -89,5 +89,27 @@ describe('FrameAssembler', () => {
     const { frames } = feed(new FrameAssembler('h264'), [packet]);
     assert.equal(frames.length, 1);
     assert.equal(frames[0].keyframe, true);
+  });
+
+  it('tells H.264 keyframes from the packets as werift does (single NAL, FU-A, STAP-A)', () => {
+    const nal = (type: number, ...rest: number[]) => [0x60 | type, ...rest];
+    const stapA = (...nals: number[][]) => Buffer.from([0x78, ...nals.flatMap((n) => [n.length >> 8, n.length & 0xff, ...n])]);
+    const payloads: [string, Buffer][] = [
+      ['IDR slice', Buffer.from(nal(5, 0x88, 0x84))],
+      ['non-IDR slice', Buffer.from(nal(1, 0x9a, 0x02))],
+      ['FU-A start of an IDR', Buffer.from([0x7c, 0x85, 0x88, 0x84])],
+      ['FU-A middle of an IDR', Buffer.from([0x7c, 0x05, 0x11, 0x22])],
+      ['FU-A of a non-IDR', Buffer.from([0x7c, 0x81, 0x9a, 0x02])],
+      ['STAP-A SPS PPS IDR', stapA(nal(7, 0x42, 0xc0, 0x1e), nal(8, 0xce, 0x3c), nal(5, 0x88, 0x84))],
+      ['STAP-A SPS PPS', stapA(nal(7, 0x42, 0xc0, 0x1e), nal(8, 0xce, 0x3c))],
+    ];
+    for (const [what, payload] of payloads) assert.equal(carriesIdr(payload), H264RtpPayload.deSerialize(payload).isKeyframe, what);
+    assert.deepEqual(payloads.map(([, p]) => carriesIdr(p)), [true, false, true, true, false, true, false]);
+  });
+
+  it('puts the payload together as werift does', () => {
+    const frames = vp8Frames(3);
+    const { frames: out } = feed(new FrameAssembler('vp8'), frames.flat());
+    for (let i = 0; i < frames.length; i++) assert.deepEqual(out[i].data, dePacketizeRtpPackets('vp8', frames[i]).data);
   });
 });

@@ -2,12 +2,16 @@ import { dePacketizeRtpPackets, Vp8RtpPayload, type RtpPacket } from 'werift';
 import { seqDelta } from './rtp-math.js';
 import { VIDEO_CODECS, type VideoCodecName } from '../media/codecs.js';
 
-export interface AssembledFrame {
-  data: Buffer;
-  timestamp: number;
-  keyframe: boolean;
+/** An encoded video frame: what the recorders write. */
+export interface VideoSample {
+  readonly data: Buffer;
+  readonly timestamp: number;
+  readonly keyframe: boolean;
+}
+
+export interface AssembledFrame extends VideoSample {
   /** The frame's RTP packets in order, for forwarding it untouched. */
-  packets: RtpPacket[];
+  readonly packets: RtpPacket[];
 }
 
 export interface AssemblerOutput {
@@ -101,7 +105,48 @@ export class FrameAssembler {
   }
 
   private depacketize(packets: RtpPacket[], timestamp: number): AssembledFrame {
-    const { data, isKeyframe } = dePacketizeRtpPackets(VIDEO_CODECS[this.codec].depacketizer, packets);
-    return { data, timestamp, keyframe: isKeyframe, packets };
+    return new RtpFrame(this.codec, packets, timestamp);
   }
+}
+
+/**
+ * A complete frame's packets; its payload is put together only when it is read. While the camera's
+ * own packets are forwarded, nobody decodes or records most frames, and werift's depacketizer
+ * (VP8's reads its descriptor bit by bit) was the largest cost of ours per forwarded packet.
+ */
+class RtpFrame implements AssembledFrame {
+  readonly keyframe: boolean;
+  private payload?: Buffer;
+
+  constructor(
+    private readonly codec: VideoCodecName,
+    readonly packets: RtpPacket[],
+    readonly timestamp: number,
+  ) {
+    this.keyframe = codec === 'vp8' ? Vp8RtpPayload.deSerialize(packets[0].payload).isKeyframe : packets.some((p) => carriesIdr(p.payload));
+  }
+
+  get data(): Buffer {
+    return (this.payload ??= dePacketizeRtpPackets(VIDEO_CODECS[this.codec].depacketizer, this.packets).data);
+  }
+}
+
+/** NAL unit types of RFC 6184 and H.264. */
+const NAL_IDR = 5;
+const NAL_STAP_A = 24;
+const NAL_FU_A = 28;
+const NAL_FU_B = 29;
+
+/** True when an H.264 RTP payload carries (a part of) an IDR slice: as werift's H264RtpPayload.isKeyframe, without copying the payload. */
+export function carriesIdr(payload: Buffer): boolean {
+  const type = payload[0] & 0x1f;
+  if (type === NAL_FU_A || type === NAL_FU_B) return (payload[1] & 0x1f) === NAL_IDR;
+  if (type !== NAL_STAP_A) return type === NAL_IDR;
+  // STAP-A: 16-bit sizes, each followed by a NAL unit.
+  for (let at = 1; at + 2 < payload.length; ) {
+    const size = payload.readUInt16BE(at);
+    if ((payload[at + 2] & 0x1f) === NAL_IDR) return true;
+    at += 2 + size;
+  }
+  return false;
 }

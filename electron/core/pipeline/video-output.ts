@@ -1,5 +1,5 @@
 import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
-import type { AssembledFrame } from './frame-assembler.js';
+import type { AssembledFrame, VideoSample } from './frame-assembler.js';
 import type { Packetizer } from './frame-packetizer.js';
 import { Forwarding } from './forwarding.js';
 import { KEYFRAME_QUEUE_MS, FRAME_QUEUE_MS, Pacer } from './pacer.js';
@@ -20,7 +20,7 @@ export class VideoOutput {
   private readonly state: Forwarding;
   framesSent = 0;
   /** Sees every frame sent back (forwarded or processed), e.g. to record the processed video. */
-  onSent?: (data: Buffer, timestamp: number, keyframe: boolean) => void;
+  onSent?: (frame: VideoSample) => void;
   /** Other receivers of the same packets (the panel's preview): no second encode. */
   private readonly mirrors = new Set<{ sender: RTCRtpSender; track: MediaStreamTrack }>();
   /** Our processed frames go back through it; the browser's forwarded packets were paced by the browser. */
@@ -89,7 +89,7 @@ export class VideoOutput {
     }
     if (this.state.now) {
       this.framesSent++;
-      this.onSent?.(frame.data, frame.timestamp, frame.keyframe);
+      this.onSent?.(frame);
     }
     return switched;
   }
@@ -108,7 +108,7 @@ export class VideoOutput {
     const packets = this.packetizer.packetize(data, frame.timestamp);
     if (verdict === 'switch') this.switchSource(packets[0]);
     this.framesSent++;
-    this.onSent?.(data, frame.timestamp, frame.keyframe);
+    this.onSent?.({ data, timestamp: frame.timestamp, keyframe: frame.keyframe });
     this.pacer.enqueue(packets, frame.keyframe ? KEYFRAME_QUEUE_MS : FRAME_QUEUE_MS);
   }
 

@@ -28,7 +28,10 @@ export interface PipelineEvents {
 export interface PipelineStats {
   framesIn: number;
   framesOut: number;
+  /** Decoded frames not sent: replaced by newer ones while the worker was busy, or skipped for the link's budget. */
   dropped: number;
+  /** Of `dropped`, those skipped for the link's budget (the encoder's frames did not fit the rate). */
+  skipped: number;
   width: number;
   height: number;
   /** The encoder's bitrate (bits/s); 0 before the first processed frame. */
@@ -48,7 +51,7 @@ export interface PluginSet {
 
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
 export class VideoPipeline {
-  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   private closed = false;
 
   constructor(
@@ -108,6 +111,7 @@ export class VideoPipeline {
         const { stats } = this;
         stats.framesOut++;
         stats.dropped += message.dropped;
+        stats.skipped += message.skipped;
         stats.width = message.width;
         stats.height = message.height;
         stats.encoderBitrate = message.bitrate;

@@ -56,6 +56,8 @@ export class VideoProcessor {
   private chain: TransformChain = [];
   /** Frames that did not go out since the last encoded one: replaced by newer, or skipped for the budget. */
   private dropped = 0;
+  /** Of those, skipped for the budget. */
+  private skipped = 0;
   /** The size the encoder was opened at. */
   private sent = { width: 0, height: 0 };
   /** The pts of the last frame that came to be encoded (sent or skipped), and the encoder's own clock. */
@@ -130,6 +132,7 @@ export class VideoProcessor {
     this.dropped += this.decoder.takeReplaced();
     if (this.stages.identity) {
       this.dropped = 0;
+      this.skipped = 0;
       this.decoder.takeMs();
       return undefined;
     }
@@ -138,6 +141,7 @@ export class VideoProcessor {
     // Over the link's budget: skip this frame (a keyframe that was asked for still goes out).
     if (!this.policy.mayEncode(this.encoder.keyframeDue)) {
       this.dropped++;
+      this.skipped++;
       return undefined;
     }
     const { width, height } = decoded;
@@ -201,12 +205,14 @@ export class VideoProcessor {
       height: frame.height,
       timings: { decodeMs: this.decoder.takeMs(), transformMs: encodeStart - frame.transformStart, encodeMs: end - encodeStart },
       dropped: this.dropped + this.decoder.takeReplaced(),
+      skipped: this.skipped,
       results,
       bitrate: this.policy.bitrate,
       sentWidth: this.sent.width,
       sentHeight: this.sent.height,
     };
     this.dropped = 0;
+    this.skipped = 0;
     return result;
   }
 

@@ -80,7 +80,7 @@ export class VideoRoute {
       if (incoming.ssrc !== undefined && !this.closed) receiver.sendRtcpPLI(incoming.ssrc).catch(() => {});
     });
     this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => this.pli.request(), isIdentityChain(this.chain));
-    this.output.onSent = (data, timestamp, keyframe) => options.recordings.processedVideo(data, timestamp, keyframe);
+    this.output.onSent = (frame) => options.recordings.processedVideo(frame);
     this.bitrate = new SessionBitrate(
       sender,
       (settings) => {
@@ -105,7 +105,7 @@ export class VideoRoute {
     if (lost) this.pli.request();
     for (const frame of frames) {
       if (frame.keyframe) this.pli.received();
-      this.options.recordings.cameraVideo(frame.data, frame.timestamp, frame.keyframe);
+      this.options.recordings.cameraVideo(frame);
       if (this.feed.accepts(frame, this.output.forwardingSettled)) this.pipelineNow().push(frame);
       // Now forwarding the camera's own stream: the worker may stop encoding.
       if (this.output.fromBrowser(frame)) this.pipeline?.setChain(this.chain);

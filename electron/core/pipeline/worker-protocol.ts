@@ -12,7 +12,10 @@ export interface EncodedFrame {
   width: number;
   height: number;
   timings: FrameTimings;
+  /** Frames since the last encoded one that did not go out: replaced by newer ones, or skipped for the budget. */
   dropped: number;
+  /** Of `dropped`, those skipped because the link's budget was spent (the rest: the worker was busy). */
+  skipped: number;
   results: Record<string, TransformResult>;
   /** The encoder's bitrate (bits/s). */
   bitrate: number;

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { AudioCodecName, VideoCodecName } from '../media/codecs.js';
+import type { VideoSample } from '../pipeline/frame-assembler.js';
 import { chooseRecordingPath } from './container.js';
 import { Recorder } from './recorder.js';
 
@@ -33,8 +34,9 @@ export class SessionRecordings {
     }
   }
 
-  cameraVideo(data: Buffer, timestamp: number, keyframe: boolean): void {
-    this.camera?.writeVideo(data, timestamp, keyframe);
+  /** A frame from the camera; its data is read only while recording. */
+  cameraVideo(frame: VideoSample): void {
+    this.camera?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
   }
 
   cameraAudio(payload: Buffer, timestamp: number): void {
@@ -54,8 +56,9 @@ export class SessionRecordings {
     return file;
   }
 
-  processedVideo(data: Buffer, timestamp: number, keyframe: boolean): void {
-    this.processed?.writeVideo(data, timestamp, keyframe);
+  /** A frame of what goes back; its data is read only while recording. */
+  processedVideo(frame: VideoSample): void {
+    this.processed?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
   }
 
   /** Stops the processed recording; returns its file (undefined when none was running). */
