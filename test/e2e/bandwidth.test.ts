@@ -104,6 +104,8 @@ it('a link too slow for the full picture gets a smaller one, at a higher frame r
   console.log(`capped at 300 kbps: ${fps.toFixed(1)} fps at ${stats.sentWidth}x${stats.sentHeight} (camera ${stats.width}x${stats.height}, phone shows ${shown} wide)`);
   assert.ok(stats.sentWidth < stats.width && stats.sentHeight < stats.height, `sent at ${stats.sentWidth}x${stats.sentHeight}`);
   assert.equal(shown, stats.sentWidth, 'the phone receives the smaller picture');
+  // Canny means the same at any size: it runs at the size sent (crisp lines, less work), not at the camera's.
+  assert.deepEqual([stats.workWidth, stats.workHeight], [stats.sentWidth, stats.sentHeight], 'edges ran at the size sent');
   // At 640x480 about one frame a second fits (this scene's edge map is nearly incompressible); smaller, several do.
   assert.ok(fps >= 2, `${fps.toFixed(1)} fps arrive`);
   await page.close();

@@ -7,6 +7,11 @@ import type { Mat } from '../transforms/opencv.js';
  * directly (a Buffer view over the heap), so a frame is never copied through JS.
  * Contexts are made once per size.
  *
+ * Decoded frames are `width` x `height` (the camera's size); the chain works on `workWidth` x
+ * `workHeight` (the same, or smaller: see Transform.workWidth), and the scaling is done by
+ * libswscale in the same pass as the conversion (native and vectorised, where OpenCV.js's
+ * cv.resize runs in WASM without SIMD: 8-13 ms per 640x480 RGBA frame here).
+ *
  * node-av reports each Buffer its `Frame.data` makes over a frame's memory to V8 as external
  * memory, and makes new ones for every new frame buffer (each decoded frame) and after every
  * makeWritable(). At ~0.9 MB a frame that had V8 run a full mark-compact of the worker's 32 MB
@@ -28,14 +33,31 @@ export class FrameConverter {
   readonly chromaWidth: number;
   readonly chromaHeight: number;
 
-  constructor(readonly width: number, readonly height: number) {
-    this.chromaWidth = (width + 1) >> 1;
-    this.chromaHeight = (height + 1) >> 1;
-    this.toRgba.getContext(width, height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_RGBA, SWS_BILINEAR);
-    this.toYuv.getContext(width, height, AV_PIX_FMT_RGBA, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
-    allocYuv(this.yuv, width, height);
+  /** Decoded YUV -> YUV planes at the work size, written straight into the chain's Mats. */
+  private readonly toPlanes?: SoftwareScaleContext;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly workWidth = width,
+    readonly workHeight = height,
+  ) {
+    this.chromaWidth = (workWidth + 1) >> 1;
+    this.chromaHeight = (workHeight + 1) >> 1;
+    this.toRgba.getContext(width, height, AV_PIX_FMT_YUV420P, workWidth, workHeight, AV_PIX_FMT_RGBA, SWS_BILINEAR);
+    this.toYuv.getContext(workWidth, workHeight, AV_PIX_FMT_RGBA, workWidth, workHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+    if (this.scalesIn) {
+      this.toPlanes = new SoftwareScaleContext();
+      this.toPlanes.getContext(width, height, AV_PIX_FMT_YUV420P, workWidth, workHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+    }
+    allocYuv(this.yuv, workWidth, workHeight);
     allocYuv(this.staging, width, height);
     this.stagingPlanes = this.staging.data!;
+  }
+
+  /** The chain works on a smaller picture than the decoded one. */
+  private get scalesIn(): boolean {
+    return this.workWidth !== this.width || this.workHeight !== this.height;
   }
 
   /** The decoded frame's planes and strides, read through `staging`. */
@@ -53,22 +75,22 @@ export class FrameConverter {
     return frame;
   }
 
-  /** Decoded frame -> RGBA Mat (which must be height x width CV_8UC4). */
+  /** Decoded frame -> RGBA Mat (which must be workHeight x workWidth CV_8UC4). */
   decodedToMat(decoded: Frame, mat: Mat): void {
     const { planes, linesize } = this.decodedPlanes(decoded);
-    this.toRgba.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.width * 4]);
+    this.toRgba.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.workWidth * 4]);
   }
 
-  /** Decoded frame -> BGR Mat (height x width CV_8UC3), cv2's layout, for Python filters. */
+  /** Decoded frame -> BGR Mat (workHeight x workWidth CV_8UC3), cv2's layout, for Python filters. */
   decodedToBgr(decoded: Frame, mat: Mat): void {
     const { planes, linesize } = this.decodedPlanes(decoded);
-    this.bgrScalers().to.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.width * 3]);
+    this.bgrScalers().to.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.workWidth * 3]);
   }
 
   /** BGR Mat -> this.yuv, ready for the encoder. */
   bgrToYuv(mat: Mat): Frame {
     FrameConverter.writable(this.yuv);
-    this.bgrScalers().from.scaleSync([matView(mat)], [this.width * 3], 0, this.height, this.yuv.data!, this.yuv.linesize);
+    this.bgrScalers().from.scaleSync([matView(mat)], [this.workWidth * 3], 0, this.workHeight, this.yuv.data!, this.yuv.linesize);
     return this.yuv;
   }
 
@@ -76,21 +98,26 @@ export class FrameConverter {
     if (!this.bgr) {
       const to = new SoftwareScaleContext();
       const from = new SoftwareScaleContext();
-      to.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, this.width, this.height, AV_PIX_FMT_BGR24, SWS_BILINEAR);
-      from.getContext(this.width, this.height, AV_PIX_FMT_BGR24, this.width, this.height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+      to.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, this.workWidth, this.workHeight, AV_PIX_FMT_BGR24, SWS_BILINEAR);
+      from.getContext(this.workWidth, this.workHeight, AV_PIX_FMT_BGR24, this.workWidth, this.workHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
       this.bgr = { to, from };
     }
     return this.bgr;
   }
 
-  /** Decoded frame's luma plane -> grey Mat (height x width CV_8UC1): a row copy, no conversion. */
-  decodedToGray(decoded: Frame, mat: Mat): void {
-    this.planeToMat(this.decodedPlanes(decoded), 0, mat);
+  /** Decoded frame's luma plane -> grey Mat (workHeight x workWidth CV_8UC1): a row copy at the camera's size. */
+  decodedToGray(decoded: Frame, mat: Mat, chroma: [Mat, Mat]): void {
+    if (this.scalesIn) this.decodedToPlanes(decoded, [mat, ...chroma]);
+    else this.planeToMat(this.decodedPlanes(decoded), 0, mat);
   }
 
-  /** Decoded frame -> its Y, U and V planes as they are (Mats of width x height and the chroma size). */
+  /** Decoded frame -> its Y, U and V planes (Mats of the work size and its chroma size): copied, or scaled into them. */
   decodedToPlanes(decoded: Frame, planes: [Mat, Mat, Mat]): void {
     const source = this.decodedPlanes(decoded);
+    if (this.toPlanes) {
+      this.toPlanes.scaleSync(source.planes, source.linesize, 0, this.height, planes.map(matView), [this.workWidth, this.chromaWidth, this.chromaWidth]);
+      return;
+    }
     planes.forEach((plane, i) => this.planeToMat(source, i, plane));
   }
 
@@ -114,19 +141,19 @@ export class FrameConverter {
   /** RGBA Mat -> this.yuv, ready for the encoder. */
   matToYuv(mat: Mat): Frame {
     FrameConverter.writable(this.yuv);
-    this.toYuv.scaleSync([matView(mat)], [this.width * 4], 0, this.height, this.yuv.data!, this.yuv.linesize);
+    this.toYuv.scaleSync([matView(mat)], [this.workWidth * 4], 0, this.workHeight, this.yuv.data!, this.yuv.linesize);
     return this.yuv;
   }
 
-  /** A camera-size YUV frame (such as `this.yuv`) at `width` x `height` for the encoder: itself at its own size, else a scaled copy. */
+  /** A work-size YUV frame (such as `this.yuv`) at `width` x `height` for the encoder: itself at its own size, else a scaled copy. */
   scaled(frame: Frame, width: number, height: number): Frame {
-    if (width === this.width && height === this.height) return frame;
+    if (width === this.workWidth && height === this.workHeight) return frame;
     if (this.smaller?.frame.width !== width || this.smaller.frame.height !== height) {
       this.freeSmaller();
       const target = new Frame();
       allocYuv(target, width, height);
       const scaler = new SoftwareScaleContext();
-      scaler.getContext(this.width, this.height, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
+      scaler.getContext(this.workWidth, this.workHeight, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
       this.smaller = { frame: target, scaler };
     }
     const smaller = FrameConverter.writable(this.smaller.frame);
@@ -135,11 +162,12 @@ export class FrameConverter {
     return smaller;
   }
 
-  /** Width and height of plane `i` (0: Y, 1: U, 2: V). */
+  /** Width and height of plane `i` (0: Y, 1: U, 2: V) at the work size. */
   private planeSize(i: number): [number, number] {
-    return i === 0 ? [this.width, this.height] : [this.chromaWidth, this.chromaHeight];
+    return i === 0 ? [this.workWidth, this.workHeight] : [this.chromaWidth, this.chromaHeight];
   }
 
+  /** A decoded plane into a Mat of the same size (the work size is the camera's). */
   private planeToMat(source: { planes: Buffer[]; linesize: number[] }, i: number, mat: Mat): void {
     const [width, height] = this.planeSize(i);
     copyPlane(source.planes[i], source.linesize[i], matView(mat), width, width, height);
@@ -162,6 +190,7 @@ export class FrameConverter {
     this.bgr?.from.freeContext();
     this.toRgba.freeContext();
     this.toYuv.freeContext();
+    this.toPlanes?.freeContext();
     this.yuv.free();
     this.staging.free();
   }

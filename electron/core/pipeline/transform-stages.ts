@@ -62,6 +62,16 @@ export class TransformStages {
   }
 
   /**
+   * The widest picture the chain needs (see Transform.workWidth): the smallest of its stages', or
+   * undefined when a stage needs the camera's own size (or every stage is an identity).
+   */
+  get workWidth(): number | undefined {
+    const active = this.stages.filter((s) => !s.failed && !s.transform?.identity);
+    if (active.length === 0 || active.some((s) => s.transform?.workWidth === undefined)) return undefined;
+    return Math.min(...active.map((s) => s.transform!.workWidth!));
+  }
+
+  /**
    * What the chain should be handed: 'gray' (the Y plane) when every stage works on luma, 'yuv' (the
    * three planes) when every stage is luma-only or colour-blind geometry, else 'rgba'.
    */

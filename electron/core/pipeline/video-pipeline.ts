@@ -39,6 +39,9 @@ export interface PipelineStats {
   /** The size encoded: the camera's, or smaller when the link cannot carry it; 0 before the first processed frame. */
   sentWidth: number;
   sentHeight: number;
+  /** The size the chain ran at: the camera's, or smaller for transforms that mean the same at any size (see Transform.workWidth). */
+  workWidth: number;
+  workHeight: number;
   /** Per-frame timings, exponentially smoothed (about the last 10 frames). */
   timings: FrameTimings;
 }
@@ -51,7 +54,7 @@ export interface PluginSet {
 
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
 export class VideoPipeline {
-  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   private closed = false;
 
   constructor(
@@ -117,6 +120,8 @@ export class VideoPipeline {
         stats.encoderBitrate = message.bitrate;
         stats.sentWidth = message.sentWidth;
         stats.sentHeight = message.sentHeight;
+        stats.workWidth = message.workWidth;
+        stats.workHeight = message.workHeight;
         const smooth = (old: number, value: number) => old * 0.9 + value * 0.1;
         stats.timings = {
           decodeMs: smooth(stats.timings.decodeMs, message.timings.decodeMs),

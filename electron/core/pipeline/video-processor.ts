@@ -151,7 +151,8 @@ export class VideoProcessor {
     const frame: InFlight = { pts: decoded.pts, gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
     const time = Number(frame.pts) / CLOCK_RATE;
     this.convertIn(decoded, input, frame.image);
-    const results = this.stages.apply(frame.image, width, height, time, input === 'yuv' ? [this.u!, this.v!] : undefined);
+    const { workWidth, workHeight } = this.converter!;
+    const results = this.stages.apply(frame.image, workWidth, workHeight, time, input === 'yuv' ? [this.u!, this.v!] : undefined);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
     this.inFlight = true;
     return results.then((done) => (this.disposed ? undefined : this.encodeTransformed(frame, done))).finally(() => {
@@ -168,7 +169,7 @@ export class VideoProcessor {
   /** The decoded picture into the planes the chain works on. */
   private convertIn(decoded: Frame, input: TransformInput, image: Mat): void {
     const converter = this.converter!;
-    if (input === 'gray') converter.decodedToGray(decoded, image);
+    if (input === 'gray') converter.decodedToGray(decoded, image, [this.u!, this.v!]);
     else if (input === 'yuv') converter.decodedToPlanes(decoded, [this.luma!, this.u!, this.v!]);
     else if (input === 'bgr') converter.decodedToBgr(decoded, image);
     else converter.decodedToMat(decoded, image);
@@ -177,7 +178,7 @@ export class VideoProcessor {
   /** The Mat a chain taking `input` runs on (the Y plane for 'yuv', with U and V beside it). */
   private imageFor(input: TransformInput): Mat {
     if (input === 'gray' || input === 'yuv') return this.luma!;
-    if (input === 'bgr') return (this.bgr ??= new this.cv.Mat(this.converter!.height, this.converter!.width, this.cv.CV_8UC3));
+    if (input === 'bgr') return (this.bgr ??= new this.cv.Mat(this.converter!.workHeight, this.converter!.workWidth, this.cv.CV_8UC3));
     return this.rgba!;
   }
 
@@ -210,6 +211,8 @@ export class VideoProcessor {
       bitrate: this.policy.bitrate,
       sentWidth: this.sent.width,
       sentHeight: this.sent.height,
+      workWidth: converter.workWidth,
+      workHeight: converter.workHeight,
     };
     this.dropped = 0;
     this.skipped = 0;
@@ -227,7 +230,10 @@ export class VideoProcessor {
     this.decoder.dispose();
   }
 
-  /** (Re)builds the size-dependent state (converter, Mats) and the encoder when a size or the bitrate moves. */
+  /**
+   * (Re)builds the size-dependent state (converter, Mats) and the encoder when a size or the
+   * bitrate moves: the camera's size, the size encoded, or the size the chain works at.
+   */
   private ensureSize(width: number, height: number): void {
     const sizeChanged = this.converter?.width !== width || this.converter.height !== height;
     const plan = this.policy.plan(width, height, sizeChanged);
@@ -235,14 +241,32 @@ export class VideoProcessor {
       this.encoder.open(plan.width, plan.height, plan.bitrate);
       this.sent = { width: plan.width, height: plan.height };
     }
-    if (!sizeChanged) return;
+    const work = workSize({ width, height }, this.sent, this.stages.workWidth);
+    if (!sizeChanged && this.converter!.workWidth === work.width && this.converter!.workHeight === work.height) return;
     this.converter?.dispose();
     for (const mat of [this.rgba, this.luma, this.u, this.v, this.bgr]) mat?.delete();
     this.bgr = undefined;
-    this.converter = new FrameConverter(width, height);
-    this.rgba = new this.cv.Mat(height, width, this.cv.CV_8UC4);
-    this.luma = new this.cv.Mat(height, width, this.cv.CV_8UC1);
+    this.converter = new FrameConverter(width, height, work.width, work.height);
+    this.rgba = new this.cv.Mat(work.height, work.width, this.cv.CV_8UC4);
+    this.luma = new this.cv.Mat(work.height, work.width, this.cv.CV_8UC1);
     this.u = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
     this.v = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
   }
+}
+
+/**
+ * The size a chain works at: the camera's, or for a chain that means the same at any size (see
+ * Transform.workWidth) the size encoded, at most `workWidth` wide (even, as 4:2:0 needs).
+ */
+export function workSize(camera: Size, sent: Size, workWidth: number | undefined): Size {
+  if (workWidth === undefined) return camera;
+  const width = Math.min(sent.width, workWidth);
+  if (width === sent.width) return sent;
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  return { width: even(width), height: even((sent.height * width) / sent.width) };
+}
+
+interface Size {
+  width: number;
+  height: number;
 }

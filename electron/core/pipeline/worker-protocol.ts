@@ -22,6 +22,9 @@ export interface EncodedFrame {
   /** The size encoded: the camera's, or smaller when the link cannot carry it (see OutputScale). */
   sentWidth: number;
   sentHeight: number;
+  /** The size the chain ran at: the camera's, or the size sent (see Transform.workWidth). */
+  workWidth: number;
+  workHeight: number;
 }
 
 /** Given to a codec worker when it starts. */

@@ -3,7 +3,9 @@ import type { Transform } from './types.js';
 /**
  * The seed's cartoon: colours flattened by repeated bilateral filtering on a 1/4-size image,
  * multiplied by adaptive-threshold edges. Everything runs at a working size of at most
- * `WORK_WIDTH` pixels wide so that 720p still fits a 30 fps frame budget.
+ * `WORK_WIDTH` pixels wide so that 720p still fits a 30 fps frame budget. The pipeline hands it
+ * the picture at that size already (`workWidth`: scaled by libswscale with the colour conversion);
+ * a larger one (in a chain with a stage that needs the camera's size) is resized here.
  */
 const WORK_WIDTH = 360;
 
@@ -11,6 +13,7 @@ export const cartoon: Transform = {
   id: 'cartoon',
   label: 'Cartoon',
   params: [{ name: 'passes', label: 'Smoothing passes', type: 'number', min: 1, max: 10, step: 1, default: 6 }],
+  workWidth: WORK_WIDTH,
   create(cv) {
     const small = new cv.Mat();
     const rgb = new cv.Mat();
@@ -25,11 +28,12 @@ export const cartoon: Transform = {
     const combined = new cv.Mat();
     return {
       apply(frame, params) {
-        const scale = Math.min(1, WORK_WIDTH / frame.width);
-        // Even multiples of 4 keep pyrDown/pyrUp sizes symmetric.
-        const workSize = new cv.Size(Math.max(4, Math.round((frame.width * scale) / 4) * 4), Math.max(4, Math.round((frame.height * scale) / 4) * 4));
-        cv.resize(frame.image, small, workSize, 0, 0, cv.INTER_AREA);
-        cv.cvtColor(small, rgb, cv.COLOR_RGBA2RGB);
+        const resized = frame.width > WORK_WIDTH;
+        const scale = WORK_WIDTH / frame.width;
+        // Even multiples of 4 keep pyrDown/pyrUp sizes symmetric (pyrUp is given the size to restore, so others work too).
+        const workSize = resized ? new cv.Size(Math.max(4, Math.round((frame.width * scale) / 4) * 4), Math.max(4, Math.round((frame.height * scale) / 4) * 4)) : new cv.Size(frame.width, frame.height);
+        if (resized) cv.resize(frame.image, small, workSize, 0, 0, cv.INTER_AREA);
+        cv.cvtColor(resized ? small : frame.image, rgb, cv.COLOR_RGBA2RGB);
 
         cv.pyrDown(rgb, half);
         cv.pyrDown(half, tiny);
@@ -46,6 +50,10 @@ export const cartoon: Transform = {
         cv.cvtColor(outline, outlineRgb, cv.COLOR_GRAY2RGB);
 
         cv.bitwise_and(colour, outlineRgb, combined);
+        if (!resized) {
+          cv.cvtColor(combined, frame.image, cv.COLOR_RGB2RGBA);
+          return;
+        }
         cv.cvtColor(combined, small, cv.COLOR_RGB2RGBA);
         cv.resize(small, frame.image, new cv.Size(frame.width, frame.height), 0, 0, cv.INTER_LINEAR);
       },

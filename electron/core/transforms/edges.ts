@@ -9,6 +9,7 @@ export const edges: Transform = {
     { name: 'high', label: 'High threshold', type: 'number', min: 0, max: 500, step: 5, default: 200 },
   ],
   input: 'gray',
+  workWidth: Infinity,
   create(cv) {
     const lines = new cv.Mat();
     return {

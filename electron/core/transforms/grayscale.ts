@@ -6,5 +6,6 @@ export const grayscale: Transform = {
   label: 'Grayscale',
   params: [],
   input: 'gray',
+  workWidth: Infinity,
   create: () => ({ apply() {}, dispose() {} }),
 };

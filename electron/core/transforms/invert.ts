@@ -4,6 +4,7 @@ export const invert: Transform = {
   id: 'invert',
   label: 'Invert colours',
   params: [],
+  workWidth: Infinity,
   create(cv) {
     return {
       apply(frame) {

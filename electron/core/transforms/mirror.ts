@@ -6,6 +6,7 @@ export const mirror: Transform = {
   label: 'Mirror',
   params: [{ name: 'axis', label: 'Flip', type: 'choice', choices: ['horizontal', 'vertical', 'both'], default: 'horizontal' }],
   input: 'yuv',
+  workWidth: Infinity,
   create(cv) {
     const source = new cv.Mat();
     const codes: Record<string, number> = { horizontal: 1, vertical: 0, both: -1 };

@@ -14,6 +14,7 @@ export const rotate: Transform = {
   label: 'Rotate',
   params: [{ name: 'speed', label: 'Degrees per second', type: 'number', min: -360, max: 360, step: 5, default: 45 }],
   input: 'yuv',
+  workWidth: Infinity,
   create(cv) {
     const source = new cv.Mat();
     const turn = (plane: Mat, angle: number, fill: number) => {

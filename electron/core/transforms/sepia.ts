@@ -12,6 +12,7 @@ export const sepia: Transform = {
   id: 'sepia',
   label: 'Sepia',
   params: [],
+  workWidth: Infinity,
   create(cv) {
     const kernel = cv.matFromArray(4, 4, cv.CV_32F, SEPIA.flat());
     const source = new cv.Mat();

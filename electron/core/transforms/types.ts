@@ -49,6 +49,15 @@ export interface Transform {
    * 'bgr': a CV_8UC3 BGR picture (cv2's convention), what Python filters get.
    */
   input?: TransformInput;
+  /**
+   * Set when the transform means the same at any picture size (edges, rotate, sepia...): the
+   * pipeline may then hand it the picture at the size it will be encoded at (smaller than the
+   * camera's when the link cannot carry that at full frame rate) and at most this many pixels wide
+   * (Infinity: no limit of its own), and scales the result to the encoded size. Crisper than a
+   * full-size result scaled down (an edge map's 1-pixel lines stay lines), and cheaper. Unset
+   * (sizes in pixels matter: blur's kernel, faces, overlays; Python filters): the camera's size.
+   */
+  workWidth?: number;
   create(cv: OpenCV): TransformInstance;
 }
 
