@@ -26,7 +26,7 @@ function simulate(scale: OutputScale, clock: { now: number }, seconds: number, l
     const [bits, quantiser] = needed >= target ? [needed, 1] : [target, needed / target];
     budget = Math.max(-linkRate, budget - bits); // as EncoderRate.spent: a debt of at most a second
     sent++;
-    scale.interFrame(bits, quantiser, linkRate, linkRate);
+    scale.interFrame(bits, quantiser, linkRate);
   }
   return { fps: sent / seconds, ...scale.size(camera.width, camera.height) };
 }
@@ -81,43 +81,20 @@ describe('OutputScale', () => {
   it('keeps the size while a finely quantised encoder is late to follow a falling estimate', () => {
     const clock = { now: 0 };
     const scale = new OutputScale(() => clock.now);
-    // Over the link by 2x, but at a fine quantiser and opened at twice the link's rate: the encoder
-    // is reopened at the new target soon, no reason to shrink.
+    // Over the link by 2x, but at a fine quantiser: the encoder is reopened at the new target soon, no reason to shrink.
     for (let i = 0; i < 300; i++) {
       clock.now += 1000 / 30;
       scale.frameReady();
-      scale.interFrame(20_000, 0.25, 300_000, 600_000);
+      scale.interFrame(20_000, 0.25, 300_000);
     }
     assert.deepEqual(scale.size(640, 480), { width: 640, height: 480 });
     // The same frames at a coarse quantiser: the encoder cannot hold the link, the picture shrinks.
     for (let i = 0; i < 300; i++) {
       clock.now += 1000 / 30;
       scale.frameReady();
-      scale.interFrame(20_000, 0.9, 300_000, 600_000);
+      scale.interFrame(20_000, 0.9, 300_000);
     }
     assert.ok(scale.size(640, 480).width < 640);
-  });
-
-  it('scales down for content that overshoots an encoder already targeting the link, at any quantiser', () => {
-    const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
-    // Scene cuts twice a second (as an edge map of a changing scene, measured): four 250 kbit
-    // frames at a fine quantiser, then frames skipped until the 900 kbps budget recovers; between
-    // cuts, 5 kbit frames. 2.1 Mbps at full size.
-    let budget = 0;
-    let sent = 0;
-    for (let i = 0; i < 30 * 8; i++) {
-      clock.now += 1000 / 30;
-      budget = Math.min(450_000, budget + 30_000);
-      scale.frameReady();
-      if (i === 30 * 3) assert.ok(scale.factor < 1, 'scaled down within 3 s');
-      if (budget <= 0) continue;
-      const bits = (i % 15 < 4 ? 250_000 : 5_000) * scale.factor ** 2;
-      budget = Math.max(-900_000, budget - bits);
-      if (i >= 30 * 3) sent++;
-      scale.interFrame(bits, 0.1, 900_000, 900_000);
-    }
-    assert.ok(sent / 5 >= 28, `${sent / 5} fps once scaled`);
   });
 
   it('never goes below a quarter of the size', () => {

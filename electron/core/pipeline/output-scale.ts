@@ -9,17 +9,11 @@ const TARGET_FPS = 30;
 const DOWN_WHEN_DEMAND = 1.4;
 /**
  * ...and only when the encoder is already quantising coarsely (this share of its range, as Chrome's
- * quality scaler looks at QP), or its target was within the link all window long: a finely
- * quantised encoder whose target is above the link is only late to follow a falling estimate (it is
- * reopened at the new target within 0.5-2 s). Measured: with 3 % loss and 20 ms jitter the
- * estimate wanders, and 640x480 camera video went to 320x240 without this rule. An encoder that
- * targets the link and still overshoots it is held back by the content: scene cuts and pictures
- * rate control cannot predict (an edge map that changes completely twice a second: 200-500 kbit
- * frames at a fine quantiser, then a dozen skipped), so frames are skipped at any quantiser.
+ * quality scaler looks at QP): a finely quantised encoder that is over the link is only late to
+ * follow a falling estimate (it is reopened at the new target within 0.5-2 s). Measured: with 3 %
+ * loss and 20 ms jitter the estimate wanders, and 640x480 camera video went to 320x240 without it.
  */
 const DOWN_WHEN_QUANTISER = 0.5;
-/** An encoder target this close to the link counts as within it. */
-const FOLLOWING = 1.05;
 /** Scale up when every frame at the next size up (bits grown with its area) would still fit this share of the link. */
 const UP_WHEN_DEMAND = 0.7;
 /** A link rate that grew by this factor over a window is still climbing. */
@@ -51,8 +45,6 @@ export class OutputScale {
   private encoded = 0;
   private bits = 0;
   private quantisers = 0;
-  /** Some frame of this window was encoded with a target above the link (the encoder not yet reopened at a lower estimate). */
-  private late = false;
   private changedAt = -Infinity;
   private upHoldMs = UP_HOLD_MS;
   private steppedUpAt = -Infinity;
@@ -87,18 +79,16 @@ export class OutputScale {
 
   /**
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
-   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit) and
-   * `encoderRate` the bitrate the encoder was opened at. Frames skipped for the budget need not be
-   * reported: what counts is what a frame costs at this size against what the link carries. The
-   * new size, if any, shows in size().
+   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
+   * skipped for the budget need not be reported: what counts is what a frame costs at this size
+   * against what the link carries. The new size, if any, shows in size().
    */
-  interFrame(bits: number, quantiser: number, linkRate: number, encoderRate: number): void {
+  interFrame(bits: number, quantiser: number, linkRate: number): void {
     const now = this.now();
     const windowStart = this.windowStart ?? this.startWindow(now, linkRate);
     this.encoded++;
     this.bits += bits;
     this.quantisers += quantiser;
-    this.late ||= encoderRate > FOLLOWING * linkRate;
     if (now - windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return;
     // What sending every frame that comes at this size would take, and how coarsely it is quantised.
     const fps = Math.min(TARGET_FPS, (this.ready * 1000) / (now - windowStart));
@@ -106,9 +96,8 @@ export class OutputScale {
     const quantised = this.quantisers / this.encoded;
     // The send-side estimate ramps up (8 %/s) from its start: scale down only for a link that stopped growing.
     const climbing = linkRate > CLIMBING * this.windowLinkRate;
-    const followed = !this.late;
     this.startWindow(now, linkRate);
-    if (demand > DOWN_WHEN_DEMAND * linkRate && (quantised > DOWN_WHEN_QUANTISER || followed) && !climbing && this.step < STEPS.length - 1) {
+    if (demand > DOWN_WHEN_DEMAND * linkRate && quantised > DOWN_WHEN_QUANTISER && !climbing && this.step < STEPS.length - 1) {
       // An up-step that did not hold: wait longer before the next one.
       if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
       // Straight to the largest size whose frames (bits ~ area, for the dense pictures that get here) fit.
@@ -141,7 +130,6 @@ export class OutputScale {
     this.encoded = 0;
     this.bits = 0;
     this.quantisers = 0;
-    this.late = false;
     return now;
   }
 }

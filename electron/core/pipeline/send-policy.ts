@@ -57,7 +57,7 @@ export class SendPolicy {
   /** What an encoded frame cost; an inter frame's bits and quantiser (0 finest, 1 coarsest) decide the next size. */
   encoded(bytes: number, keyframe: boolean, quantiser: number): void {
     this.rate.spent(bytes);
-    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), this.rate.current ?? Infinity);
+    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate());
   }
 
   /** The running encoder's bitrate (bits/s). */
