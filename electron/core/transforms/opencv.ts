@@ -10,14 +10,16 @@ let loading: Promise<{ cv: OpenCV }> | undefined;
 
 /**
  * Loads the OpenCV.js WASM runtime once per thread (~0.5 s).
- * The module object is a thenable: resolving a promise with it spins forever,
- * so we resolve with a wrapper and callers destructure `{ cv }`.
+ * 4.11's module is a Promise of the runtime (4.12's was the runtime itself, a thenable that told
+ * when it was ready through onRuntimeInitialized); either way we resolve with a wrapper, since
+ * resolving a promise with a thenable runtime spins forever, and callers destructure `{ cv }`.
  */
 export function loadOpenCV(): Promise<{ cv: OpenCV }> {
-  loading ??= new Promise((resolve) => {
-    const cv = createRequire(import.meta.url)('@techstark/opencv-js');
-    if (cv.Mat) resolve({ cv });
-    else cv.onRuntimeInitialized = () => resolve({ cv });
+  loading ??= new Promise((resolve, reject) => {
+    const loaded = createRequire(import.meta.url)('@techstark/opencv-js');
+    if (loaded instanceof Promise) loaded.then((cv: OpenCV) => resolve({ cv }), reject);
+    else if (loaded.Mat) resolve({ cv: loaded });
+    else loaded.onRuntimeInitialized = () => resolve({ cv: loaded });
   });
   return loading;
 }
