@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { loadOpenCV, type OpenCV } from '../../electron/core/transforms/opencv.js';
 import { loadPlugins } from '../../electron/core/transforms/plugins.js';
@@ -136,5 +139,22 @@ describe('the example plugins', () => {
     assert.equal(result.count, 1);
     square.delete();
     setPluginTransforms([]);
+  });
+});
+
+describe('a plugin\'s shape', () => {
+  it("keeps 'yuv' input and workWidth, and refuses a workWidth that is not a size", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camloop-plugins-'));
+    try {
+      const plugin = (id: string, extra: string) => `export default { id: '${id}', label: '${id}', params: [], ${extra} create() { return { apply() {}, dispose() {} }; } };\n`;
+      writeFileSync(join(dir, 'flip.mjs'), plugin('flip', "input: 'yuv', workWidth: Infinity,"));
+      writeFileSync(join(dir, 'wide.mjs'), plugin('wide', "workWidth: 'big',"));
+      const { transforms, errors } = await loadPlugins(dir);
+      assert.deepEqual(transforms.map((t) => [t.id, t.input, t.workWidth]), [['flip', 'yuv', Infinity]]);
+      assert.deepEqual(errors.map((e) => e.file), ['wide.mjs']);
+      assert.match(errors[0]!.message, /workWidth must be a number of pixels/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -56,8 +56,9 @@ function checkShape(value: unknown): Transform {
   const params = t.params ?? [];
   if (!Array.isArray(params)) throw new Error(`"${t.id}": params must be an array`);
   params.forEach((p) => checkParamSpec(t.id!, p));
-  if (t.input !== undefined && t.input !== 'rgba' && t.input !== 'gray') throw new Error(`"${t.id}": input must be 'rgba' or 'gray'`);
-  return { id: t.id, label: t.label, params, input: t.input, identity: false, create: t.create };
+  if (t.input !== undefined && t.input !== 'rgba' && t.input !== 'gray' && t.input !== 'yuv') throw new Error(`"${t.id}": input must be 'rgba', 'gray' or 'yuv'`);
+  if (t.workWidth !== undefined && !(typeof t.workWidth === 'number' && t.workWidth >= 16)) throw new Error(`"${t.id}": workWidth must be a number of pixels (16 or more, or Infinity)`);
+  return { id: t.id, label: t.label, params, input: t.input, workWidth: t.workWidth, identity: false, create: t.create };
 }
 
 export function checkParamSpec(id: string, p: ParamSpec): void {
