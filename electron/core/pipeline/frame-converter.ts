@@ -27,7 +27,7 @@ export class FrameConverter {
   /** Each decoded frame is copied here (av_frame_copy) so that its planes are read through Buffers made once. */
   private readonly staging = new Frame();
   private readonly stagingPlanes: Buffer[];
-  /** `yuv` scaled down for the encoder, when the link cannot carry the full size (see OutputScale). */
+  /** `yuv` at the size sent, when that is not the work size: smaller for the link (see OutputScale), or larger than a chain that works small (cartoon). */
   private smaller?: { frame: Frame; scaler: SoftwareScaleContext };
   /** Size of the U and V planes (YUV 4:2:0). */
   readonly chromaWidth: number;
@@ -105,7 +105,10 @@ export class FrameConverter {
     return this.bgr;
   }
 
-  /** Decoded frame's luma plane -> grey Mat (workHeight x workWidth CV_8UC1): a row copy at the camera's size. */
+  /**
+   * Decoded frame's luma plane -> grey Mat (workHeight x workWidth CV_8UC1): a row copy when the work
+   * size is the camera's, else all three planes scaled in one pass (the chroma into `chroma`, unused).
+   */
   decodedToGray(decoded: Frame, mat: Mat, chroma: [Mat, Mat]): void {
     if (this.scalesIn) this.decodedToPlanes(decoded, [mat, ...chroma]);
     else this.planeToMat(this.decodedPlanes(decoded), 0, mat);
