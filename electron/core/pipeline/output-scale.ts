@@ -112,12 +112,9 @@ export class OutputScale {
 
   /**
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
-   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit);
-   * `encoderRate` the bitrate the encoder was opened at and `sceneChange` how much its picture
-   * changed from the one before (see SceneChange): together they tell scene cuts (see
-   * DOWN_WHEN_SKIPPED). Frames skipped for the budget are counted by frameSkipped(): what counts
-   * here is what a frame costs at this size against what the link carries. The new size, if any,
-   * shows in size().
+   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
+   * skipped for the budget need not be reported: what counts is what a frame costs at this size
+   * against what the link carries. The new size, if any, shows in size().
    */
   interFrame(bits: number, quantiser: number, linkRate: number, { encoderRate = Infinity, sceneChange = 0 }: { encoderRate?: number; sceneChange?: number } = {}): void {
     const now = this.now();
