@@ -33,7 +33,6 @@ export class FrameConverter {
   readonly chromaWidth: number;
   readonly chromaHeight: number;
 
-  private lastDecoded?: { planes: Buffer[]; linesize: number[] };
   /** Decoded YUV -> YUV planes at the work size, written straight into the chain's Mats. */
   private readonly toPlanes?: SoftwareScaleContext;
 
@@ -63,16 +62,11 @@ export class FrameConverter {
 
   /** The decoded frame's planes and strides, read through `staging`. */
   private decodedPlanes(decoded: Frame): { planes: Buffer[]; linesize: number[] } {
-    if (this.staging.copy(decoded) >= 0) return (this.lastDecoded = { planes: this.stagingPlanes, linesize: this.staging.linesize });
+    if (this.staging.copy(decoded) >= 0) return { planes: this.stagingPlanes, linesize: this.staging.linesize };
     // Another 4:2:0 layout (yuvj420p from a full-range H.264 stream): read it directly.
     const planes = decoded.data;
     if (!planes) throw new Error('decoded frame has no data');
-    return (this.lastDecoded = { planes, linesize: decoded.linesize });
-  }
-
-  /** The Y plane of the last decoded frame converted (camera size), and its stride. */
-  get decodedLuma(): { plane: Buffer; stride: number } | undefined {
-    return this.lastDecoded && { plane: this.lastDecoded.planes[0]!, stride: this.lastDecoded.linesize[0]! };
+    return { planes, linesize: decoded.linesize };
   }
 
   /** `frame` ready to be written; a no-op (no new buffer, no new Buffers) when nobody else holds it. */

@@ -14,21 +14,6 @@ const DOWN_WHEN_DEMAND = 1.4;
  * loss and 20 ms jitter the estimate wanders, and 640x480 camera video went to 320x240 without it.
  */
 const DOWN_WHEN_QUANTISER = 0.5;
-/**
- * Also scale down one step when this share of a window's frames was skipped for the budget while
- * the encoder targeted the link (within FOLLOWING of it) and the picture itself kept changing
- * (CUTS_PER_WINDOW inter frames of BURST frames' worth of the link or more, each on a picture that
- * changed by CUT or more, see SceneChange): scene cuts that rate control cannot foresee. libvpx is
- * at its finest quantiser on the still frames between them, so the frame after a cut is 10-20x its
- * share (measured: 300-575 kbit at 640x480 on a 900 kbps link) and a dozen frames are skipped: a
- * stutter, at any quantiser. Large frames on an unchanged picture (libvpx's periodic golden frames,
- * 6-9x their share, measured under 3 % loss) are no reason.
- */
-const DOWN_WHEN_SKIPPED = 0.1;
-const FOLLOWING = 1.05;
-const BURST = 4;
-const CUT = 10;
-const CUTS_PER_WINDOW = 2;
 /** Scale up when every frame at the next size up (bits grown with its area) would still fit this share of the link. */
 const UP_WHEN_DEMAND = 0.7;
 /** A link rate that grew by this factor over a window is still climbing. */
@@ -56,18 +41,6 @@ export class OutputScale {
   private windowLinkRate = 0;
   /** Frames that came to be encoded in this window, sent or skipped for the budget. */
   private ready = 0;
-  /** Of those, skipped for the budget. */
-  private skipped = 0;
-  /** Inter frames of this window that were bursts on a changed picture (see DOWN_WHEN_SKIPPED). */
-  private cuts = 0;
-  /** Some frame of this window was encoded with a target above the link (not yet reopened at a lower estimate). */
-  private late = false;
-  /**
-   * What each size we stepped down from for cuts needed (bits/s at the rate frames came): a fine
-   * quantiser at the smaller size is no reason to go back while the link is below that and the
-   * content no lighter (the cuts' still frames are finely quantised: it would stutter again).
-   */
-  private needed: number[] = [];
   /** Inter frames encoded in this window, their bits and quantisers (keyframes are one-offs: not counted). */
   private encoded = 0;
   private bits = 0;
@@ -90,7 +63,6 @@ export class OutputScale {
 
   /** Back to the camera's size. */
   reset(): void {
-    this.needed = [];
     this.moveTo(0, this.now());
     this.upHoldMs = UP_HOLD_MS;
   }
@@ -105,25 +77,18 @@ export class OutputScale {
     this.ready++;
   }
 
-  /** The frame that came was skipped for the link's budget. */
-  frameSkipped(): void {
-    this.skipped++;
-  }
-
   /**
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
    * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
    * skipped for the budget need not be reported: what counts is what a frame costs at this size
    * against what the link carries. The new size, if any, shows in size().
    */
-  interFrame(bits: number, quantiser: number, linkRate: number, { encoderRate = Infinity, sceneChange = 0 }: { encoderRate?: number; sceneChange?: number } = {}): void {
+  interFrame(bits: number, quantiser: number, linkRate: number): void {
     const now = this.now();
     const windowStart = this.windowStart ?? this.startWindow(now, linkRate);
     this.encoded++;
     this.bits += bits;
     this.quantisers += quantiser;
-    this.late ||= encoderRate > FOLLOWING * linkRate;
-    if (sceneChange >= CUT && bits >= (BURST * linkRate) / TARGET_FPS) this.cuts++;
     if (now - windowStart < WINDOW_MS || this.encoded < MIN_FRAMES) return;
     // What sending every frame that comes at this size would take, and how coarsely it is quantised.
     const fps = Math.min(TARGET_FPS, (this.ready * 1000) / (now - windowStart));
@@ -131,15 +96,7 @@ export class OutputScale {
     const quantised = this.quantisers / this.encoded;
     // The send-side estimate ramps up (8 %/s) from its start: scale down only for a link that stopped growing.
     const climbing = linkRate > CLIMBING * this.windowLinkRate;
-    const skippedShare = this.skipped / this.ready;
-    const stutters = !this.late && skippedShare > DOWN_WHEN_SKIPPED && this.cuts >= CUTS_PER_WINDOW;
     this.startWindow(now, linkRate);
-    if (stutters && !climbing && this.step < STEPS.length - 1) {
-      if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
-      this.needed[this.step] = demand;
-      this.moveTo(this.step + 1, now);
-      return;
-    }
     if (demand > DOWN_WHEN_DEMAND * linkRate && quantised > DOWN_WHEN_QUANTISER && !climbing && this.step < STEPS.length - 1) {
       // An up-step that did not hold: wait longer before the next one.
       if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
@@ -151,11 +108,7 @@ export class OutputScale {
     }
     if (this.step > 0 && now - this.changedAt > this.upHoldMs) {
       const growth = (STEPS[this.step - 1] / STEPS[this.step]) ** 2;
-      const needed = this.needed[this.step - 1];
-      // A fine quantiser means bits to spare; after a step down for cuts, only with no frame skipped
-      // and the size up needing no more than the link now carries (or the content got lighter).
-      const spare = quantised < UP_WHEN_QUANTISER && (needed === undefined || (skippedShare === 0 && (linkRate >= needed || demand * growth < UP_WHEN_DEMAND * needed)));
-      if (demand * growth < UP_WHEN_DEMAND * linkRate || spare) {
+      if (demand * growth < UP_WHEN_DEMAND * linkRate || quantised < UP_WHEN_QUANTISER) {
         this.steppedUpAt = now;
         this.moveTo(this.step - 1, now);
       }
@@ -174,9 +127,6 @@ export class OutputScale {
     this.windowStart = now;
     this.windowLinkRate = linkRate;
     this.ready = 0;
-    this.skipped = 0;
-    this.cuts = 0;
-    this.late = false;
     this.encoded = 0;
     this.bits = 0;
     this.quantisers = 0;

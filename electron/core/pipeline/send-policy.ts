@@ -39,9 +39,7 @@ export class SendPolicy {
    */
   mayEncode(keyframeAsked: boolean): boolean {
     this.scale.frameReady();
-    const may = keyframeAsked || this.rate.mayEncode();
-    if (!may) this.scale.frameSkipped();
-    return may;
+    return keyframeAsked || this.rate.mayEncode();
   }
 
   /** The encoder for a camera picture of `width` x `height`; `reopen` when size or bitrate moved enough. */
@@ -56,13 +54,10 @@ export class SendPolicy {
     return { ...sent, bitrate: reopen ? bitrate : this.rate.current!, reopen };
   }
 
-  /**
-   * What an encoded frame cost; an inter frame's bits and quantiser (0 finest, 1 coarsest), with how
-   * much its picture changed (see SceneChange), decide the next size.
-   */
-  encoded(bytes: number, keyframe: boolean, quantiser: number, sceneChange = 0): void {
+  /** What an encoded frame cost; an inter frame's bits and quantiser (0 finest, 1 coarsest) decide the next size. */
+  encoded(bytes: number, keyframe: boolean, quantiser: number): void {
     this.rate.spent(bytes);
-    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), { encoderRate: this.rate.current ?? Infinity, sceneChange });
+    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate());
   }
 
   /** The running encoder's bitrate (bits/s). */

@@ -4,7 +4,6 @@ import type { OpenCV, Mat } from '../transforms/opencv.js';
 import type { TransformInput, TransformResult } from '../transforms/types.js';
 import type { RateSettings } from './encoder-rate.js';
 import { FrameConverter } from './frame-converter.js';
-import { SceneChange } from './scene-change.js';
 import { SendPolicy } from './send-policy.js';
 import { TransformStages } from './transform-stages.js';
 import { VideoDecoder } from './video-decoder.js';
@@ -22,8 +21,6 @@ interface InFlight {
   input: TransformInput;
   image: Mat;
   transformStart: number;
-  /** How much the camera's picture changed since the frame before (see SceneChange). */
-  sceneChange: number;
 }
 
 const CLOCK_RATE = 90000;
@@ -42,7 +39,6 @@ export class VideoProcessor {
   private readonly decoder: VideoDecoder;
   private readonly encoder: VideoEncoder;
   private readonly policy = new SendPolicy();
-  private readonly scene = new SceneChange();
   private converter?: FrameConverter;
   private rgba?: Mat;
   /** The Y plane (grey and 'yuv' chains) and the chroma planes ('yuv' chains). */
@@ -152,11 +148,9 @@ export class VideoProcessor {
     this.ensureSize(width, height);
     const input = this.stages.input;
     // Read now: frames decoded while an asynchronous transform works replace `decoded`.
-    const frame: InFlight = { pts: decoded.pts, gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n, width, height, input, image: this.imageFor(input), transformStart: performance.now(), sceneChange: 0 };
+    const frame: InFlight = { pts: decoded.pts, gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
     const time = Number(frame.pts) / CLOCK_RATE;
     this.convertIn(decoded, input, frame.image);
-    const luma = this.converter!.decodedLuma;
-    if (luma) frame.sceneChange = this.scene.measure(luma.plane, luma.stride, width, height);
     const { workWidth, workHeight } = this.converter!;
     const results = this.stages.apply(frame.image, workWidth, workHeight, time, input === 'yuv' ? [this.u!, this.v!] : undefined);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
@@ -201,7 +195,7 @@ export class VideoProcessor {
     const encodeStart = performance.now();
     const encoded = this.encoder.encode(converter.scaled(toEncode, this.sent.width, this.sent.height));
     // What an inter frame costs at this size decides the size of the next ones.
-    if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser, frame.sceneChange);
+    if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser);
     const end = performance.now();
     if (!encoded) return undefined;
     const result: EncodedFrame = {
