@@ -144,12 +144,19 @@ async function senderParameters({ holdResolution, maxBitrate }: { holdResolution
 }
 
 /** The browser's own view of what it sends (aiortc's client keeps its peer in a global `pc`). */
-async function sendStats(page: import('playwright-core').Page): Promise<{ targetBitrate?: number; framesSent?: number; bytesSent?: number; bytesReceived?: number }> {
+interface SendStats {
+  targetBitrate?: number;
+  framesSent?: number;
+  bytesSent?: number;
+  bytesReceived?: number;
+}
+
+async function sendStats(page: import('playwright-core').Page): Promise<SendStats> {
   return page.evaluate(async () => {
     const pc = (window as unknown as { pc: RTCPeerConnection | null }).pc;
     if (!pc) return {};
     const report = await pc.getStats();
-    const out: { targetBitrate?: number; framesSent?: number; bytesSent?: number; bytesReceived?: number } = {};
+    const out: SendStats = {};
     for (const stat of report.values()) {
       if (stat.kind !== 'video') continue;
       if (stat.type === 'outbound-rtp') Object.assign(out, { targetBitrate: stat.targetBitrate, framesSent: stat.framesSent, bytesSent: stat.bytesSent + stat.headerBytesSent });

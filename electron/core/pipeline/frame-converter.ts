@@ -33,7 +33,7 @@ export class FrameConverter {
   readonly chromaWidth: number;
   readonly chromaHeight: number;
 
-  /** Decoded YUV -> YUV planes at the work size, written straight into the chain's Mats. */
+  /** Decoded YUV -> YUV planes at the work size, written straight into the chain's Mats; only when the work size is smaller. */
   private readonly toPlanes?: SoftwareScaleContext;
 
   constructor(
@@ -46,18 +46,13 @@ export class FrameConverter {
     this.chromaHeight = (workHeight + 1) >> 1;
     this.toRgba.getContext(width, height, AV_PIX_FMT_YUV420P, workWidth, workHeight, AV_PIX_FMT_RGBA, SWS_BILINEAR);
     this.toYuv.getContext(workWidth, workHeight, AV_PIX_FMT_RGBA, workWidth, workHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
-    if (this.scalesIn) {
+    if (workWidth !== width || workHeight !== height) {
       this.toPlanes = new SoftwareScaleContext();
       this.toPlanes.getContext(width, height, AV_PIX_FMT_YUV420P, workWidth, workHeight, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
     }
     allocYuv(this.yuv, workWidth, workHeight);
     allocYuv(this.staging, width, height);
     this.stagingPlanes = this.staging.data!;
-  }
-
-  /** The chain works on a smaller picture than the decoded one. */
-  private get scalesIn(): boolean {
-    return this.workWidth !== this.width || this.workHeight !== this.height;
   }
 
   /** The decoded frame's planes and strides, read through `staging`. */
@@ -110,7 +105,7 @@ export class FrameConverter {
    * size is the camera's, else all three planes scaled in one pass (the chroma into `chroma`, unused).
    */
   decodedToGray(decoded: Frame, mat: Mat, chroma: [Mat, Mat]): void {
-    if (this.scalesIn) this.decodedToPlanes(decoded, [mat, ...chroma]);
+    if (this.toPlanes) this.decodedToPlanes(decoded, [mat, ...chroma]);
     else this.planeToMat(this.decodedPlanes(decoded), 0, mat);
   }
 

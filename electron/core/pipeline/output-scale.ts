@@ -57,8 +57,7 @@ export class OutputScale {
 
   /** The encoded size for a camera picture of `width` x `height` (even, as 4:2:0 needs). */
   size(width: number, height: number): { width: number; height: number } {
-    const even = (n: number) => Math.max(2, Math.round((n * this.factor) / 2) * 2);
-    return this.step === 0 ? { width, height } : { width: even(width), height: even(height) };
+    return this.step === 0 ? { width, height } : { width: evenSide(width * this.factor), height: evenSide(height * this.factor) };
   }
 
   /** Back to the camera's size. */
@@ -132,4 +131,9 @@ export class OutputScale {
     this.quantisers = 0;
     return now;
   }
+}
+
+/** A side of a 4:2:0 picture near `n` pixels: even, at least 2. */
+export function evenSide(n: number): number {
+  return Math.max(2, Math.round(n / 2) * 2);
 }

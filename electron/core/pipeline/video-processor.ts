@@ -4,6 +4,7 @@ import type { OpenCV, Mat } from '../transforms/opencv.js';
 import type { TransformInput, TransformResult } from '../transforms/types.js';
 import type { RateSettings } from './encoder-rate.js';
 import { FrameConverter } from './frame-converter.js';
+import { evenSide } from './output-scale.js';
 import { SendPolicy } from './send-policy.js';
 import { TransformStages } from './transform-stages.js';
 import { VideoDecoder } from './video-decoder.js';
@@ -262,8 +263,7 @@ export function workSize(camera: Size, sent: Size, workWidth: number | undefined
   if (workWidth === undefined) return camera;
   const width = Math.min(sent.width, workWidth);
   if (width === sent.width) return sent;
-  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
-  return { width: even(width), height: even((sent.height * width) / sent.width) };
+  return { width: evenSide(width), height: evenSide((sent.height * width) / sent.width) };
 }
 
 interface Size {
