@@ -72,9 +72,9 @@ async function main(): Promise<void> {
   await browser.close();
 
   const lines = [
-    '| server | resolution | transform | size back | fps back | latency p50 (ms) | p95 (ms) | server CPU ms/frame | first frame (ms) | browser send target (kbps) | browser send fps | sent kbps | back kbps |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.server} | ${r.resolution} | ${r.transform} | ${r.width}x${r.height} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} | ${fmt(r.sentKbps)} | ${fmt(r.backKbps)} |`),
+    '| server | resolution | transform | size back | fps back | latency p50 (ms) | p95 (ms) | server CPU ms/frame | first frame (ms) | browser send target (kbps) | browser send fps | sent kbps | back kbps | fps received |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.server} | ${r.resolution} | ${r.transform} | ${r.width}x${r.height} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} | ${fmt(r.sentKbps)} | ${fmt(r.backKbps)} | ${fmt(r.receivedFps, 1)} |`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -21,6 +21,8 @@ export interface CellResult {
   /** What the browser sent and received over the measured window (video RTP payload + headers, kbit/s). */
   sentKbps?: number;
   backKbps?: number;
+  /** Frames a second that came back to the browser (fps back counts those it showed). */
+  receivedFps?: number;
 }
 
 interface CameraWindow {
@@ -124,6 +126,7 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       sendFps: statsAfter.framesSent !== undefined && statsBefore.framesSent !== undefined ? (statsAfter.framesSent - statsBefore.framesSent) / elapsed : undefined,
       sentKbps: kbps(statsAfter.bytesSent, statsBefore.bytesSent),
       backKbps: kbps(statsAfter.bytesReceived, statsBefore.bytesReceived),
+      receivedFps: statsAfter.framesReceived !== undefined && statsBefore.framesReceived !== undefined ? (statsAfter.framesReceived - statsBefore.framesReceived) / elapsed : undefined,
     };
   } finally {
     await page.close();
@@ -149,6 +152,8 @@ interface SendStats {
   framesSent?: number;
   bytesSent?: number;
   bytesReceived?: number;
+  /** Frames that came back, whole (the browser's inbound-rtp framesReceived): what the server sent. */
+  framesReceived?: number;
 }
 
 async function sendStats(page: import('playwright-core').Page): Promise<SendStats> {
@@ -160,7 +165,7 @@ async function sendStats(page: import('playwright-core').Page): Promise<SendStat
     for (const stat of report.values()) {
       if (stat.kind !== 'video') continue;
       if (stat.type === 'outbound-rtp') Object.assign(out, { targetBitrate: stat.targetBitrate, framesSent: stat.framesSent, bytesSent: stat.bytesSent + stat.headerBytesSent });
-      if (stat.type === 'inbound-rtp') out.bytesReceived = stat.bytesReceived + stat.headerBytesReceived;
+      if (stat.type === 'inbound-rtp') Object.assign(out, { bytesReceived: stat.bytesReceived + stat.headerBytesReceived, framesReceived: stat.framesReceived });
     }
     return out;
   });
