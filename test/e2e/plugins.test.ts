@@ -20,6 +20,8 @@ const paint = (rgb: [number, number, number]) => `export default {
 `;
 /** A plugin slower than the camera: 80 ms of busy work per frame (at most ~12 fps). */
 const slow = `export default { id: 'slow', label: 'Slow', params: [], create() { return { apply() { const end = performance.now() + 80; while (performance.now() < end); }, dispose() {} }; } };\n`;
+/** A plugin that means the same at any size (workWidth), slower than the camera at 640x480: 60 ms of busy work there, less with the area. */
+const heavy = `export default { id: 'heavy', label: 'Heavy', params: [], workWidth: Infinity, create() { return { apply(frame) { const end = performance.now() + (60 * frame.width * frame.height) / (640 * 480); while (performance.now() < end); }, dispose() {} }; } };\n`;
 const throwing = `export default { id: 'explodes', label: 'Explodes', params: [], create() { return { apply() { throw new Error('kaboom'); }, dispose() {} }; } };\n`;
 
 let dir: string;
@@ -32,6 +34,7 @@ const cleanups = useServerAndBrowser(
     await writeFile(join(dir, 'paint.mjs'), paint([255, 0, 0]));
     await writeFile(join(dir, 'explodes.mjs'), throwing);
     await writeFile(join(dir, 'slow.mjs'), slow);
+    await writeFile(join(dir, 'heavy.mjs'), heavy);
     await writeFile(join(dir, 'broken.mjs'), 'export default { this is not javascript');
     await copyFile(new URL('../../../plugins/examples/bright-spots.mjs', import.meta.url), join(dir, 'bright-spots.mjs'));
     return { pluginsDir: dir };
@@ -111,6 +114,29 @@ describe('user plugins', () => {
     assert.equal(await maxFramerate(), null, 'a new filter starts again at the full frame rate');
     await page.close();
     await server.sessions.closeAll();
+  });
+
+  it('a filter that means the same at any size and is slower than the camera runs smaller, at the camera frame rate', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'heavy' });
+    try {
+      const stats = () => server.sessions.list()[0]?.info().stats;
+      for (let i = 0; i < 60 && stats()?.scaledFor !== 'cpu'; i++) await new Promise((r) => setTimeout(r, 250));
+      assert.equal(stats()?.scaledFor, 'cpu', `scaled for the worker's load (sent ${stats()?.sentWidth}x${stats()?.sentHeight})`);
+      await new Promise((r) => setTimeout(r, 2000));
+      const before = stats()!.framesOut;
+      await new Promise((r) => setTimeout(r, 3000));
+      const s = stats()!;
+      const fps = (s.framesOut - before) / 3;
+      assert.ok(s.sentWidth < s.width && s.sentWidth / s.sentHeight === s.width / s.height, `sent at ${s.sentWidth}x${s.sentHeight} of ${s.width}x${s.height}`);
+      assert.deepEqual([s.workWidth, s.workHeight], [s.sentWidth, s.sentHeight], 'the plugin ran at the size sent');
+      // Unscaled it managed ~15 fps (60 ms a frame); smaller, the camera's rate.
+      assert.ok(fps >= 24, `${fps.toFixed(1)} fps processed at ${s.sentWidth}x${s.sentHeight}`);
+      const shown = await page.evaluate(() => (document.querySelector('#remote') as HTMLVideoElement).videoWidth);
+      assert.equal(shown, stats()!.sentWidth, 'the phone receives the smaller picture');
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
   });
 
   it('the example bright-spots plugin reports what it finds', async () => {

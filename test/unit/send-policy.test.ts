@@ -71,4 +71,56 @@ describe('SendPolicy: how much to send and at what size', () => {
     other.setRate({ estimate: 1_000_000 });
     assert.equal(other.plan(640, 480, false).width, 640, 'the cap lifted: full size again');
   });
+
+  describe('the worker that cannot keep up (LoadScale)', () => {
+    /** 30 fps, every frame processed at `workMs` for the camera's size (less with the area when smaller), on a fast link. */
+    function slowChain(policy: SendPolicy, clock: { now: number }, seconds: number, workMs: number) {
+      let plan = policy.plan(640, 480, false);
+      for (let i = 0; i < seconds * 30; i++) {
+        if (!policy.mayEncode(false)) continue;
+        plan = policy.plan(640, 480, false);
+        const work = workMs * ((plan.width * plan.height) / (640 * 480));
+        clock.now += 1000 / 30 + Math.max(0, work - 1000 / 30);
+        policy.encoded(plan.bitrate / 30 / 8, false, 0.5);
+        policy.worked(work > 1000 / 30 ? 2 : 1, 2, work);
+      }
+      return plan;
+    }
+
+    it('a scalable chain is sent smaller, and the stats say why', () => {
+      const clock = { now: 0 };
+      const policy = new SendPolicy(() => clock.now);
+      policy.setRate({ estimate: 5_000_000 });
+      policy.setChain(true);
+      const plan = slowChain(policy, clock, 8, 50);
+      assert.ok(plan.width < 640 && plan.width / plan.height === 640 / 480, `${plan.width}x${plan.height}`);
+      assert.equal(policy.scaledFor, 'cpu');
+      policy.setChain(true);
+      assert.equal(policy.plan(640, 480, false).width, 640, 'a new chain starts at full size');
+    });
+
+    it("a chain that must get the camera's picture (Python, plugins without workWidth), or a recording, is not", () => {
+      const clock = { now: 0 };
+      const python = new SendPolicy(() => clock.now);
+      python.setRate({ estimate: 5_000_000 });
+      python.setChain(false);
+      assert.equal(slowChain(python, clock, 8, 50).width, 640);
+      assert.equal(python.scaledFor, undefined);
+
+      const recorded = new SendPolicy(() => clock.now);
+      recorded.setRate({ estimate: 5_000_000, keepSize: true });
+      recorded.setChain(true);
+      assert.equal(slowChain(recorded, clock, 8, 50).width, 640);
+    });
+
+    it('the smaller of the two sizes is sent: a slow link and a slow chain', () => {
+      const clock = { now: 0 };
+      const policy = new SendPolicy(() => clock.now);
+      policy.setRate({ estimate: 500_000 });
+      policy.setChain(true);
+      const linkBound = run(policy, clock, 12, 0.6).plan;
+      assert.ok(linkBound.width < 640);
+      assert.equal(policy.scaledFor, 'link');
+    });
+  });
 });

@@ -1,5 +1,5 @@
 /** Linear scales of the picture we encode, from the camera's own size down. */
-const STEPS = [1, 0.75, 0.5, 0.375, 0.25];
+export const STEPS = [1, 0.75, 0.5, 0.375, 0.25];
 /** How long a window of frames is judged over, and the fewest inter frames it needs. */
 const WINDOW_MS = 2000;
 const MIN_FRAMES = 3;
@@ -24,8 +24,8 @@ const UP_WHEN_QUANTISER = 0.3;
  * An upward step waits this long after any change: stepping up costs a keyframe, a step back down
  * another. Each up-step undone within a window doubles the wait (to 1 minute).
  */
-const UP_HOLD_MS = 6000;
-const MAX_UP_HOLD_MS = 60_000;
+export const UP_HOLD_MS = 6000;
+export const MAX_UP_HOLD_MS = 60_000;
 
 /**
  * The size we encode at, as Chrome's quality scaler does: when the encoder cannot bring a frame
@@ -57,7 +57,7 @@ export class OutputScale {
 
   /** The encoded size for a camera picture of `width` x `height` (even, as 4:2:0 needs). */
   size(width: number, height: number): { width: number; height: number } {
-    return this.step === 0 ? { width, height } : { width: evenSide(width * this.factor), height: evenSide(height * this.factor) };
+    return scaledSize(width, height, this.factor);
   }
 
   /** Back to the camera's size. */
@@ -80,9 +80,10 @@ export class OutputScale {
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
    * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
    * skipped for the budget need not be reported: what counts is what a frame costs at this size
-   * against what the link carries. The new size, if any, shows in size().
+   * against what the link carries. `factor` is the scale it was encoded at, when something else
+   * (LoadScale) holds the size below this one's. The new size, if any, shows in size().
    */
-  interFrame(bits: number, quantiser: number, linkRate: number): void {
+  interFrame(bits: number, quantiser: number, linkRate: number, factor = this.factor): void {
     const now = this.now();
     const windowStart = this.windowStart ?? this.startWindow(now, linkRate);
     this.encoded++;
@@ -95,17 +96,20 @@ export class OutputScale {
     const quantised = this.quantisers / this.encoded;
     // The send-side estimate ramps up (8 %/s) from its start: scale down only for a link that stopped growing.
     const climbing = linkRate > CLIMBING * this.windowLinkRate;
+    const at = STEPS.indexOf(factor);
     this.startWindow(now, linkRate);
-    if (demand > DOWN_WHEN_DEMAND * linkRate && quantised > DOWN_WHEN_QUANTISER && !climbing && this.step < STEPS.length - 1) {
+    if (demand > DOWN_WHEN_DEMAND * linkRate && quantised > DOWN_WHEN_QUANTISER && !climbing && at < STEPS.length - 1) {
       // An up-step that did not hold: wait longer before the next one.
       if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
       // Straight to the largest size whose frames (bits ~ area, for the dense pictures that get here) fit.
-      let step = this.step + 1;
-      while (step < STEPS.length - 1 && demand * (STEPS[step] / STEPS[this.step]) ** 2 > linkRate) step++;
+      let step = at + 1;
+      while (step < STEPS.length - 1 && demand * (STEPS[step] / factor) ** 2 > linkRate) step++;
       this.moveTo(step, now);
       return;
     }
-    if (this.step > 0 && now - this.changedAt > this.upHoldMs) {
+    // Frames encoded smaller than this scale's size say little of what this size would cost (their
+    // quantiser is finer): going up is for when the link is what holds the size down.
+    if (this.step > 0 && at === this.step && now - this.changedAt > this.upHoldMs) {
       const growth = (STEPS[this.step - 1] / STEPS[this.step]) ** 2;
       if (demand * growth < UP_WHEN_DEMAND * linkRate || quantised < UP_WHEN_QUANTISER) {
         this.steppedUpAt = now;
@@ -131,6 +135,11 @@ export class OutputScale {
     this.quantisers = 0;
     return now;
   }
+}
+
+/** A camera picture of `width` x `height` at the linear scale `factor` (even sides, as 4:2:0 needs). */
+export function scaledSize(width: number, height: number, factor: number): { width: number; height: number } {
+  return factor === 1 ? { width, height } : { width: evenSide(width * factor), height: evenSide(height * factor) };
 }
 
 /** A side of a 4:2:0 picture near `n` pixels: even, at least 2. */

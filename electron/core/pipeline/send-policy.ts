@@ -1,5 +1,6 @@
 import { EncoderRate, type RateSettings } from './encoder-rate.js';
-import { OutputScale } from './output-scale.js';
+import { LoadScale } from './load-scale.js';
+import { OutputScale, scaledSize } from './output-scale.js';
 
 /** What the encoder should be: the size it encodes at, its bitrate, and whether to (re)open it. */
 export interface EncoderPlan {
@@ -9,20 +10,47 @@ export interface EncoderPlan {
   reopen: boolean;
 }
 
+/** Why the picture is encoded smaller than the camera's: the link cannot carry it, or the worker cannot keep up at it. */
+export type ScaledFor = 'link' | 'cpu';
+
 /**
- * How much to send and at what size, for one camera: EncoderRate (the bitrate, the link's budget)
- * and OutputScale (the picture size the link can carry at full frame rate) driven together, as the
- * codec worker's processor asks: each frame, may it be encoded, at which size and rate, and what
- * did it cost. Pure (a clock in): unit tests drive it without node-av.
+ * How much to send and at what size, for one camera: EncoderRate (the bitrate, the link's budget),
+ * OutputScale (the picture size the link can carry at full frame rate) and LoadScale (the size the
+ * worker keeps up at) driven together, as the codec worker's processor asks: each frame, may it be
+ * encoded, at which size and rate, and what did it cost. The smaller size of the two scales wins.
+ * Pure (a clock in): unit tests drive it without node-av.
  */
 export class SendPolicy {
   private readonly rate: EncoderRate;
   private readonly scale: OutputScale;
+  private readonly load: LoadScale;
   private opened?: { width: number; height: number };
+  /** The scale the encoder was opened at: what the frames it encodes are judged at. */
+  private openedFactor = 1;
+  private openedFor?: ScaledFor;
+  /** The chain means the same at any size (see Transform.workWidth): the worker's load may shrink it. */
+  private scalable = false;
 
   constructor(now: () => number = () => performance.now()) {
     this.rate = new EncoderRate(now);
     this.scale = new OutputScale(now);
+    this.load = new LoadScale(now);
+  }
+
+  /** A new chain: its cost is judged afresh, from the camera's size; `scalable` as above. */
+  setChain(scalable: boolean): void {
+    this.scalable = scalable;
+    this.load.reset();
+  }
+
+  /** The linear scale encoded at, of the camera's size. */
+  get factor(): number {
+    return Math.min(this.scale.factor, this.scalable && !this.rate.settings.keepSize ? this.load.factor : 1);
+  }
+
+  /** Why the encoder's size is smaller than the camera's, if it is. */
+  get scaledFor(): ScaledFor | undefined {
+    return this.openedFor;
   }
 
   /** The send-side estimate and the user's cap (see SessionBitrate). */
@@ -31,6 +59,7 @@ export class SendPolicy {
     this.rate.settings = settings;
     // Pinned by a recording, or the link is suddenly much faster (a cap lifted): the camera's size again.
     if (settings.keepSize || this.rate.linkRate() >= 2 * before) this.scale.reset();
+    if (settings.keepSize) this.load.reset();
   }
 
   /**
@@ -44,11 +73,14 @@ export class SendPolicy {
 
   /** The encoder for a camera picture of `width` x `height`; `reopen` when size or bitrate moved enough. */
   plan(width: number, height: number, cameraSizeChanged: boolean): EncoderPlan {
-    const sent = this.scale.size(width, height);
+    const factor = this.factor;
+    const sent = scaledSize(width, height, factor);
     const bitrate = this.rate.desired(sent.width, sent.height);
     const reopen = cameraSizeChanged || sent.width !== this.opened?.width || sent.height !== this.opened.height || this.rate.shouldChange(bitrate);
     if (reopen) {
       this.opened = sent;
+      this.openedFactor = factor;
+      this.openedFor = factor === 1 ? undefined : factor === this.scale.factor ? 'link' : 'cpu';
       this.rate.opened(bitrate);
     }
     return { ...sent, bitrate: reopen ? bitrate : this.rate.current!, reopen };
@@ -57,7 +89,15 @@ export class SendPolicy {
   /** What an encoded frame cost; an inter frame's bits and quantiser (0 finest, 1 coarsest) decide the next size. */
   encoded(bytes: number, keyframe: boolean, quantiser: number): void {
     this.rate.spent(bytes);
-    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate());
+    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), this.openedFactor);
+  }
+
+  /**
+   * What a processed frame took in the worker (see LoadScale.processedFrame): `frames` came for it
+   * (not counting those skipped for the budget), decoding them took `decodeMs`, the rest `workMs`.
+   */
+  worked(frames: number, decodeMs: number, workMs: number): void {
+    if (this.scalable && !this.rate.settings.keepSize) this.load.processedFrame({ frames, decodeMs, workMs, factor: this.openedFactor });
   }
 
   /** The running encoder's bitrate (bits/s). */

@@ -6,6 +6,7 @@ import type { RateSettings } from './encoder-rate.js';
 import type { PythonPluginInfo } from '../python/python-filter.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { FrameTimings, FromWorker, ToWorker } from './worker-protocol.js';
+import type { ScaledFor } from './send-policy.js';
 
 export interface ProcessedFrame {
   data: Uint8Array;
@@ -36,9 +37,11 @@ export interface PipelineStats {
   height: number;
   /** The encoder's bitrate (bits/s); 0 before the first processed frame. */
   encoderBitrate: number;
-  /** The size encoded: the camera's, or smaller when the link cannot carry it; 0 before the first processed frame. */
+  /** The size encoded: the camera's, or smaller when the link cannot carry it or the worker cannot keep up at it; 0 before the first processed frame. */
   sentWidth: number;
   sentHeight: number;
+  /** Why the size encoded is smaller than the camera's: 'link' or 'cpu' (absent: it is not). */
+  scaledFor?: ScaledFor;
   /** The size the chain ran at: the camera's, or smaller for transforms that mean the same at any size (see Transform.workWidth). */
   workWidth: number;
   workHeight: number;
@@ -120,6 +123,7 @@ export class VideoPipeline {
         stats.encoderBitrate = message.bitrate;
         stats.sentWidth = message.sentWidth;
         stats.sentHeight = message.sentHeight;
+        stats.scaledFor = message.scaledFor;
         stats.workWidth = message.workWidth;
         stats.workHeight = message.workHeight;
         const smooth = (old: number, value: number) => old * 0.9 + value * 0.1;

@@ -80,6 +80,7 @@ export class VideoProcessor {
     const wasIdentity = this.stages.identity;
     this.chain = chain;
     this.stages.set(chain);
+    this.policy.setChain(this.stages.workWidth !== undefined);
     // Leaving an identity chain: the browser was getting its own stream, ours must start clean.
     if (wasIdentity && !this.stages.identity) this.encoder.requestKeyframe();
   }
@@ -199,19 +200,26 @@ export class VideoProcessor {
     if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser);
     const end = performance.now();
     if (!encoded) return undefined;
+    const replaced = this.decoder.takeReplaced();
+    const decodeMs = this.decoder.takeMs();
+    const transformMs = encodeStart - frame.transformStart;
+    const encodeMs = end - encodeStart;
+    // What keeping up with every frame that comes would take decides the size of the next ones.
+    this.policy.worked(this.dropped - this.skipped + replaced + 1, decodeMs, transformMs + encodeMs);
     const result: EncodedFrame = {
       data: encoded.data,
       keyframe: encoded.keyframe,
       timestamp: this.decoder.rtpTimestamp(frame.pts),
       width: frame.width,
       height: frame.height,
-      timings: { decodeMs: this.decoder.takeMs(), transformMs: encodeStart - frame.transformStart, encodeMs: end - encodeStart },
-      dropped: this.dropped + this.decoder.takeReplaced(),
+      timings: { decodeMs, transformMs, encodeMs },
+      dropped: this.dropped + replaced,
       skipped: this.skipped,
       results,
       bitrate: this.policy.bitrate,
       sentWidth: this.sent.width,
       sentHeight: this.sent.height,
+      scaledFor: this.policy.scaledFor,
       workWidth: converter.workWidth,
       workHeight: converter.workHeight,
     };

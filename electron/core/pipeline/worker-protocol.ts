@@ -3,6 +3,7 @@ import type { RateSettings } from './encoder-rate.js';
 import type { PythonPluginInfo } from '../python/python-filter.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { TransformResult } from '../transforms/types.js';
+import type { ScaledFor } from './send-policy.js';
 
 /** A processed frame, encoded, as the worker posts it back. */
 export interface EncodedFrame {
@@ -19,9 +20,11 @@ export interface EncodedFrame {
   results: Record<string, TransformResult>;
   /** The encoder's bitrate (bits/s). */
   bitrate: number;
-  /** The size encoded: the camera's, or smaller when the link cannot carry it (see OutputScale). */
+  /** The size encoded: the camera's, or smaller when the link cannot carry it (see OutputScale) or the worker cannot keep up at it (LoadScale). */
   sentWidth: number;
   sentHeight: number;
+  /** Why the size encoded is smaller than the camera's (undefined: it is not). */
+  scaledFor?: ScaledFor;
   /** The size the chain ran at: the camera's, or the size sent (see Transform.workWidth). */
   workWidth: number;
   workHeight: number;
