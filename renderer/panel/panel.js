@@ -117,7 +117,7 @@ function card(info) {
 /** @param {SessionInfo} info @param {number} now */
 function update(info, now) {
   const entry = card(info);
-  const s = info.stats ?? { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  const s = info.stats ?? { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, recoded: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   const rate = (key, value) => (entry.last ? ((value - entry.last[key]) * 1000) / (now - entry.last.at) : 0);
   const fpsIn = rate('framesIn', s.framesIn);
   const fpsOut = rate('framesSent', info.framesSent);

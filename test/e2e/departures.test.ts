@@ -149,7 +149,11 @@ describe('churn', () => {
       for (let cycle = 0; cycle < 30; cycle++) {
         const peer = new BrowserlessPeer(clip);
         try {
-          await peer.connect(server.url, cycle % 2 ? 'edges' : 'none');
+          await peer.connect(server.url, cycle % 2 ? 'edges' : 'none').catch((error: Error) => {
+            // Which sessions still hold a slot, and since when (a departure that was not seen).
+            const live = server.sessions.list().map((s) => `${s.id.slice(0, 8)} ${s.info().connectionState} ${((Date.now() - s.createdAt) / 1000).toFixed(1)} s old`);
+            throw new Error(`cycle ${cycle}: ${error.message}; sessions: ${live.join(', ')}`);
+          });
           await within(10_000, () => peer.stats.framesReceived >= 5, `cycle ${cycle}: frames back`);
           served++;
         } finally {

@@ -72,6 +72,20 @@ describe('SendPolicy: how much to send and at what size', () => {
     assert.equal(other.plan(640, 480, false).width, 640, 'the cap lifted: full size again');
   });
 
+  it('codes a scene cut again (see VideoEncoder) only where a budget would skip frames after it', () => {
+    const policy = new SendPolicy(() => 0);
+    policy.plan(640, 480, true);
+    assert.equal(policy.recodeAbove, Infinity, 'no estimate, no cap: nothing is skipped');
+    policy.setRate({ estimate: 900_000 });
+    policy.plan(640, 480, true);
+    assert.equal(policy.recodeAbove, (6 * 900_000) / 30, "six frames' share of the encoder's bitrate");
+    // Inter frames that are all large (content too dense for the link): none of them is a cut.
+    policy.encoded(60_000 / 8, true, 0.5, 200_000 / 8); // the first was recoded: it counts as an inter frame
+    assert.equal(policy.recodeAbove, 4 * 200_000);
+    for (let i = 0; i < 30; i++) policy.encoded(200_000 / 8, false, 1);
+    assert.ok(policy.recodeAbove > 4 * 190_000, `${policy.recodeAbove}`);
+  });
+
   describe('the worker that cannot keep up (LoadScale)', () => {
     /** 30 fps, every frame processed at `workMs` for the camera's size (less with the area when smaller), on a fast link. */
     function slowChain(policy: SendPolicy, clock: { now: number }, seconds: number, workMs: number) {

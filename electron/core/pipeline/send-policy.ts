@@ -10,6 +10,21 @@ export interface EncoderPlan {
   reopen: boolean;
 }
 
+/**
+ * An inter frame over this many frames' share of the encoder's bitrate is a scene cut worth coding
+ * again as a keyframe (see VideoEncoder): twice what libvpx's keyframe cap lets a keyframe be, so
+ * that the recoded frame is clearly smaller...
+ */
+const RECODE_SHARES = 6;
+/**
+ * ...and this many times the inter frames before it (a smoothed mean): a cut stands out from what
+ * came before. Content that is always over (a dense edge map on a slow link) is no cut: every frame
+ * would be a keyframe, and OutputScale, which judges inter frames, would never see it.
+ */
+const RECODE_OVER_USUAL = 4;
+/** The frame rate the encoder's bitrate is shared over. */
+const FPS = 30;
+
 /** Why the picture is encoded smaller than the camera's: the link cannot carry it, or the worker cannot keep up at it. */
 export type ScaledFor = 'link' | 'cpu';
 
@@ -28,6 +43,8 @@ export class SendPolicy {
   /** The scale the encoder was opened at: what the frames it encodes are judged at. */
   private openedFactor = 1;
   private openedFor?: ScaledFor;
+  /** Inter frames' bits, smoothed over about the last ten (see RECODE_OVER_USUAL). */
+  private usualBits?: number;
   /** The chain means the same at any size (see Transform.workWidth): the worker's load may shrink it. */
   private scalable = false;
 
@@ -86,9 +103,15 @@ export class SendPolicy {
     return { ...sent, bitrate: reopen ? bitrate : this.rate.current!, reopen };
   }
 
-  /** What an encoded frame cost; an inter frame's bits and quantiser (0 finest, 1 coarsest) decide the next size. */
-  encoded(bytes: number, keyframe: boolean, quantiser: number): void {
+  /**
+   * What an encoded frame cost; an inter frame's bits and quantiser (0 finest, 1 coarsest) decide
+   * the next size. `recodedFrom`: the keyframe replaced an inter frame of that many bytes (see
+   * VideoEncoder), which counts as an inter frame for what is usual.
+   */
+  encoded(bytes: number, keyframe: boolean, quantiser: number, recodedFrom?: number): void {
     this.rate.spent(bytes);
+    const interBytes = keyframe ? recodedFrom : bytes;
+    if (interBytes !== undefined) this.usualBits = this.usualBits === undefined ? interBytes * 8 : 0.9 * this.usualBits + 0.1 * interBytes * 8;
     if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), this.openedFactor);
   }
 
@@ -98,6 +121,15 @@ export class SendPolicy {
    */
   worked(frames: number, decodeMs: number, workMs: number): void {
     if (this.scalable && !this.rate.settings.keepSize) this.load.processedFrame({ frames, decodeMs, workMs, factor: this.openedFactor });
+  }
+
+  /**
+   * The size in bits above which an inter frame is coded again as a keyframe (see VideoEncoder and
+   * RECODE_SHARES). Infinity where nothing is budgeted (no estimate, no cap): a large frame skips nothing.
+   */
+  get recodeAbove(): number {
+    if (this.rate.linkRate() === Infinity) return Infinity;
+    return Math.max((RECODE_SHARES * (this.rate.current ?? 0)) / FPS, RECODE_OVER_USUAL * (this.usualBits ?? 0));
   }
 
   /** The running encoder's bitrate (bits/s). */

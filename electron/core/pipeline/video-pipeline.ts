@@ -33,6 +33,8 @@ export interface PipelineStats {
   dropped: number;
   /** Of `dropped`, those skipped for the link's budget (the encoder's frames did not fit the rate). */
   skipped: number;
+  /** Scene cuts coded again as keyframes, not sent as the encoder's first, oversized, inter frame (see VideoEncoder). */
+  recoded: number;
   width: number;
   height: number;
   /** The encoder's bitrate (bits/s); 0 before the first processed frame. */
@@ -57,7 +59,7 @@ export interface PluginSet {
 
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
 export class VideoPipeline {
-  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, recoded: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   private closed = false;
 
   constructor(
@@ -118,6 +120,7 @@ export class VideoPipeline {
         stats.framesOut++;
         stats.dropped += message.dropped;
         stats.skipped += message.skipped;
+        if (message.recoded) stats.recoded++;
         stats.width = message.width;
         stats.height = message.height;
         stats.encoderBitrate = message.bitrate;

@@ -195,9 +195,9 @@ export class VideoProcessor {
     this.encoderPts += frame.gap;
     toEncode.pts = this.encoderPts;
     const encodeStart = performance.now();
-    const encoded = this.encoder.encode(converter.scaled(toEncode, this.sent.width, this.sent.height));
+    const encoded = this.encoder.encode(converter.scaled(toEncode, this.sent.width, this.sent.height), this.policy.recodeAbove);
     // What an inter frame costs at this size decides the size of the next ones.
-    if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser);
+    if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser, encoded.recodedFrom);
     const end = performance.now();
     if (!encoded) return undefined;
     const replaced = this.decoder.takeReplaced();
@@ -209,6 +209,7 @@ export class VideoProcessor {
     const result: EncodedFrame = {
       data: encoded.data,
       keyframe: encoded.keyframe,
+      recoded: encoded.recodedFrom !== undefined,
       timestamp: this.decoder.rtpTimestamp(frame.pts),
       width: frame.width,
       height: frame.height,

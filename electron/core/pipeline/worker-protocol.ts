@@ -10,6 +10,8 @@ export interface EncodedFrame {
   data: Uint8Array;
   timestamp: number;
   keyframe: boolean;
+  /** A scene cut's inter frame coded again as this keyframe (see VideoEncoder). */
+  recoded: boolean;
   width: number;
   height: number;
   timings: FrameTimings;
