@@ -5,7 +5,7 @@
  */
 const FLOOR_BPP = 0.015;
 const CEILING_BPP = 0.1;
-const FPS = 30;
+export const FPS = 30;
 
 export interface RateSettings {
   /** The path's estimated capacity (bits/s) from the browser's feedback (or its starting guess). */

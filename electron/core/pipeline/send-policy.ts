@@ -1,4 +1,4 @@
-import { EncoderRate, type RateSettings } from './encoder-rate.js';
+import { EncoderRate, FPS, type RateSettings } from './encoder-rate.js';
 import { LoadScale } from './load-scale.js';
 import { OutputScale, scaledSize } from './output-scale.js';
 
@@ -22,8 +22,6 @@ const RECODE_SHARES = 6;
  * would be a keyframe, and OutputScale, which judges inter frames, would never see it.
  */
 const RECODE_OVER_USUAL = 4;
-/** The frame rate the encoder's bitrate is shared over. */
-const FPS = 30;
 
 /** Why the picture is encoded smaller than the camera's: the link cannot carry it, or the worker cannot keep up at it. */
 export type ScaledFor = 'link' | 'cpu';
@@ -98,6 +96,8 @@ export class SendPolicy {
       this.opened = sent;
       this.openedFactor = factor;
       this.openedFor = factor === 1 ? undefined : factor === this.scale.factor ? 'link' : 'cpu';
+      // Another size or bitrate: what was usual for inter frames is no more.
+      this.usualBits = undefined;
       this.rate.opened(bitrate);
     }
     return { ...sent, bitrate: reopen ? bitrate : this.rate.current!, reopen };
