@@ -55,7 +55,7 @@ describe('a phone on a bad link', () => {
     const quality = await measureCall(phone, 10);
     t.diagnostic(describeQuality(quality));
     const [server] = await lan.api<SessionInfo[]>('/api/sessions');
-    t.diagnostic(`server: estimate ${server!.bitrate?.estimate} acked ${server!.bitrate?.acked} sent ${server!.stats?.sentWidth}x${server!.stats?.sentHeight} encoder ${server!.stats?.encoderBitrate} in/out/dropped ${server!.stats?.framesIn}/${server!.stats?.framesOut}/${server!.stats?.dropped} rtt ${server!.network.rttMs?.toFixed(0)}`);
+    t.diagnostic(`server: estimate ${server!.bitrate?.estimate} acked ${server!.bitrate?.acked} sent ${server!.stats?.sentWidth}x${server!.stats?.sentHeight} encoder ${server!.stats?.encoderBitrate} in/out/dropped/recoded ${server!.stats?.framesIn}/${server!.stats?.framesOut}/${server!.stats?.dropped}/${server!.stats?.recoded} rtt ${server!.network.rttMs?.toFixed(0)}`);
     const shown = await sample(phone);
     assert.equal(`${shown.width}x${shown.height}`, '640x480');
     assert.ok(quality.fps >= 15, `${quality.fps.toFixed(1)} fps`);
