@@ -1,7 +1,7 @@
 import { Packet, type CodecContext, type Frame } from 'node-av/lib';
 import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AV_PKT_DATA_QUALITY_STATS } from 'node-av/constants';
 import type { VideoCodecName } from '../media/codecs.js';
-import { openEncoder } from './video-codec.js';
+import { openEncoder, type EncoderSettings } from './video-codec.js';
 
 const FF_QP2LAMBDA = 118;
 /** The coarsest quantiser each encoder reports (libvpx's VP8 scale, x264's QP). */
@@ -14,12 +14,6 @@ export interface EncodedPicture {
   quantiser: number;
   /** A scene cut's inter frame, of this many bytes, was thrown away and its picture coded again as this keyframe (see VideoEncoder). */
   recodedFrom?: number;
-}
-
-interface EncoderSize {
-  width: number;
-  height: number;
-  bitrate: number;
 }
 
 /**
@@ -39,7 +33,7 @@ interface EncoderSize {
  */
 export class VideoEncoder {
   private encoder?: CodecContext;
-  private opened?: EncoderSize;
+  private opened?: EncoderSettings;
   private readonly packet = new Packet();
   private keyframeAsked = true;
 
