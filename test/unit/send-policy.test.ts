@@ -109,6 +109,7 @@ describe('SendPolicy: how much to send and at what size', () => {
       const plan = slowChain(policy, clock, 8, 50);
       assert.ok(plan.width < 640 && plan.width / plan.height === 640 / 480, `${plan.width}x${plan.height}`);
       assert.equal(policy.scaledFor, 'cpu');
+      assert.equal(policy.workFactor, plan.width / 640, "a chain's own working width shrinks with it");
       policy.setChain(true);
       assert.equal(policy.plan(640, 480, false).width, 640, 'a new chain starts at full size');
     });
@@ -135,6 +136,7 @@ describe('SendPolicy: how much to send and at what size', () => {
       const linkBound = run(policy, clock, 12, 0.6).plan;
       assert.ok(linkBound.width < 640);
       assert.equal(policy.scaledFor, 'link');
+      assert.equal(policy.workFactor, 1, "the link does not shrink a chain's working width below the size sent");
     });
   });
 });

@@ -41,6 +41,7 @@ export class SendPolicy {
   /** The scale the encoder was opened at: what the frames it encodes are judged at. */
   private openedFactor = 1;
   private openedFor?: ScaledFor;
+  private openedWorkFactor = 1;
   /** Inter frames' bits, smoothed over about the last ten (see RECODE_OVER_USUAL). */
   private usualBits?: number;
   /** The chain means the same at any size (see Transform.workWidth): the worker's load may shrink it. */
@@ -60,7 +61,19 @@ export class SendPolicy {
 
   /** The linear scale encoded at, of the camera's size. */
   get factor(): number {
-    return Math.min(this.scale.factor, this.scalable && !this.rate.settings.keepSize ? this.load.factor : 1);
+    return Math.min(this.scale.factor, this.loadFactor);
+  }
+
+  private get loadFactor(): number {
+    return this.scalable && !this.rate.settings.keepSize ? this.load.factor : 1;
+  }
+
+  /**
+   * The load's scale, as the encoder was opened: a chain's own working width (cartoon's 360) is
+   * scaled by it too, or a chain capped below the size sent would cost the same at every step.
+   */
+  get workFactor(): number {
+    return this.openedWorkFactor;
   }
 
   /** Why the encoder's size is smaller than the camera's, if it is. */
@@ -95,6 +108,7 @@ export class SendPolicy {
     if (reopen) {
       this.opened = sent;
       this.openedFactor = factor;
+      this.openedWorkFactor = this.loadFactor;
       this.openedFor = factor === 1 ? undefined : factor === this.scale.factor ? 'link' : 'cpu';
       // Another size or bitrate: what was usual for inter frames is no more.
       this.usualBits = undefined;

@@ -251,7 +251,8 @@ export class VideoProcessor {
       this.encoder.open(plan.width, plan.height, plan.bitrate);
       this.sent = { width: plan.width, height: plan.height };
     }
-    const work = workSize({ width, height }, this.sent, this.stages.workWidth);
+    const chainWidth = this.stages.workWidth;
+    const work = workSize({ width, height }, this.sent, chainWidth === undefined ? undefined : chainWidth * this.policy.workFactor);
     if (!sizeChanged && this.converter!.workWidth === work.width && this.converter!.workHeight === work.height) return;
     this.converter?.dispose();
     for (const mat of [this.rgba, this.luma, this.u, this.v, this.bgr]) mat?.delete();
