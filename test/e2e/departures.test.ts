@@ -139,7 +139,11 @@ describe('churn', () => {
   const threads = () => readdirSync('/proc/self/task').length;
 
   it('30 cycles of connect, frames back, leave without a goodbye: every cycle served, fds and threads back to idle', { timeout: 170_000 }, async () => {
-    const server = await startTestServer();
+    // A peer that leaves without a goodbye holds its slot until it has been quiet for 4 s, and a
+    // cycle takes 0.4-0.9 s: up to a dozen sessions are alive at once, as many as this machine's
+    // default camera limit (seen: cycle 29 refused, 12 sessions 0.3-5.5 s old). The limit is not
+    // what this test is about (see 'offers that never connect').
+    const server = await startTestServer({ maxSessions: 32 });
     const clip = makeVp8Clip(320, 240, 30);
     try {
       // Idle: the spare worker started and warmed.
