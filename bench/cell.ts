@@ -102,7 +102,11 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       return { frames: w.probes['#video'].frames, changes: w.probes['#video'].changes, switches: w.fakeCamera.switches, width: video.videoWidth, height: video.videoHeight };
     });
     const statsAfter = await sendStats(page);
-    const kbps = (after?: number, before?: number) => (after !== undefined && before !== undefined ? ((after - before) * 8) / elapsed / 1000 : undefined);
+    const perSecond = (after?: number, before?: number) => (after !== undefined && before !== undefined ? (after - before) / elapsed : undefined);
+    const kbps = (after?: number, before?: number) => {
+      const bytes = perSecond(after, before);
+      return bytes === undefined ? undefined : (bytes * 8) / 1000;
+    };
     const returned = frames - framesBefore;
 
     // Each switch of the source's scene should show up as one change in what comes back.
@@ -123,10 +127,10 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       cpuMsPerFrame: cpuBefore !== undefined && cpuAfter !== undefined && returned > 0 ? ((cpuAfter - cpuBefore) * 1000) / returned : undefined,
       firstFrameMs,
       sendTargetKbps: statsAfter.targetBitrate !== undefined ? statsAfter.targetBitrate / 1000 : undefined,
-      sendFps: statsAfter.framesSent !== undefined && statsBefore.framesSent !== undefined ? (statsAfter.framesSent - statsBefore.framesSent) / elapsed : undefined,
+      sendFps: perSecond(statsAfter.framesSent, statsBefore.framesSent),
       sentKbps: kbps(statsAfter.bytesSent, statsBefore.bytesSent),
       backKbps: kbps(statsAfter.bytesReceived, statsBefore.bytesReceived),
-      receivedFps: statsAfter.framesReceived !== undefined && statsBefore.framesReceived !== undefined ? (statsAfter.framesReceived - statsBefore.framesReceived) / elapsed : undefined,
+      receivedFps: perSecond(statsAfter.framesReceived, statsBefore.framesReceived),
     };
   } finally {
     await page.close();

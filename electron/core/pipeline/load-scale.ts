@@ -1,15 +1,15 @@
+import { FPS } from './encoder-rate.js';
 import { STEPS, UP_HOLD_MS, MAX_UP_HOLD_MS } from './output-scale.js';
 
 /** How long a window of frames is judged over, and the fewest processed frames it needs. */
 const WINDOW_MS = 2000;
 const MIN_FRAMES = 10;
-/** The highest frame rate a size must be kept up at (a camera may send fewer: see frames()). */
-const TARGET_FPS = 30;
 /**
- * Scale down when processing every frame that comes (up to TARGET_FPS) would take more than this
- * share of the worker's time: the decoder then replaces frames while the chain works, and what the
- * phone shows stutters. Measured before this existed (bench, 2 cores shared with Chromium): 1280x720
- * rotate 47 ms a frame, 13.6 fps; 640x480 cartoon 40 ms, 22.8 fps.
+ * Scale down when processing every frame that comes (up to the encoder's FPS; a camera may send
+ * fewer, and then only those count) would take more than this share of the worker's time: the
+ * decoder then replaces frames while the chain works, and what the phone shows stutters. Measured
+ * before this existed (bench, 2 cores shared with Chromium): 1280x720 rotate 47 ms a frame,
+ * 13.6 fps; 640x480 cartoon 40 ms, 22.8 fps.
  */
 const DOWN_WHEN_BUSY = 0.95;
 /** ...to the largest size at which it would take at most this share (room for the scene to get harder). */
@@ -69,7 +69,7 @@ export class LoadScale {
     this.workMs += workMs;
     const elapsed = now - windowStart;
     if (elapsed < WINDOW_MS || this.processed < MIN_FRAMES) return;
-    const toProcess = Math.min(this.frames, (TARGET_FPS * elapsed) / 1000);
+    const toProcess = Math.min(this.frames, (FPS * elapsed) / 1000);
     const perFrame = this.workMs / this.processed;
     // The share of the worker's time that processing every frame at step `step` would take.
     const busy = (step: number) => (this.decodeMs + perFrame * toProcess * (STEPS[step] / factor) ** 2) / elapsed;

@@ -37,11 +37,11 @@ export class SendPolicy {
   private readonly rate: EncoderRate;
   private readonly scale: OutputScale;
   private readonly load: LoadScale;
-  private opened?: { width: number; height: number };
-  /** The scale the encoder was opened at: what the frames it encodes are judged at. */
-  private openedFactor = 1;
-  private openedFor?: ScaledFor;
-  private openedWorkFactor = 1;
+  /**
+   * The encoder as it was opened: its size, the scale of the camera's it is (what the frames it
+   * encodes are judged at), the load's part of that scale, and which scale held it down.
+   */
+  private opened?: { width: number; height: number; factor: number; workFactor: number; scaledFor?: ScaledFor };
   /** Inter frames' bits, smoothed over about the last ten (see RECODE_OVER_USUAL). */
   private usualBits?: number;
   /** The chain means the same at any size (see Transform.workWidth): the worker's load may shrink it. */
@@ -65,7 +65,12 @@ export class SendPolicy {
   }
 
   private get loadFactor(): number {
-    return this.scalable && !this.rate.settings.keepSize ? this.load.factor : 1;
+    return this.loadApplies ? this.load.factor : 1;
+  }
+
+  /** The worker's load may shrink the picture: a scalable chain, and no recording pinning the size. */
+  private get loadApplies(): boolean {
+    return this.scalable && !this.rate.settings.keepSize;
   }
 
   /**
@@ -73,12 +78,12 @@ export class SendPolicy {
    * scaled by it too, or a chain capped below the size sent would cost the same at every step.
    */
   get workFactor(): number {
-    return this.openedWorkFactor;
+    return this.opened?.workFactor ?? 1;
   }
 
   /** Why the encoder's size is smaller than the camera's, if it is. */
   get scaledFor(): ScaledFor | undefined {
-    return this.openedFor;
+    return this.opened?.scaledFor;
   }
 
   /** The send-side estimate and the user's cap (see SessionBitrate). */
@@ -106,10 +111,7 @@ export class SendPolicy {
     const bitrate = this.rate.desired(sent.width, sent.height);
     const reopen = cameraSizeChanged || sent.width !== this.opened?.width || sent.height !== this.opened.height || this.rate.shouldChange(bitrate);
     if (reopen) {
-      this.opened = sent;
-      this.openedFactor = factor;
-      this.openedWorkFactor = this.loadFactor;
-      this.openedFor = factor === 1 ? undefined : factor === this.scale.factor ? 'link' : 'cpu';
+      this.opened = { ...sent, factor, workFactor: this.loadFactor, scaledFor: factor === 1 ? undefined : factor === this.scale.factor ? 'link' : 'cpu' };
       // Another size or bitrate: what was usual for inter frames is no more.
       this.usualBits = undefined;
       this.rate.opened(bitrate);
@@ -126,7 +128,7 @@ export class SendPolicy {
     this.rate.spent(bytes);
     const interBytes = keyframe ? recodedFrom : bytes;
     if (interBytes !== undefined) this.usualBits = this.usualBits === undefined ? interBytes * 8 : 0.9 * this.usualBits + 0.1 * interBytes * 8;
-    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), this.openedFactor);
+    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), this.opened?.factor ?? 1);
   }
 
   /**
@@ -134,7 +136,7 @@ export class SendPolicy {
    * (not counting those skipped for the budget), decoding them took `decodeMs`, the rest `workMs`.
    */
   worked(frames: number, decodeMs: number, workMs: number): void {
-    if (this.scalable && !this.rate.settings.keepSize) this.load.processedFrame({ frames, decodeMs, workMs, factor: this.openedFactor });
+    if (this.loadApplies) this.load.processedFrame({ frames, decodeMs, workMs, factor: this.opened?.factor ?? 1 });
   }
 
   /**
