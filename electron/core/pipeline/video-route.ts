@@ -9,6 +9,7 @@ import { describeChain, isIdentityChain, type TransformChain } from '../transfor
 import type { TransformResult } from '../transforms/types.js';
 import { Viewer, type ViewerOptions } from '../webrtc/viewer.js';
 import { replaceReceiverTwcc } from '../webrtc/werift-internals.js';
+import { onKeyframeRequest } from '../webrtc/keyframe-requests.js';
 import type { RateSettings } from './encoder-rate.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { createPacketizer } from './frame-packetizer.js';
@@ -92,7 +93,7 @@ export class VideoRoute {
     );
     const plugins = options.plugins;
     if (plugins) this.stops.add(plugins.onChange(() => this.pipeline?.reloadPlugins(plugins.forWorker)));
-    sender.onPictureLossIndication.subscribe(() => this.requestKeyframe());
+    this.stops.add(onKeyframeRequest(sender, () => this.requestKeyframe()));
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => this.onBrowserPacket(packet));
     this.pli.request();
   }

@@ -6,6 +6,7 @@ import type { VideoOutput } from '../pipeline/video-output.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { IceServer } from './ice-servers.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
+import { onKeyframeRequest } from './keyframe-requests.js';
 import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, videoCodecParameters, waitForGathering, type TrickledCandidate } from './peer-config.js';
 import { MEDIA_QUIET_MS } from './departure-watch.js';
 import { sayGoodbye } from './goodbye.js';
@@ -69,7 +70,7 @@ export class Viewer {
       const track = new MediaStreamTrack({ kind: 'video' });
       video.sender.replaceTrack(track);
       const removeMirror = source.output.addMirror(video.sender, track);
-      video.sender.onPictureLossIndication.subscribe(() => source.requestKeyframe());
+      viewer.onClose(onKeyframeRequest(video.sender, () => source.requestKeyframe()));
       viewer.onClose(removeMirror);
       viewer.onClose(source.onClose(() => viewer.close()));
       pc.connectionStateChange.subscribe((state) => {
