@@ -65,10 +65,12 @@ describe('test network: namespaces and the link impairer', () => {
   it('caps the rate, dropping what its queue cannot hold', async () => {
     await impairer.both({ loss: 0 });
     await impairer.set({ up: { rate_kbps: 1000, queue_ms: 100 } });
-    // 1200-byte datagrams every 2 ms: 4.8 Mbps offered to a 1 Mbps link for 2 s.
-    const result = await probe(phone, 1000, 2, 1200);
+    // 1200-byte datagrams every 4 ms: 2.4 Mbps offered to a 1 Mbps link for 2 s. (At 4.8 Mbps the
+    // Python forwarder, sharing CI's 2 cores with the suite, once passed only 814 kbps.) The floor
+    // is 3/4 of the cap: a cap that lets everything through gives 2400, one at half the rate 500.
+    const result = await probe(phone, 500, 4, 1200);
     const kbps = (result.received * 1200 * 8) / result.span_s / 1000;
-    assert.ok(kbps > 850 && kbps < 1100, `${kbps.toFixed(0)} kbps through a 1000 kbps cap`);
+    assert.ok(kbps > 750 && kbps < 1100, `${kbps.toFixed(0)} kbps through a 1000 kbps cap`);
     assert.ok(percentile(result.rtt_ms, 0.95) < 130, `queueing bounded by 100 ms: p95 ${percentile(result.rtt_ms, 0.95)} ms`);
   });
 
