@@ -75,6 +75,12 @@ async function main(): Promise<void> {
     '| server | resolution | transform | size back | fps back | latency p50 (ms) | p95 (ms) | server CPU ms/frame | first frame (ms) | browser send target (kbps) | browser send fps | sent kbps | back kbps | fps received |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.server} | ${r.resolution} | ${r.transform} | ${r.width}x${r.height} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} | ${fmt(r.sentKbps)} | ${fmt(r.backKbps)} | ${fmt(r.receivedFps, 1)} |`),
+    '',
+    'Where the browser spends the time (ms; jitter buffer, its target and assembly per frame coming back, pacer per packet going out):',
+    '',
+    '| server | resolution | transform | jitter buffer | jitter target | assembly | inter-frame sd | keyframes back | pacer | RTT |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map(({ server, resolution, transform, browser: b }) => `| ${server} | ${resolution} | ${transform} | ${fmt(b.jitterBufferMs, 1)} | ${fmt(b.jitterTargetMs, 1)} | ${fmt(b.assemblyMs, 1)} | ${fmt(b.interFrameSdMs, 1)} | ${fmt(b.keyframesReceived)} | ${fmt(b.sendDelayMs, 1)} | ${fmt(b.rttMs, 1)} |`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

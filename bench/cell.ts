@@ -23,6 +23,28 @@ export interface CellResult {
   backKbps?: number;
   /** Frames a second that came back to the browser (fps back counts those it showed). */
   receivedFps?: number;
+  /** Where the glass-to-glass time goes in the browser, over the window (see BrowserTimes). */
+  browser: BrowserTimes;
+}
+
+/**
+ * The browser's own account of the time between the server and the screen (its inbound video) and
+ * before the server (its outbound video), averaged over the measured window, in ms.
+ */
+export interface BrowserTimes {
+  /** A frame's wait in the jitter buffer, from its first packet to its decode... */
+  jitterBufferMs?: number;
+  /** ...what the buffer aimed at (its jitter estimate plus decode and render time)... */
+  jitterTargetMs?: number;
+  /** ...and of that, from a frame's first packet to its last (how spread out the server sent it). */
+  assemblyMs?: number;
+  /** Spread (standard deviation) of the time between frames coming in. */
+  interFrameSdMs?: number;
+  keyframesReceived?: number;
+  /** A packet's wait in the browser's pacer before it goes to the server. */
+  sendDelayMs?: number;
+  /** Round trip to the server, from its reports on what the browser sends. */
+  rttMs?: number;
 }
 
 interface CameraWindow {
@@ -131,6 +153,7 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       sentKbps: kbps(statsAfter.bytesSent, statsBefore.bytesSent),
       backKbps: kbps(statsAfter.bytesReceived, statsBefore.bytesReceived),
       receivedFps: perSecond(statsAfter.framesReceived, statsBefore.framesReceived),
+      browser: browserTimes(statsBefore, statsAfter),
     };
   } finally {
     await page.close();
@@ -158,6 +181,41 @@ interface SendStats {
   bytesReceived?: number;
   /** Frames that came back, whole (the browser's inbound-rtp framesReceived): what the server sent. */
   framesReceived?: number;
+  /** Cumulative counters behind BrowserTimes (WebRTC stats' names). */
+  jitterBufferDelay?: number;
+  jitterBufferTargetDelay?: number;
+  jitterBufferEmittedCount?: number;
+  totalAssemblyTime?: number;
+  framesAssembledFromMultiplePackets?: number;
+  totalInterFrameDelay?: number;
+  totalSquaredInterFrameDelay?: number;
+  framesDecoded?: number;
+  keyFramesDecoded?: number;
+  totalPacketSendDelay?: number;
+  packetsSent?: number;
+  roundTripTime?: number;
+}
+
+/** Seconds spent over a window per item counted in it, in ms (a cumulative stat's average over the window). */
+function msPer(secondsAfter?: number, secondsBefore?: number, countAfter?: number, countBefore?: number): number | undefined {
+  if (secondsAfter === undefined || secondsBefore === undefined || countAfter === undefined || countBefore === undefined || countAfter <= countBefore) return undefined;
+  return ((secondsAfter - secondsBefore) * 1000) / (countAfter - countBefore);
+}
+
+function browserTimes(before: SendStats, after: SendStats): BrowserTimes {
+  const delta = (key: keyof SendStats) => (after[key] !== undefined && before[key] !== undefined ? after[key]! - before[key]! : undefined);
+  const frames = delta('framesDecoded');
+  const meanGap = frames ? delta('totalInterFrameDelay')! / frames : undefined;
+  const meanSquare = frames ? delta('totalSquaredInterFrameDelay')! / frames : undefined;
+  return {
+    jitterBufferMs: msPer(after.jitterBufferDelay, before.jitterBufferDelay, after.jitterBufferEmittedCount, before.jitterBufferEmittedCount),
+    jitterTargetMs: msPer(after.jitterBufferTargetDelay, before.jitterBufferTargetDelay, after.jitterBufferEmittedCount, before.jitterBufferEmittedCount),
+    assemblyMs: msPer(after.totalAssemblyTime, before.totalAssemblyTime, after.framesAssembledFromMultiplePackets, before.framesAssembledFromMultiplePackets),
+    interFrameSdMs: meanGap !== undefined && meanSquare !== undefined ? Math.sqrt(Math.max(0, meanSquare - meanGap * meanGap)) * 1000 : undefined,
+    keyframesReceived: delta('keyFramesDecoded'),
+    sendDelayMs: msPer(after.totalPacketSendDelay, before.totalPacketSendDelay, after.packetsSent, before.packetsSent),
+    rttMs: after.roundTripTime === undefined ? undefined : after.roundTripTime * 1000,
+  };
 }
 
 async function sendStats(page: import('playwright-core').Page): Promise<SendStats> {
@@ -168,8 +226,15 @@ async function sendStats(page: import('playwright-core').Page): Promise<SendStat
     const out: SendStats = {};
     for (const stat of report.values()) {
       if (stat.kind !== 'video') continue;
-      if (stat.type === 'outbound-rtp') Object.assign(out, { targetBitrate: stat.targetBitrate, framesSent: stat.framesSent, bytesSent: stat.bytesSent + stat.headerBytesSent });
-      if (stat.type === 'inbound-rtp') Object.assign(out, { bytesReceived: stat.bytesReceived + stat.headerBytesReceived, framesReceived: stat.framesReceived });
+      if (stat.type === 'outbound-rtp') {
+        Object.assign(out, { targetBitrate: stat.targetBitrate, framesSent: stat.framesSent, bytesSent: stat.bytesSent + stat.headerBytesSent, totalPacketSendDelay: stat.totalPacketSendDelay, packetsSent: stat.packetsSent });
+      }
+      if (stat.type === 'remote-inbound-rtp') Object.assign(out, { roundTripTime: stat.roundTripTime });
+      if (stat.type === 'inbound-rtp') {
+        const { jitterBufferDelay, jitterBufferTargetDelay, jitterBufferEmittedCount, totalAssemblyTime, framesAssembledFromMultiplePackets, totalInterFrameDelay, totalSquaredInterFrameDelay, framesDecoded, keyFramesDecoded } = stat;
+        Object.assign(out, { bytesReceived: stat.bytesReceived + stat.headerBytesReceived, framesReceived: stat.framesReceived });
+        Object.assign(out, { jitterBufferDelay, jitterBufferTargetDelay, jitterBufferEmittedCount, totalAssemblyTime, framesAssembledFromMultiplePackets, totalInterFrameDelay, totalSquaredInterFrameDelay, framesDecoded, keyFramesDecoded });
+      }
     }
     return out;
   });
