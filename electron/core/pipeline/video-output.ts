@@ -2,6 +2,7 @@ import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
 import type { AssembledFrame, VideoSample } from './frame-assembler.js';
 import type { Packetizer } from './frame-packetizer.js';
 import { Forwarding } from './forwarding.js';
+import { OutputTimestamps } from './output-timestamps.js';
 import { KEYFRAME_QUEUE_MS, FRAME_QUEUE_MS, Pacer } from './pacer.js';
 import type { ProcessedFrame } from './video-pipeline.js';
 
@@ -18,6 +19,8 @@ const PACKET_OVERHEAD_BYTES = 60;
  */
 export class VideoOutput {
   private readonly state: Forwarding;
+  /** Processed frames go out stamped when they leave us (see OutputTimestamps). */
+  private readonly stamps = new OutputTimestamps();
   framesSent = 0;
   /** Sees every frame sent back (forwarded or processed), e.g. to record the processed video. */
   onSent?: (frame: VideoSample) => void;
@@ -45,9 +48,9 @@ export class VideoOutput {
     this.state = new Forwarding(forwarding);
   }
 
-  /** The bitrate we aim to send at (the estimate under the cap): the pacer's rate follows it. */
-  setTargetBitrate(bps: number): void {
-    this.pacer.setTarget(bps);
+  /** The link's estimated rate back to the browser: the pacer's rate follows it. */
+  setLinkRate(bps: number): void {
+    this.pacer.setLinkRate(bps);
   }
 
   stop(): void {
@@ -81,6 +84,7 @@ export class VideoOutput {
 
   /** Each frame assembled from the browser. Returns true when this frame switched us to forwarding. */
   fromBrowser(frame: AssembledFrame): boolean {
+    if (!this.state.settled) this.stamps.arrived(frame.timestamp);
     const switched = this.state.browserFrame(frame.keyframe);
     if (switched) {
       this.switchSource(frame.packets[0]);
@@ -105,10 +109,11 @@ export class VideoOutput {
     const verdict = this.state.processedFrame(frame.keyframe);
     if (verdict === 'drop') return;
     const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
-    const packets = this.packetizer.packetize(data, frame.timestamp);
+    const timestamp = this.stamps.stamp(frame.timestamp);
+    const packets = this.packetizer.packetize(data, timestamp);
     if (verdict === 'switch') this.switchSource(packets[0]);
     this.framesSent++;
-    this.onSent?.({ data, timestamp: frame.timestamp, keyframe: frame.keyframe });
+    this.onSent?.({ data, timestamp, keyframe: frame.keyframe });
     this.pacer.enqueue(packets, frame.keyframe ? KEYFRAME_QUEUE_MS : FRAME_QUEUE_MS);
   }
 
