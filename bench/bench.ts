@@ -5,7 +5,8 @@ import { servers, type BenchServer } from './servers.js';
 
 const USAGE = `npm run bench -- [options]
 
-  --servers LIST      comma-separated: camloop, aiortc, echo (default camloop)
+  --servers LIST      comma-separated: camloop, aiortc, echo, echo-cc (default camloop); echo-cc
+                      is the echo negotiating transport-cc both ways, as CamLoop does
   --url URL           benchmark an already-running aiortc-compatible server instead (no CPU figures
                       unless --pid is given)
   --pid PID           process to read CPU from for --url
@@ -52,14 +53,14 @@ async function main(): Promise<void> {
     ? [async () => ({ name: values.url!, url: values.url!, pid: values.pid ? Number(values.pid) : undefined, stop: async () => {} })]
     : values.servers.split(',').map((name, i) => {
         const start = servers[name];
-        if (!start) throw new Error(`unknown server ${name} (camloop, aiortc, echo)`);
+        if (!start) throw new Error(`unknown server ${name} (${Object.keys(servers).join(', ')})`);
         return () => start(18_500 + i, equalBitrate ? ['--max-bitrate', String(equalBitrate)] : []);
       });
   for (const startServer of targets) {
     const server = await startServer();
     try {
       for (const resolution of values.resolutions.split(',')) {
-        for (const transform of server.name === 'werift echo' ? ['none'] : values.transforms.split(',')) {
+        for (const transform of server.name.startsWith('werift echo') ? ['none'] : values.transforms.split(',')) {
           const result = await runCell(browser, server, resolution, transform, Number(values.seconds), { holdResolution: values['hold-resolution'], clientMaxBitrate: equalBitrate, clientPinBitrate: values['pin-bitrate'] ? equalBitrate : undefined });
           results.push(result);
           process.stderr.write(`${server.name} ${resolution} ${transform}: ${fmt(result.fps, 1)} fps, p50 ${fmt(result.latencyP50)} ms, cpu ${fmt(result.cpuMsPerFrame, 1)} ms/frame\n`);

@@ -1,11 +1,21 @@
 import { createServer } from 'node:http';
-import { MediaStreamTrack, RTCPeerConnection, useVP8, useH264 } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, useAbsSendTime, useH264, useNACK, usePLI, useREMB, useSdesMid, useTransportWideCC, useTWCC, useVP8 } from 'werift';
 
 /**
  * The floor for benchmarks: a werift server that only echoes the browser's RTP back (no decode,
- * no encode). Same POST /offer as aiortc's example. Usage: node echo-server.js PORT
+ * no encode). Same POST /offer as aiortc's example. Usage: node echo-server.js PORT [--cc]
+ *
+ * With --cc it negotiates what CamLoop does for congestion control both ways (transport-cc and
+ * its header extension, abs-send-time, mid; werift's own feedback): the browser then sends
+ * extensions on every packet, transport-cc feedback and probes, and the echo writes extensions on
+ * every packet it sends. The floor of forwarding *with* congestion control on werift.
  */
 const port = Number(process.argv[2] ?? 8090);
+const congestionControl = process.argv.includes('--cc');
+const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
+const config = congestionControl
+  ? { codecs: { video: [useVP8({ rtcpFeedback: feedback() }), useH264({ rtcpFeedback: feedback() })] }, headerExtensions: { video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()] } }
+  : { codecs: { video: [useVP8(), useH264()] } };
 const peers = new Set<RTCPeerConnection>();
 
 createServer(async (req, res) => {
@@ -16,7 +26,7 @@ createServer(async (req, res) => {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const offer = JSON.parse(Buffer.concat(chunks).toString());
-  const pc = new RTCPeerConnection({ codecs: { video: [useVP8(), useH264()] } });
+  const pc = new RTCPeerConnection(config);
   peers.add(pc);
   pc.connectionStateChange.subscribe((state) => {
     if (state === 'failed' || state === 'closed') peers.delete(pc);
@@ -36,7 +46,7 @@ createServer(async (req, res) => {
   while (pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ sdp: pc.localDescription!.sdp, type: 'answer' }));
-}).listen(port, '127.0.0.1', () => process.stderr.write(`echo server on http://127.0.0.1:${port}\n`));
+}).listen(port, '127.0.0.1', () => process.stderr.write(`echo server${congestionControl ? ' (transport-cc)' : ''} on http://127.0.0.1:${port}\n`));
 
 // So that `node --cpu-prof` writes its profile when stopped with Ctrl-C (it does only on a normal exit).
 process.on('SIGINT', () => process.exit(0));
