@@ -18,6 +18,8 @@ const { values } = parseArgs({
     settle: { type: 'string', default: '5' },
     transform: { type: 'string', default: 'invert' },
     resolution: { type: 'string', default: '640x480' },
+    /** Only the profiles whose name contains one of these (comma-separated), e.g. 'cap'. */
+    profiles: { type: 'string' },
   },
 });
 
@@ -59,7 +61,8 @@ try {
     await phone.context().close();
   };
 
-  for (const [name, profile] of PROFILES) {
+  const wanted = values.profiles?.split(',');
+  for (const [name, profile] of PROFILES.filter(([name]) => !wanted || wanted.some((w) => name.includes(w)))) {
     await impairer.both({ ...CLEAR, ...profile });
     const countsBefore = await impairer.counts();
     const { phone, firstFrameMs } = await call();
