@@ -1,12 +1,16 @@
 import { MediaStreamTrack, RTCPeerConnection, useVP8, Vp8Packetizer } from 'werift';
 import type { Clip } from './clip.js';
+import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/peer-config.js';
 
 export interface PeerStats {
   framesSent: number;
   framesReceived: number;
   /** Arrival times (ms) of received frames, for fps and gaps. */
   arrivals: number[];
-  /** Send-to-return delay (ms) of returned frames, matched by RTP timestamp (CamLoop keeps them). */
+  /**
+   * Send-to-return delay (ms) of returned frames, matched with what we sent by RTP timestamp:
+   * CamLoop's source-timestamp extension, else the frame's own (forwarded frames, aiortc).
+   */
   latencies: number[];
   /** Returned frames whose last packet is byte for byte one we sent: forwarded, not processed. */
   echoed: number;
@@ -21,7 +25,7 @@ export class BrowserlessPeer {
   /** The last packet of each frame sent lately (payload, base64): an echo gives them back as they were. */
   private readonly sentLast = new Set<string>();
   private readonly sentAt = new Map<number, number>();
-  private readonly pc = new RTCPeerConnection({ codecs: { video: [useVP8()] } });
+  private readonly pc = new RTCPeerConnection({ codecs: { video: [useVP8()] }, headerExtensions: { video: [useSourceTimestamp()] } });
   private readonly track = new MediaStreamTrack({ kind: 'video' });
   private readonly transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
   private timer?: NodeJS.Timeout;
@@ -85,7 +89,9 @@ export class BrowserlessPeer {
       if (this.sentLast.has(packet.payload.toString('base64'))) this.stats.echoed++;
       this.stats.arrivals.push(now);
       if (this.stats.arrivals.length > 2000) this.stats.arrivals.shift();
-      const sent = this.sentAt.get(packet.header.timestamp);
+      const sourceId = this.transceiver.headerExtensions.find((e) => e.uri === SOURCE_TIMESTAMP_URI)?.id;
+      const source = packet.header.extensions.find((e) => e.id === sourceId);
+      const sent = this.sentAt.get(source && source.payload.length >= 4 ? source.payload.readUInt32BE(0) : packet.header.timestamp);
       if (sent !== undefined) {
         this.stats.latencies.push(now - sent);
         if (this.stats.latencies.length > 2000) this.stats.latencies.shift();

@@ -13,8 +13,7 @@
 /** Chrome's pacing factor: packets leave at 2.5x the link's estimate, so a frame takes ~40 % of its interval. */
 export const PACING_FACTOR = 2.5;
 /**
- * After a quiet spell, this long of the pacing rate's budget goes at once (Chrome's pacer also
- * sends bursts of up to 40 ms). A 640x480 keyframe on a 2 Mbps estimate (11 KB; 25 KB of budget)
+ * After a quiet spell, this long of the pacing rate's budget goes at once. A 640x480 keyframe on a 2 Mbps estimate (11 KB; 25 KB of budget)
  * then leaves at once, where a 5 ms burst spread it over 18 ms: the browser held every frame
  * back ~35 ms more (bench, edges). The burst is 3 frames' share of the estimate at 30 fps, which
  * is what the encoder lets a keyframe be (max-intra-rate): on a 1 Mbps link, 12.5 KB, 100 ms of

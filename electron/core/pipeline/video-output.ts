@@ -44,6 +44,8 @@ export class VideoOutput {
     private readonly packetizer: Packetizer,
     private readonly askBrowserForKeyframe: () => void,
     forwarding: boolean,
+    /** The id the camera negotiated for SOURCE_TIMESTAMP_URI, if it offered it (see peer-config). */
+    private readonly sourceTimestampId?: number,
   ) {
     this.state = new Forwarding(forwarding);
   }
@@ -111,6 +113,11 @@ export class VideoOutput {
     const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
     const timestamp = this.stamps.stamp(frame.timestamp);
     const packets = this.packetizer.packetize(data, timestamp);
+    if (this.sourceTimestampId !== undefined) {
+      const source = Buffer.alloc(4);
+      source.writeUInt32BE(frame.timestamp >>> 0);
+      packets.at(-1)!.header.extensions = [{ id: this.sourceTimestampId, payload: source }];
+    }
     if (verdict === 'switch') this.switchSource(packets[0]);
     this.framesSent++;
     this.onSent?.({ data, timestamp, keyframe: frame.keyframe });
@@ -119,7 +126,10 @@ export class VideoOutput {
 
   private write(packet: RtpPacket): void {
     this.track.writeRtp(packet);
-    for (const mirror of this.mirrors) mirror.track.writeRtp(packet);
+    if (!this.mirrors.size) return;
+    // The source-timestamp extension is the camera's alone (werift would send it on as it is).
+    const forMirrors = packet.header.extensions.length ? withoutExtensions(packet) : packet;
+    for (const mirror of this.mirrors) mirror.track.writeRtp(forMirrors);
   }
 
   private switchSource(first: RtpPacket): void {
@@ -128,4 +138,10 @@ export class VideoOutput {
     this.sender.replaceRTP(first.header, false, FRAME_TICKS);
     for (const mirror of this.mirrors) mirror.sender.replaceRTP(first.header, false, FRAME_TICKS);
   }
+}
+
+function withoutExtensions(packet: RtpPacket): RtpPacket {
+  const copy = packet.clone();
+  copy.header.extensions = [];
+  return copy;
 }

@@ -8,7 +8,8 @@ import type { SessionRecordings } from '../recording/session-recordings.js';
 import { describeChain, isIdentityChain, type TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import { Viewer, type ViewerOptions } from '../webrtc/viewer.js';
-import { replaceReceiverTwcc } from '../webrtc/werift-internals.js';
+import { replaceReceiverTwcc, senderExtensionId } from '../webrtc/werift-internals.js';
+import { SOURCE_TIMESTAMP_URI } from '../webrtc/peer-config.js';
 import { onKeyframeRequest } from '../webrtc/keyframe-requests.js';
 import type { RateSettings } from './encoder-rate.js';
 import { FrameAssembler } from './frame-assembler.js';
@@ -80,7 +81,7 @@ export class VideoRoute {
     this.pli = new KeyframeRequester(() => {
       if (incoming.ssrc !== undefined && !this.closed) receiver.sendRtcpPLI(incoming.ssrc).catch(() => {});
     });
-    this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => this.pli.request(), isIdentityChain(this.chain));
+    this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => this.pli.request(), isIdentityChain(this.chain), senderExtensionId(sender, SOURCE_TIMESTAMP_URI));
     this.output.onSent = (frame) => options.recordings.processedVideo(frame);
     this.bitrate = new SessionBitrate(
       sender,

@@ -1,6 +1,7 @@
 import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
+  RTCRtpHeaderExtensionParameters,
   useAbsSendTime,
   useH264,
   useNACK,
@@ -14,7 +15,6 @@ import {
   useTWCC,
   useVP8,
   type PeerConfig,
-  type RTCRtpHeaderExtensionParameters,
 } from 'werift';
 import { isIP, isIPv4 } from 'node:net';
 import type { AudioCodecName } from '../media/codecs.js';
@@ -59,7 +59,16 @@ export function hintStartBitrate(negotiated: RTCRtpCodecParameters[]): void {
 
 export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
 
-export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [useSdesMid(), useAbsSendTime(), useTransportWideCC()];
+/**
+ * CamLoop's own header extension: on the last packet of each processed frame, the RTP timestamp of
+ * the camera frame it was made from (4 bytes, big-endian). Processed frames carry the time they
+ * left us (see OutputTimestamps), so a peer that matches what comes back with what it sent (the
+ * test phones and the benches' send-to-return delay) offers this; browsers never do.
+ */
+export const SOURCE_TIMESTAMP_URI = 'urn:camloop:rtp-hdrext:source-timestamp';
+export const useSourceTimestamp = (): RTCRtpHeaderExtensionParameters => new RTCRtpHeaderExtensionParameters({ uri: SOURCE_TIMESTAMP_URI });
+
+export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [useSdesMid(), useAbsSendTime(), useTransportWideCC(), useSourceTimestamp()];
 
 /**
  * ICE options for a phone that reached us at `localAddress` (the HTTP socket's local end): host
