@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowserOn, startCamera, waitForFrames } from '../test/support/browser.js';
+import { launchBrowserOn, startCamera, videoRtpStats, waitForFrames } from '../test/support/browser.js';
 import { measureCall, type CallQuality } from '../test/support/call-quality.js';
 import { LanApp, openPastCertificateWarning } from '../test/support/lan-app.js';
 import { LinkImpairer, type LinkProfile } from '../test/support/link-impairer.js';
@@ -47,14 +47,31 @@ try {
   [lan, browser] = await Promise.all([LanApp.start(network), launchBrowserOn(host)]);
   const url = (await lan.api<{ urls: { url: string }[] }>('/api/pairing')).urls[0]!.url;
 
-  const call = async (): Promise<{ phone: Page; firstFrameMs: number }> => {
+  /** A call up to its first processed frame; `firstFrameMs` undefined when none came within 30 s of connecting. */
+  const call = async (): Promise<{ phone: Page; firstFrameMs?: number }> => {
     const phone = await openPastCertificateWarning(browser!, url);
     await phone.selectOption('#resolution', values.resolution!);
     await phone.selectOption('#transform', values.transform!);
     const started = Date.now();
     await startCamera(phone, 30_000);
-    await waitForFrames(phone, 1);
+    try {
+      await waitForFrames(phone, 1);
+    } catch {
+      return { phone };
+    }
     return { phone, firstFrameMs: Date.now() - started };
+  };
+  /** What the phone and the server say of a call that connected but showed no frame (a row, not a crash). */
+  const noFrameDiagnostic = async (phone: Page): Promise<string> => {
+    const { inbound, outbound } = await videoRtpStats(phone);
+    const pick = (stats: Record<string, number>, keys: string[]) => keys.map((k) => `${k} ${stats[k] ?? '-'}`).join(', ');
+    const sessions = await lan!.api<{ stats?: Record<string, unknown>; forwarding?: boolean; connectionState?: string; errors?: string[] }[]>('/api/sessions');
+    return [
+      `phone receives: ${pick(inbound, ['packetsReceived', 'packetsLost', 'framesReceived', 'framesDecoded', 'keyFramesDecoded', 'nackCount', 'pliCount', 'firCount'])}`,
+      `phone sends: ${pick(outbound, ['packetsSent', 'framesSent', 'keyFramesEncoded', 'nackCount', 'pliCount', 'retransmittedPacketsSent'])}`,
+      `server: ${JSON.stringify(sessions.map(({ stats, forwarding, connectionState, errors }) => ({ stats, forwarding, connectionState, errors })))}`,
+      `server log, last lines:\n${lan!.app.log().split('\n').slice(-15).join('\n')}`,
+    ].join('\n');
   };
   const hangUp = async (phone: Page) => {
     await phone.click('#stop').catch(() => {});
@@ -66,6 +83,12 @@ try {
     await impairer.both({ ...CLEAR, ...profile });
     const countsBefore = await impairer.counts();
     const { phone, firstFrameMs } = await call();
+    if (firstFrameMs === undefined) {
+      process.stderr.write(`${name}: connected, no processed frame within 30 s\n${await noFrameDiagnostic(phone)}\n`);
+      rows.push(`| ${name} | no frame in 30 s (see the diagnostic above) | | | | | | | | | |`);
+      await hangUp(phone);
+      continue;
+    }
     await phone.waitForTimeout(Number(values.settle) * 1000);
     const q: CallQuality = await measureCall(phone, Number(values.seconds));
     const counts = await impairer.counts();
