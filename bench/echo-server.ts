@@ -1,20 +1,20 @@
 import { createServer } from 'node:http';
-import { MediaStreamTrack, RTCPeerConnection, useAbsSendTime, useH264, useNACK, usePLI, useREMB, useSdesMid, useTransportWideCC, useTWCC, useVP8 } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, useH264, useVP8 } from 'werift';
+import { videoCodecParameters, videoHeaderExtensions } from '../electron/core/webrtc/peer-config.js';
 
 /**
  * The floor for benchmarks: a werift server that only echoes the browser's RTP back (no decode,
  * no encode). Same POST /offer as aiortc's example. Usage: node echo-server.js PORT [--cc]
  *
- * With --cc it negotiates what CamLoop does for congestion control both ways (transport-cc and
- * its header extension, abs-send-time, mid; werift's own feedback): the browser then sends
+ * With --cc it negotiates CamLoop's own feedback and header extensions (peer-config: transport-cc
+ * both ways, abs-send-time, mid), with werift's own feedback behind them: the browser then sends
  * extensions on every packet, transport-cc feedback and probes, and the echo writes extensions on
  * every packet it sends. The floor of forwarding *with* congestion control on werift.
  */
 const port = Number(process.argv[2] ?? 8090);
 const congestionControl = process.argv.includes('--cc');
-const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
 const config = congestionControl
-  ? { codecs: { video: [useVP8({ rtcpFeedback: feedback() }), useH264({ rtcpFeedback: feedback() })] }, headerExtensions: { video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()] } }
+  ? { codecs: { video: [videoCodecParameters.vp8(), videoCodecParameters.h264()] }, headerExtensions: { video: videoHeaderExtensions() } }
   : { codecs: { video: [useVP8(), useH264()] } };
 const peers = new Set<RTCPeerConnection>();
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { SessionInfo } from '../electron/core/session.js';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowserOn, startCamera, videoRtpStats, waitForFrames } from '../test/support/browser.js';
 import { measureCall, type CallQuality } from '../test/support/call-quality.js';
@@ -65,7 +66,7 @@ try {
   const noFrameDiagnostic = async (phone: Page): Promise<string> => {
     const { inbound, outbound } = await videoRtpStats(phone);
     const pick = (stats: Record<string, number>, keys: string[]) => keys.map((k) => `${k} ${stats[k] ?? '-'}`).join(', ');
-    const sessions = await lan!.api<{ stats?: Record<string, unknown>; forwarding?: boolean; connectionState?: string; errors?: string[] }[]>('/api/sessions');
+    const sessions = await lan!.api<SessionInfo[]>('/api/sessions');
     return [
       `phone receives: ${pick(inbound, ['packetsReceived', 'packetsLost', 'framesReceived', 'framesDecoded', 'keyFramesDecoded', 'nackCount', 'pliCount', 'firCount'])}`,
       `phone sends: ${pick(outbound, ['packetsSent', 'framesSent', 'keyFramesEncoded', 'nackCount', 'pliCount', 'retransmittedPacketsSent'])}`,

@@ -29,6 +29,8 @@ export class BrowserlessPeer {
   private readonly track = new MediaStreamTrack({ kind: 'video' });
   private readonly transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
   private timer?: NodeJS.Timeout;
+  /** The id the server answered for its source-timestamp extension (none: it keeps the camera's timestamps). */
+  private sourceTimestampId?: number;
 
   constructor(private readonly clip: Clip) {}
 
@@ -46,6 +48,7 @@ export class BrowserlessPeer {
       this.pc.connectionStateChange.subscribe((state) => state === 'connected' && done());
     });
     await this.pc.setRemoteDescription(answer);
+    this.sourceTimestampId = this.transceiver.headerExtensions.find((e) => e.uri === SOURCE_TIMESTAMP_URI)?.id;
     await connected;
     this.startSending(this.transceiver.sender.codec?.payloadType ?? 96);
   }
@@ -89,8 +92,7 @@ export class BrowserlessPeer {
       if (this.sentLast.has(packet.payload.toString('base64'))) this.stats.echoed++;
       this.stats.arrivals.push(now);
       if (this.stats.arrivals.length > 2000) this.stats.arrivals.shift();
-      const sourceId = this.transceiver.headerExtensions.find((e) => e.uri === SOURCE_TIMESTAMP_URI)?.id;
-      const source = packet.header.extensions.find((e) => e.id === sourceId);
+      const source = packet.header.extensions.find((e) => e.id === this.sourceTimestampId);
       const sent = this.sentAt.get(source && source.payload.length >= 4 ? source.payload.readUInt32BE(0) : packet.header.timestamp);
       if (sent !== undefined) {
         this.stats.latencies.push(now - sent);
