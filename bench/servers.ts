@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { MALLOC_ENV } from '../electron/core/malloc-tuning.js';
+import { MALLOC_ENV } from '../electron/core/app/malloc-tuning.js';
 import { AIORTC_CLIENT_DIR } from '../test/support/aiortc-client.js';
 
 export interface BenchServer {
@@ -10,7 +10,7 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 
 function startProcess(name: string, command: string, args: string[], url: string, ready: RegExp, cwd = ROOT): Promise<BenchServer> {
   // CamLoop's own malloc settings given here, so that it does not re-run itself for them and the

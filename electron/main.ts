@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, session, shell } from 'electron';
-import { createLogger } from './core/log.js';
-import { startServer, type CamLoopServer } from './core/server.js';
-import { loadOrCreateCertificate, type TlsFiles } from './core/tls.js';
+import { createLogger } from './core/base/log.js';
+import { startServer, type CamLoopServer } from './core/http/server.js';
+import { loadOrCreateCertificate, type TlsFiles } from './core/http/tls.js';
 import { getMainWindowOptions, guardWebContents, isPermissionAllowed } from './window.js';
 
 /**

@@ -1,9 +1,9 @@
-import { defaultDataDir, parseConfig, USAGE } from './cli.js';
-import { isLoopbackAddress } from './access.js';
-import { loadOrCreateCertificate } from './tls.js';
-import { createLogger } from './log.js';
-import { startServer } from './server.js';
-import { mallocTuned, rerunTuned } from './malloc-tuning.js';
+import { defaultDataDir, parseConfig, USAGE } from './app/cli.js';
+import { isLoopbackAddress } from './http/access.js';
+import { loadOrCreateCertificate } from './http/tls.js';
+import { createLogger } from './base/log.js';
+import { startServer } from './http/server.js';
+import { mallocTuned, rerunTuned } from './app/malloc-tuning.js';
 
 /** Headless entry point (`npm start`): the same core the desktop app runs, with its pages served to any browser. */
 async function main(): Promise<void> {

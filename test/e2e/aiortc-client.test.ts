@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { CamLoopServer } from '../../electron/core/server.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { probe, sample } from '../support/browser.js';
 import { inboundAudio, startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { silentLogger } from '../../electron/core/log.js';
-import { startServer, type CamLoopServer } from '../../electron/core/server.js';
+import { silentLogger } from '../../electron/core/base/log.js';
+import { startServer, type CamLoopServer } from '../../electron/core/http/server.js';
 import { IceServers } from '../../electron/core/webrtc/ice-servers.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { inboundAudio, startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';

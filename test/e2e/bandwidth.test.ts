@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { CamLoopServer } from '../../electron/core/server.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
-import type { SessionInfo } from '../../electron/core/session.js';
+import type { SessionInfo } from '../../electron/core/session/session.js';
 import { BROWSER_START_KBPS } from '../../electron/core/webrtc/peer-config.js';
 import { openCameraPage, probe, videoBytesReceived } from '../support/browser.js';
 import { api } from '../support/server.js';

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { RTCPeerConnection } from 'werift';
-import { PENDING_PER_ADDRESS } from '../../electron/core/admission.js';
+import { PENDING_PER_ADDRESS } from '../../electron/core/session/admission.js';
 import { launchBrowser, launchKillableBrowser, openCameraPage, waitForFrames } from '../support/browser.js';
 import { BrowserlessPeer } from '../support/browserless-peer.js';
 import { makeVp8Clip } from '../support/clip.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { RTCDtlsTransport, type RtpHeader } from 'werift';
-import type { CamLoopServer } from '../../electron/core/server.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { openCameraPage, probe, videoRtpStats } from '../support/browser.js';
 import { useServerAndBrowser } from '../support/fixture.js';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { after, before, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { MALLOC_ENV } from '../../electron/core/malloc-tuning.js';
+import { MALLOC_ENV } from '../../electron/core/app/malloc-tuning.js';
 import { startApp } from '../support/app-process.js';
 import { launchBrowser, openCameraPage, waitForFrames } from '../support/browser.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { CamLoopServer } from '../../electron/core/server.js';
-import type { SessionInfo } from '../../electron/core/session.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
+import type { SessionInfo } from '../../electron/core/session/session.js';
 import { openCameraPage, probe, videoRtpStats } from '../support/browser.js';
 import { api } from '../support/server.js';
 import { useServerAndBrowser } from '../support/fixture.js';

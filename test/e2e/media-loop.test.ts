@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { CamLoopServer } from '../../electron/core/server.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { openCameraPage, probe, sample, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
 import { api } from '../support/server.js';

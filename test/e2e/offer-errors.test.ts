@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CamLoopServer } from '../../electron/core/server.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { api, postRawOffer, startTestServer } from '../support/server.js';
 import { BrowserlessPeer } from '../support/browserless-peer.js';
 import { makeVp8Clip } from '../support/clip.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { devices, type Browser } from 'playwright-core';
-import type { CamLoopServer } from '../../electron/core/server.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { sample, waitForFrames } from '../support/browser.js';
 import { installFakeCamera } from '../support/fake-camera.js';
 import { installFrameProbe } from '../support/frame-probe.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { CamLoopServer } from '../../electron/core/server.js';
+import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { openCameraPage, probe, sample, waitForFrames } from '../support/browser.js';
 import { api } from '../support/server.js';
 import { useServerAndBrowser } from '../support/fixture.js';

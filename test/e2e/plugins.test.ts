@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type CamLoopServer } from '../../electron/core/server.js';
+import { type CamLoopServer } from '../../electron/core/http/server.js';
 import { api } from '../support/server.js';
 import { invertedThumb, openCameraPage, sample, sampleUntil, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';

@@ -1,6 +1,6 @@
 import { Frame, Packet } from 'node-av/lib';
 import { AV_PIX_FMT_YUV420P, AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE } from 'node-av/constants';
-import { openEncoder } from '../../electron/core/pipeline/video-codec.js';
+import { openEncoder } from '../../electron/core/worker/video-codec.js';
 
 export interface Clip {
   frames: Buffer[];

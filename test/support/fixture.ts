@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { CamLoopServer, ServerOptions } from '../../electron/core/server.js';
+import type { CamLoopServer, ServerOptions } from '../../electron/core/http/server.js';
 import { launchBrowser } from './browser.js';
 import { startTestServer } from './server.js';
 

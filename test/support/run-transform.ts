@@ -1,4 +1,4 @@
-import { TransformStages } from '../../electron/core/pipeline/transform-stages.js';
+import { TransformStages } from '../../electron/core/worker/transform-stages.js';
 import type { OpenCV, Mat } from '../../electron/core/transforms/opencv.js';
 import { findTransform } from '../../electron/core/transforms/registry.js';
 import { withDefaults, type ParamValues, type TransformResult } from '../../electron/core/transforms/types.js';

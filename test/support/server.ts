@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { silentLogger, createLogger } from '../../electron/core/log.js';
-import { startServer, type CamLoopServer, type ServerOptions } from '../../electron/core/server.js';
+import { silentLogger, createLogger } from '../../electron/core/base/log.js';
+import { startServer, type CamLoopServer, type ServerOptions } from '../../electron/core/http/server.js';
 
 /** The core in-process on a free loopback port. CAMLOOP_TEST_LOG=1 shows its log. */
 export function startTestServer(options: Partial<ServerOptions> = {}): Promise<CamLoopServer> {

@@ -1,5 +1,5 @@
 import { MediaStreamTrack, type RTCRtpTransceiver } from 'werift';
-import type { AudioMode } from '../cli.js';
+import type { AudioMode } from '../app/cli.js';
 import { AudioLoop } from './audio-loop.js';
 import { audioCodecOf, type AudioCodecName } from '../media/codecs.js';
 import { encodeClip, type EncodedClip } from './clip-encoder.js';

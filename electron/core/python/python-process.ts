@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { packagePath } from '../paths.js';
+import { packagePath } from '../base/paths.js';
 import { encodeHeader, Format, Kind, MessageReader, type Message } from './protocol.js';
 
 /** The Python side of the protocol, shipped with CamLoop. */

@@ -5,7 +5,7 @@ import {
   AVMEDIA_TYPE_AUDIO,
   AVMEDIA_TYPE_VIDEO,
 } from 'node-av/constants';
-import { timestampDelta } from '../pipeline/rtp-math.js';
+import { timestampDelta } from '../media/rtp-math.js';
 import { AUDIO_CODECS, VIDEO_CODECS, type AudioCodecName, type VideoCodecName } from '../media/codecs.js';
 
 interface Track {

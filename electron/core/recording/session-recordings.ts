@@ -1,6 +1,6 @@
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 import type { AudioCodecName, VideoCodecName } from '../media/codecs.js';
-import type { VideoSample } from '../pipeline/frame-assembler.js';
+import type { VideoSample } from '../receive/frame-assembler.js';
 import { chooseRecordingPath } from './container.js';
 import { Recorder } from './recorder.js';
 

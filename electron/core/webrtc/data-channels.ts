@@ -1,5 +1,5 @@
 import type { RTCPeerConnection } from 'werift';
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 
 /** A data channel the browser opened, with the reliability it asked for (honoured by werift's SCTP). */
 export interface DataChannelInfo {

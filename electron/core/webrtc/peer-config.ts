@@ -18,7 +18,7 @@ import {
 } from 'werift';
 import { isIP, isIPv4 } from 'node:net';
 import type { AudioCodecName } from '../media/codecs.js';
-import { isLoopbackAddress } from '../access.js';
+import { isLoopbackAddress } from '../http/access.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
 import type { VideoCodecName } from '../media/codecs.js';
 

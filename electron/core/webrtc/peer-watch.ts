@@ -1,5 +1,5 @@
 import type { RTCPeerConnection } from 'werift';
-import type { Logger } from '../log.js';
+import type { Logger } from '../base/log.js';
 import { DepartureWatch, receivedFromPeer } from './departure-watch.js';
 import { watchGoodbyes } from './goodbye.js';
 import { NetworkSampler } from './network-stats.js';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
-import { HttpError } from '../http-error.js';
-import type { Logger } from '../log.js';
-import type { VideoOutput } from '../pipeline/video-output.js';
+import { HttpError } from '../base/http-error.js';
+import type { Logger } from '../base/log.js';
+import type { VideoOutput } from '../send/video-output.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { IceServer } from './ice-servers.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
-import { onKeyframeRequest } from './keyframe-requests.js';
+import { onKeyframeRequest } from './peer-keyframe-requests.js';
 import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, videoCodecParameters, waitForGathering, type TrickledCandidate } from './peer-config.js';
 import { MEDIA_QUIET_MS } from './departure-watch.js';
 import { sayGoodbye } from './goodbye.js';

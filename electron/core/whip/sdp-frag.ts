@@ -1,4 +1,4 @@
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../base/http-error.js';
 import type { TrickledCandidate } from '../webrtc/peer-config.js';
 
 /** An `application/trickle-ice-sdpfrag` body (RFC 8840), as a WHIP/WHEP client PATCHes it. */

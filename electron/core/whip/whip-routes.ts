@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearerToken, type AccessControl } from '../access.js';
-import { HttpError } from '../http-error.js';
-import type { Session } from '../session.js';
-import type { Sessions } from '../sessions.js';
-import { parseOffer, type OfferRequest } from '../signaling.js';
+import { bearerToken, type AccessControl } from '../http/access.js';
+import { HttpError } from '../base/http-error.js';
+import type { Session } from '../session/session.js';
+import type { Sessions } from '../session/sessions.js';
+import { parseOffer, type OfferRequest } from '../http/offer-request.js';
 import type { IceServers } from '../webrtc/ice-servers.js';
 import type { TrickledCandidate } from '../webrtc/peer-config.js';
 import type { Viewer } from '../webrtc/viewer.js';

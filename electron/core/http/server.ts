@@ -1,0 +1,179 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { HttpError } from '../base/http-error.js';
+import { readJson, sendError, sendJson } from './http-util.js';
+import type { AudioMode } from '../app/cli.js';
+import type { Logger } from '../base/log.js';
+import { Recordings } from '../recording/container.js';
+import { WorkerPool } from '../video/worker-pool.js';
+import { Session } from '../session/session.js';
+import { IceServers } from '../webrtc/ice-servers.js';
+import { Sessions } from '../session/sessions.js';
+import { parseOffer } from './offer-request.js';
+import { isStaticRoute, sendStatic } from './static-files.js';
+import { PluginHost } from '../plugins/plugin-host.js';
+import { AccessControl, isLoopbackAddress } from './access.js';
+import { handleControl, type ControlContext } from './control-api.js';
+import { ChainError } from '../transforms/chain.js';
+import { describeTransforms } from '../transforms/registry.js';
+import { Admission, defaultCameraLimit } from '../session/admission.js';
+import type { OfferRequest } from './offer-request.js';
+import { handleWhip, type WhipContext } from '../whip/whip-routes.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  log: Logger;
+  /** STUN/TURN for our peers and for the camera page's. */
+  iceServers?: IceServers;
+  maxBitrate?: number;
+  /** Folder of user transform plugins, watched for changes. */
+  pluginsDir?: string;
+  /** The interpreter for .py plugins (default python3 on PATH). */
+  python?: string;
+  /** PEM certificate and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
+  audio?: AudioMode;
+  recordTo?: string;
+  /** Where the record button's files go (default ~/Videos/CamLoop). */
+  videosDir?: string;
+  /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default: from this machine (see defaultCameraLimit). */
+  maxSessions?: number;
+  /** Drops this percentage of packets each way (werift's network emulation): for tests of loss recovery. */
+  lossPercent?: number;
+  /** A session not connected this long after its answer is closed (default 30 s; shorter in tests). */
+  connectTimeoutMs?: number;
+  /** A connected peer with media silent this long (no packet, no ICE check) has gone: its session is closed (default 4 s). */
+  departureMs?: number;
+}
+
+
+export interface CamLoopServer {
+  url: string;
+  /** The control panel, with its token: open it on this machine only. */
+  panelUrl: string;
+  sessions: Sessions;
+  access: AccessControl;
+  close(): Promise<void>;
+}
+
+/** The HTTP side of the core: pages, POST /offer (aiortc-compatible) and the JSON API. */
+export async function startServer(options: ServerOptions): Promise<CamLoopServer> {
+  const sessions = new Sessions();
+  const admission = new Admission(sessions, options.maxSessions ?? defaultCameraLimit());
+  const pool = new WorkerPool();
+  const { log } = options;
+  const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log, options.python) : undefined;
+  await plugins?.start();
+  const recordings = options.recordTo ? new Recordings(options.recordTo) : undefined;
+  const videosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');
+
+  const access = new AccessControl();
+  const iceServers = options.iceServers ?? new IceServers();
+  const scheme = options.tls ? 'https' : 'http';
+  let port = options.port;
+  const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
+  const control: ControlContext = { sessions, access, plugins, videosDir, scheme, port: () => port, reachable };
+
+  /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
+  async function openCamera(offer: OfferRequest, req: IncomingMessage, source: 'offer' | 'whip'): Promise<{ session: Session; sdp: string }> {
+    const remoteAddress = req.socket.remoteAddress ?? '';
+    // A page reconnecting after a drop: its old session goes now (before it is counted against
+    // the camera limit), not when its departure is noticed, so the panel never shows the camera twice.
+    if (offer.replaces) await sessions.get(offer.replaces)?.close();
+    admission.admit(remoteAddress);
+    const answered = await Session.answer(offer, {
+      pool,
+      log,
+      iceServers: iceServers.forServer(),
+      maxBitrate: options.maxBitrate,
+      plugins,
+      audio: options.audio ?? 'loop',
+      recordTo: recordings?.next(),
+      lossPercent: options.lossPercent,
+      connectTimeoutMs: options.connectTimeoutMs,
+      departureMs: options.departureMs,
+      localAddress: req.socket.localAddress,
+      remoteAddress,
+      source,
+    });
+    sessions.add(answered.session);
+    return answered;
+  }
+  const whip: WhipContext = { sessions, access, iceServers, openCamera: (offer, req) => openCamera(offer, req, 'whip') };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && isStaticRoute(path)) return sendStatic(res, path);
+    if (method === 'GET' && path === '/camloop-cert.pem' && options.tls) {
+      // The certificate is public (every TLS handshake sends it): offered so users can trust it.
+      res.writeHead(200, { 'Content-Type': 'application/x-pem-file', 'Content-Disposition': 'attachment; filename="camloop-cert.pem"' });
+      return void res.end(options.tls.cert);
+    }
+    if (path === '/offer') {
+      if (method !== 'POST') throw new HttpError(405, 'use POST /offer');
+      const body = await readJson(req);
+      const bodyToken = (body as { token?: unknown } | null)?.token;
+      access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
+      const { session, sdp } = await openCamera(parseOffer(body), req, 'offer');
+      return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
+    }
+    if (path === '/ice-servers') {
+      // TURN credentials are for paired phones only, as offers are: a relay is worth stealing.
+      if (method !== 'GET') throw new HttpError(405, 'use GET /ice-servers');
+      access.checkOffer(req, url.searchParams.get('t') ?? undefined);
+      return sendJson(res, 200, { iceServers: iceServers.forPhone() });
+    }
+    if (await handleWhip(whip, req, res, url)) return;
+    // The camera page needs the filter list; everything else under /api is the panel's.
+    if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());
+    if (path.startsWith('/api/')) {
+      access.checkControl(req);
+      if (await handleControl(control, req, res, path, method)) return;
+    }
+    throw new HttpError(404, `nothing at ${path}`);
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((caught: unknown) => {
+      const error = caught instanceof ChainError ? new HttpError(400, caught.message) : caught;
+      if (!(error instanceof HttpError)) log.warn(`${req.method} ${req.url}: ${error instanceof Error ? error.stack : String(error)}`);
+      else log.debug(`${req.method} ${req.url}: ${error.status} ${error.message}`);
+      if (!res.headersSent) sendError(res, error);
+      else res.destroy();
+    });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    plugins?.close();
+    await pool.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  port = address.port;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `${scheme}://${host}:${address.port}`,
+    panelUrl: `${scheme}://${isLoopbackAddress(address.address) ? host : '127.0.0.1'}:${address.port}/panel#token=${access.controlToken}`,
+    sessions,
+    access,
+    async close() {
+      server.closeAllConnections();
+      plugins?.close();
+      await Promise.all([sessions.closeAll(), pool.close(), new Promise((resolve) => server.close(resolve))]);
+    },
+  };
+}

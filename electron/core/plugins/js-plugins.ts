@@ -1,0 +1,74 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isBuiltin } from '../transforms/registry.js';
+import type { ParamSpec, Transform } from '../transforms/types.js';
+
+export interface PluginError {
+  file: string;
+  message: string;
+}
+
+export interface LoadedPlugins {
+  transforms: Transform[];
+  errors: PluginError[];
+}
+
+const PLUGIN_FILE = /\.(m?js)$/;
+export const PLUGIN_ID = /^[a-z0-9][a-z0-9_-]{0,40}$/i;
+
+/**
+ * Imports every .js/.mjs file in `dir` as a transform: `export default {id, label, params, create}`
+ * (or `export const transform = ...`), the shape of the built-ins. The file's mtime goes into the
+ * import URL so an edited file is imported afresh. A file that fails is reported, never thrown.
+ */
+export async function loadPlugins(dir: string): Promise<LoadedPlugins> {
+  const transforms: Transform[] = [];
+  const errors: PluginError[] = [];
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((f) => PLUGIN_FILE.test(f)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { transforms, errors };
+    return { transforms, errors: [{ file: dir, message: `cannot read the plugins folder: ${(error as Error).message}` }] };
+  }
+  for (const file of files) {
+    const path = join(dir, file);
+    try {
+      const { mtimeMs, size } = await stat(path);
+      const module = (await import(`${pathToFileURL(path).href}?v=${mtimeMs}-${size}`)) as { default?: unknown; transform?: unknown };
+      const transform = checkShape(module.default ?? module.transform);
+      if (isBuiltin(transform.id) || transforms.some((t) => t.id === transform.id)) throw new Error(`id "${transform.id}" is already taken`);
+      transforms.push(transform);
+    } catch (error) {
+      errors.push({ file, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { transforms, errors };
+}
+
+function checkShape(value: unknown): Transform {
+  if (typeof value !== 'object' || value === null) throw new Error('exports no transform (export default {id, label, params, create})');
+  const t = value as Partial<Transform>;
+  if (typeof t.id !== 'string' || !PLUGIN_ID.test(t.id)) throw new Error('id must be 1-41 letters, digits, - or _');
+  if (typeof t.label !== 'string') throw new Error(`"${t.id}": label must be a string`);
+  if (typeof t.create !== 'function') throw new Error(`"${t.id}": create(cv) must be a function`);
+  const params = t.params ?? [];
+  if (!Array.isArray(params)) throw new Error(`"${t.id}": params must be an array`);
+  params.forEach((p) => checkParamSpec(t.id!, p));
+  if (t.input !== undefined && t.input !== 'rgba' && t.input !== 'gray' && t.input !== 'yuv') throw new Error(`"${t.id}": input must be 'rgba', 'gray' or 'yuv'`);
+  if (t.workWidth !== undefined && !(typeof t.workWidth === 'number' && t.workWidth >= 16)) throw new Error(`"${t.id}": workWidth must be a number of pixels (16 or more, or Infinity)`);
+  return { id: t.id, label: t.label, params, input: t.input, workWidth: t.workWidth, identity: false, create: t.create };
+}
+
+export function checkParamSpec(id: string, p: ParamSpec): void {
+  const bad = (why: string) => new Error(`"${id}": param ${JSON.stringify(p?.name)} ${why}`);
+  if (typeof p?.name !== 'string' || typeof p.label !== 'string') throw bad('needs a name and a label');
+  if (p.type === 'number') {
+    if (![p.min, p.max, p.step, p.default].every((n) => typeof n === 'number' && Number.isFinite(n)) || p.min > p.max) throw bad('needs numeric min <= max, step and default');
+  } else if (p.type === 'boolean') {
+    if (typeof p.default !== 'boolean') throw bad('needs a boolean default');
+  } else if (p.type === 'choice') {
+    if (!Array.isArray(p.choices) || !p.choices.includes(p.default)) throw bad('needs choices that include its default');
+  } else throw bad('has an unknown type (number, boolean, choice)');
+}

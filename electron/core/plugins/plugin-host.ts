@@ -1,0 +1,77 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from '../base/log.js';
+import type { PluginSet } from '../video/codec-worker-client.js';
+import { describePythonPlugins } from '../python/describe.js';
+import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
+import { DEFAULT_PYTHON } from '../python/python-process.js';
+import { loadPlugins, type PluginError } from './js-plugins.js';
+import { isBuiltin, setPluginTransforms } from '../transforms/registry.js';
+
+/**
+ * The plugins folder on the main thread: loads it (so the API can list plugins and validate chains),
+ * watches it, and tells listeners (each session's worker) to reload when a file changes.
+ * .js/.mjs files are imported here; .py files are described by `python` (their code runs only in
+ * each camera's own Python process).
+ */
+export class PluginHost {
+  errors: PluginError[] = [];
+  /** The .py plugins, as each camera's worker needs them. */
+  python: PythonPluginInfo[] = [];
+  private watcher?: FSWatcher;
+  private readonly listeners = new Set<() => void>();
+  private debounce?: NodeJS.Timeout;
+
+  constructor(readonly dir: string, private readonly log: Logger, readonly pythonPath = DEFAULT_PYTHON) {}
+
+  /** What a camera's worker loads. */
+  get forWorker(): Required<PluginSet> {
+    return { pluginsDir: this.dir, python: this.python };
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.dir, { recursive: true }).catch(() => {});
+    await this.reload();
+    try {
+      this.watcher = watch(this.dir, () => {
+        clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => void this.reload().then(() => this.listeners.forEach((l) => l())), 150);
+      });
+    } catch (error) {
+      this.log.warn(`cannot watch ${this.dir}: ${(error as Error).message}; plugins will not hot-reload`);
+    }
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+  }
+
+  private async reload(): Promise<void> {
+    const [js, py] = await Promise.all([loadPlugins(this.dir), describePythonPlugins(this.dir, this.pythonPath)]);
+    const errors = [...js.errors, ...py.errors];
+    const taken = new Set(js.transforms.map((t) => t.id));
+    this.python = py.plugins.filter((info) => {
+      const clash = isBuiltin(info.id) || taken.has(info.id);
+      if (clash) errors.push({ file: relativeName(this.dir, info.file), message: `id "${info.id}" is already taken` });
+      taken.add(info.id);
+      return !clash;
+    });
+    // Listed and validated here; never run on this thread.
+    const python = this.python.map((info) => pythonTransform(info, { onOutput: () => {} }));
+    const transforms = [...js.transforms, ...python];
+    setPluginTransforms(transforms);
+    this.errors = errors.sort((a, b) => a.file.localeCompare(b.file));
+    this.log.info(`plugins from ${this.dir}: ${transforms.map((t) => t.id).join(', ') || 'none'}`);
+    for (const error of errors) this.log.warn(`plugin ${error.file}: ${error.message}`);
+  }
+}
+
+function relativeName(dir: string, file: string): string {
+  return file.startsWith(dir) ? file.slice(dir.length).replace(/^[\\/]+/, '') : file;
+}

@@ -1,0 +1,43 @@
+import { ReceiverEstimatedMaxBitrate, RTP_EXTENSION_URI, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback, TransportWideCC, type RTCRtpSender } from 'werift';
+import { seqDelta } from '../media/rtp-math.js';
+import { interceptSentRtp, senderExtensionId } from '../webrtc/werift-internals.js';
+import { feedbackResults } from './feedback-results.js';
+import type { SendRateEstimator } from './link-estimate.js';
+
+/** SRTP's authentication tag (AES_CM_128_HMAC_SHA1_80), part of every packet on the wire. */
+const SRTP_TAG_BYTES = 10;
+
+/**
+ * Feeds a werift sender's packets and the browser's feedback on them into our estimator, at the
+ * DTLS transport (transport-cc and REMB are about the whole transport, not one stream):
+ * - sent packets with their transport-wide sequence number, read from the header (werift's own
+ *   report, senderBWE.rtpPacketSent, reads the transport's counter after an await, so a frame's
+ *   packets all get the last packet's number);
+ * - every transport-cc feedback and REMB, whatever SSRC it names: Chrome names the SSRC of the
+ *   last packet it got, often our RTX one, which werift's router does not know and drops (measured:
+ *   60 % of feedback with 20 % loss).
+ */
+export function attachSendRateEstimator(sender: RTCRtpSender, estimator: SendRateEstimator): () => void {
+  const twccId = senderExtensionId(sender, RTP_EXTENSION_URI.transportWideCC);
+  const transport = sender.dtlsTransport;
+  let highest = -1;
+  const restore = interceptSentRtp(transport, (payload, header) => {
+    const extension = twccId === undefined ? undefined : header.extensions.find((e) => e.id === twccId);
+    if (extension && extension.payload.length >= 2) {
+      const seq = extension.payload.readUInt16BE(0);
+      // Retransmissions carry their original number: only new numbers are sends.
+      if (highest < 0 || seqDelta(seq, highest) >= 0) {
+        highest = seq;
+        estimator.packetSent(seq, payload.length + header.serializeSize + SRTP_TAG_BYTES);
+      }
+    }
+  });
+  const { unSubscribe } = transport.onRtcp.subscribe((packet) => {
+    if (packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof TransportWideCC) estimator.onFeedback(feedbackResults(packet.feedback));
+    else if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback instanceof ReceiverEstimatedMaxBitrate) estimator.onRemb(Number(packet.feedback.bitrate));
+  });
+  return () => {
+    unSubscribe();
+    restore();
+  };
+}

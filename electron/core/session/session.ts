@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { SessionAudio } from '../audio/session-audio.js';
+import type { BitrateInfo } from '../rate/session-bitrate.js';
+import type { AudioMode } from '../app/cli.js';
+import { HttpError } from '../base/http-error.js';
+import type { Logger } from '../base/log.js';
+import { videoCodecOf, type VideoCodecName } from '../media/codecs.js';
+import { VideoRoute } from '../video/camera-video.js';
+import type { PipelineStats } from '../video/codec-worker-client.js';
+import type { WorkerPool } from '../video/worker-pool.js';
+import type { PluginHost } from '../plugins/plugin-host.js';
+import { SessionRecordings } from '../recording/session-recordings.js';
+import type { OfferRequest } from '../http/offer-request.js';
+import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
+import type { TransformResult } from '../transforms/types.js';
+import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels.js';
+import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
+import { sayGoodbye } from '../webrtc/goodbye.js';
+import type { IceServer } from '../webrtc/ice-servers.js';
+import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
+import type { NetworkStats } from '../webrtc/network-stats.js';
+import {
+  addTrickledCandidate,
+  audioCodecParameters,
+  hintStartBitrate,
+  iceOptionsFor,
+  localIceUfrag,
+  putCandidatesFirst,
+  remoteIceUfrag,
+  videoCodecList,
+  videoHeaderExtensions,
+  waitForGathering,
+  type TrickledCandidate,
+} from '../webrtc/peer-config.js';
+import { PeerWatch } from '../webrtc/peer-watch.js';
+import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
+
+export type { DataChannelInfo } from '../webrtc/data-channels.js';
+
+export interface SessionOptions {
+  pool: WorkerPool;
+  log: Logger;
+  iceServers?: IceServer[];
+  maxBitrate?: number;
+  plugins?: PluginHost;
+  audio?: AudioMode;
+  /** Record what this camera sends to this file. */
+  recordTo?: string;
+  /** See ServerOptions.lossPercent. */
+  lossPercent?: number;
+  /** The address the browser's offer reached us at (see iceOptionsFor). */
+  localAddress?: string;
+  /** The address the offer came from (Admission budgets offers per address). */
+  remoteAddress?: string;
+  /** See ServerOptions.connectTimeoutMs. */
+  connectTimeoutMs?: number;
+  /** See ServerOptions.departureMs. */
+  departureMs?: number;
+  /** How the camera came: the camera page (or aiortc's client) by POST /offer, or a WHIP publisher. */
+  source?: CameraSource;
+}
+
+export type CameraSource = 'offer' | 'whip';
+
+export interface SessionInfo {
+  id: string;
+  createdAt: number;
+  source: CameraSource;
+  /** Receivers of the processed video besides the camera: the panel's preview and WHEP players. */
+  viewers: number;
+  connectionState: string;
+  iceConnectionState: string;
+  iceGatheringState: string;
+  signalingState: string;
+  audioCodec?: string;
+  dataChannels: DataChannelInfo[];
+  /** File the processed video is being recorded to, if any. */
+  recording: string | null;
+  /** Measured each second from werift's stats: bits per second each way, round-trip time. */
+  network: NetworkStats;
+  /** The send-side estimate and cap the encoder follows. */
+  bitrate: BitrateInfo | null;
+  codec?: VideoCodecName;
+  transform: TransformChain;
+  /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
+  results: Record<string, TransformResult>;
+  /** Transform failures (e.g. a plugin that threw), newest last; the session keeps running. */
+  errors: string[];
+  /** True while the browser's own packets are sent back untouched (identity filter). */
+  forwarding: boolean;
+  /** Frames sent back to the browser, forwarded or processed. */
+  framesSent: number;
+  stats?: PipelineStats;
+}
+
+const MAX_ERRORS = 20;
+
+/**
+ * One remote camera: a werift peer answering the browser's (or WHIP publisher's) offer. Its parts:
+ * the peer's lifecycle (PeerWatch), its video (VideoRoute: what comes in goes through a codec
+ * worker and back on the same transceiver), its audio (SessionAudio), its recordings and its data
+ * channels. The session answers the offer, wires those parts, reports them, and closes them all.
+ */
+export class Session {
+  readonly id = randomUUID();
+  readonly createdAt = Date.now();
+  readonly remoteAddress: string;
+  readonly source: CameraSource;
+  readonly log: Logger;
+  private readonly pc: RTCPeerConnection;
+  private watch?: PeerWatch;
+  private video?: VideoRoute;
+  private audio?: SessionAudio;
+  private readonly recordings: SessionRecordings;
+  private readonly dataChannels: DataChannelInfo[];
+  private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+  private results: Record<string, TransformResult> = {};
+  private readonly errors: string[] = [];
+
+  private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
+    this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
+    this.remoteAddress = options.remoteAddress ?? '';
+    this.source = options.source ?? 'offer';
+    this.recordings = new SessionRecordings(this.log, options.recordTo, () => this.audio?.codec);
+    this.pc = new RTCPeerConnection({
+      codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
+      headerExtensions: { video: videoHeaderExtensions() },
+      iceServers: options.iceServers ?? [],
+      ...iceOptionsFor(options.localAddress, { withLoopback: this.source === 'whip' }),
+      // werift drops a packet when x/100 < random(), i.e. it keeps x %.
+      debug: options.lossPercent ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent } : undefined,
+    });
+    this.pc.connectionStateChange.subscribe((state) => {
+      this.log.info(`connection ${state}`);
+      if (state === 'connected') this.audio?.start();
+    });
+    this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
+    this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
+    this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
+    this.dataChannels = serveDataChannels(this.pc, this.log, (text) => this.handleControl(text));
+  }
+
+  /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
+  static async answer(offer: OfferRequest, options: SessionOptions): Promise<{ session: Session; sdp: string }> {
+    const session = new Session(offer.videoTransform, options, offer);
+    try {
+      const sdp = await session.negotiate(offer);
+      return { session, sdp };
+    } catch (error) {
+      await session.close();
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, `cannot answer this offer: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async negotiate(offer: OfferRequest): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(offer.sdp, this.remoteAddress) });
+    // aiortc's client may offer no video at all (audio, a data channel, or both): answered as it is.
+    const video = this.pc.getTransceivers().find((t) => t.kind === 'video');
+    if (video) {
+      // Without sendrecv the browser decodes our video but never fires ontrack. A publisher that
+      // only sends (WHIP) gets a recvonly answer (werift answers the offer's direction and ours
+      // combined): the processed video goes to viewers, recordings and the preview only.
+      video.setDirection('sendrecv');
+      hintStartBitrate(video.codecs);
+      const outgoing = new MediaStreamTrack({ kind: 'video' });
+      if (!offer.videoSendOnly) video.sender.replaceTrack(outgoing);
+      // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
+      this.video = new VideoRoute(video, video.receiver.track, outgoing, {
+        // The offer was checked for a codec we have (parseOffer): the answer holds only ours.
+        codec: videoCodecOf(video.codecs[0]!.mimeType) ?? 'vp8',
+        chain: this.transform,
+        pool: this.options.pool,
+        log: this.log,
+        recordings: this.recordings,
+        plugins: this.options.plugins,
+        maxBitrate: this.options.maxBitrate,
+        iceServers: this.options.iceServers,
+        onResults: (results) => (this.results = results),
+        onTransformErrors: (errors) => {
+          for (const error of errors) this.log.warn(`transform: ${error}`);
+          this.errors.push(...errors);
+          this.errors.splice(0, Math.max(0, this.errors.length - MAX_ERRORS));
+        },
+      });
+    }
+    const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
+    if (audio && this.options.audio && offer.audioCodecs.length > 0) {
+      this.audio = new SessionAudio(audio, offer.audioSendOnly ? 'receive' : this.options.audio);
+      this.audio.onIncoming((payload, timestamp) => this.recordings.cameraAudio(payload, timestamp));
+    }
+
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    const media = offer.videoCodecs.length > 0 || offer.audioCodecs.length > 0;
+    const quietMs = media ? (this.options.departureMs ?? MEDIA_QUIET_MS) : DATA_ONLY_QUIET_MS;
+    this.watch = new PeerWatch(this.pc, { log: this.log, connectTimeoutMs: this.options.connectTimeoutMs, quietMs }, () => void this.close());
+    await waitForGathering(this.pc);
+    return putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
+  }
+
+  /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
+  get everConnected(): boolean {
+    return this.watch?.everConnected ?? false;
+  }
+
+  info(): SessionInfo {
+    const video = this.video;
+    return {
+      id: this.id,
+      createdAt: this.createdAt,
+      source: this.source,
+      viewers: video?.viewerCount ?? 0,
+      connectionState: this.pc.connectionState,
+      iceConnectionState: this.pc.iceConnectionState,
+      iceGatheringState: this.pc.iceGatheringState,
+      signalingState: this.pc.signalingState,
+      audioCodec: this.audio?.codec,
+      dataChannels: this.dataChannels,
+      recording: this.recordings.processedPath,
+      network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null },
+      bitrate: video?.bitrateInfo ?? null,
+      codec: video?.codec,
+      transform: this.transform,
+      results: this.results,
+      errors: this.errors,
+      forwarding: video?.forwarding ?? false,
+      framesSent: video?.framesSent ?? 0,
+      stats: video?.stats,
+    };
+  }
+
+  /** A ceiling for the bitrate of the video sent back (undefined: the estimate and the picture size decide). */
+  setMaxBitrate(bps: number | undefined): void {
+    this.video?.setMaxBitrate(bps);
+  }
+
+  /** Applies to the next frame; into an identity chain it waits for the browser's next keyframe. */
+  setTransform(chain: TransformChain): void {
+    this.transform = chain;
+    this.log.info(`transform ${describeChain(chain)}`);
+    this.video?.setChain(chain);
+  }
+
+  /** Starts recording the processed video (what goes back to the browser) to `path`; a keyframe is asked for. */
+  startProcessedRecording(path: string): string {
+    if (!this.video) throw new HttpError(409, 'no video yet: try again once the camera is sending');
+    return this.video.startProcessedRecording(path);
+  }
+
+  /** Stops the processed recording; returns its file (undefined when none was running). */
+  stopProcessedRecording(): string | undefined {
+    return this.video?.stopProcessedRecording();
+  }
+
+  /** A receiver of the processed video (the panel's preview, a WHEP player): see Viewer. */
+  addViewer(sdp: string, options: Omit<ViewerOptions, 'log' | 'iceServers'>): Promise<{ viewer: Viewer; sdp: string }> {
+    if (!this.video) throw new HttpError(409, 'no video yet: try again once the camera is sending');
+    return this.video.addViewer(sdp, { ...options, log: this.log });
+  }
+
+  viewer(id: string): Viewer | undefined {
+    return this.video?.viewer(id);
+  }
+
+  /** Our ICE username fragment: a WHIP resource's ETag. */
+  get iceUfrag(): string | undefined {
+    return localIceUfrag(this.pc);
+  }
+
+  get remoteIceUfrag(): string | undefined {
+    return remoteIceUfrag(this.pc);
+  }
+
+  /** A candidate the publisher trickled (WHIP PATCH). */
+  addIceCandidate(candidate: TrickledCandidate): Promise<void> {
+    return addTrickledCandidate(this.pc, candidate, this.remoteAddress);
+  }
+
+  /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
+  private handleControl(text: string): object {
+    try {
+      const message = JSON.parse(text) as { transform?: unknown };
+      if (message.transform !== undefined) this.setTransform(parseChain(message.transform));
+      return { type: 'info', info: this.info() };
+    } catch (error) {
+      return { type: 'error', error: error instanceof ChainError || error instanceof SyntaxError ? error.message : 'bad control message' };
+    }
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Everything the peer held, released: watch, audio, recordings, video (worker, viewers), the peer. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch?.stop();
+    this.audio?.stop();
+    this.recordings.close();
+    await sayGoodbye(this.pc);
+    await Promise.allSettled([this.video?.close(), this.pc.close()]);
+    this.log.info('closed');
+    for (const listener of this.closeListeners) listener();
+  }
+}

@@ -1,0 +1,160 @@
+import type { Worker } from 'node:worker_threads';
+import type { TransformChain } from '../transforms/chain.js';
+import type { TransformResult } from '../transforms/types.js';
+import type { AssembledFrame } from '../receive/frame-assembler.js';
+import type { RateSettings } from '../rate/encoder-rate.js';
+import type { PythonPluginInfo } from '../python/python-filter.js';
+import type { VideoCodecName } from '../media/codecs.js';
+import type { FrameTimings, FromWorker, ToWorker } from '../worker/protocol.js';
+import type { ScaledFor } from '../rate/send-policy.js';
+
+export interface ProcessedFrame {
+  data: Uint8Array;
+  timestamp: number;
+  keyframe: boolean;
+  width: number;
+  height: number;
+  results: Record<string, TransformResult>;
+}
+
+export interface PipelineEvents {
+  onFrame(frame: ProcessedFrame): void;
+  onNeedKeyframe(reason: string): void;
+  onError(message: string): void;
+  onTransformErrors(errors: string[]): void;
+  onSize(width: number, height: number): void;
+  onLog(message: string): void;
+}
+
+export interface PipelineStats {
+  framesIn: number;
+  framesOut: number;
+  /** Decoded frames not sent: replaced by newer ones while the worker was busy, or skipped for the link's budget. */
+  dropped: number;
+  /** Of `dropped`, those skipped for the link's budget (the encoder's frames did not fit the rate). */
+  skipped: number;
+  /** Scene cuts coded again as keyframes, not sent as the encoder's first, oversized, inter frame (see VideoEncoder). */
+  recoded: number;
+  width: number;
+  height: number;
+  /** The encoder's bitrate (bits/s); 0 before the first processed frame. */
+  encoderBitrate: number;
+  /** The size encoded: the camera's, or smaller when the link cannot carry it or the worker cannot keep up at it; 0 before the first processed frame. */
+  sentWidth: number;
+  sentHeight: number;
+  /** Why the size encoded is smaller than the camera's: 'link' or 'cpu' (absent: it is not). */
+  scaledFor?: ScaledFor;
+  /** The size the chain ran at: the camera's, or smaller for transforms that mean the same at any size (see Transform.workWidth). */
+  workWidth: number;
+  workHeight: number;
+  /** Per-frame timings, exponentially smoothed (about the last 10 frames). */
+  timings: FrameTimings;
+}
+
+/** The plugins a worker loads: the folder's JS files, and the Python ones the main thread described. */
+export interface PluginSet {
+  pluginsDir?: string;
+  python?: PythonPluginInfo[];
+}
+
+/** The main-thread side of one camera's codec worker: frames in, processed frames out. */
+export class VideoPipeline {
+  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, recoded: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  private closed = false;
+
+  constructor(
+    private readonly worker: Worker,
+    codec: VideoCodecName,
+    chain: TransformChain,
+    private readonly events: PipelineEvents,
+    options: PluginSet = {},
+  ) {
+    worker.on('message', (message: FromWorker) => this.onMessage(message));
+    worker.on('error', (error) => events.onError(`codec worker crashed: ${error.message}`));
+    worker.ref();
+    this.post({ type: 'init', codec, chain, ...options });
+  }
+
+  push(frame: AssembledFrame): void {
+    this.stats.framesIn++;
+    // One copy into a buffer of its own, then transferred (not cloned) to the worker.
+    const data = new Uint8Array(frame.data);
+    this.post({ type: 'frame', data, timestamp: frame.timestamp }, [data.buffer]);
+  }
+
+  setChain(chain: TransformChain): void {
+    this.post({ type: 'chain', chain });
+  }
+
+  setRate(settings: RateSettings): void {
+    this.post({ type: 'rate', settings });
+  }
+
+  reloadPlugins(plugins: Required<PluginSet>): void {
+    this.post({ type: 'plugins', dir: plugins.pluginsDir, python: plugins.python });
+  }
+
+  requestKeyframe(): void {
+    this.post({ type: 'keyframe' });
+  }
+
+  /** Asks the worker to free its codecs, then ends the thread (forcibly if it does not answer). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.post({ type: 'close' });
+    this.closed = true;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    const timeout = setTimeout(() => void this.worker.terminate(), 500);
+    await exited;
+    clearTimeout(timeout);
+  }
+
+  private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    if (!this.closed) this.worker.postMessage(message, transfer);
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.type) {
+      case 'encoded': {
+        const { stats } = this;
+        stats.framesOut++;
+        stats.dropped += message.dropped;
+        stats.skipped += message.skipped;
+        if (message.recoded) stats.recoded++;
+        stats.width = message.width;
+        stats.height = message.height;
+        stats.encoderBitrate = message.bitrate;
+        stats.sentWidth = message.sentWidth;
+        stats.sentHeight = message.sentHeight;
+        stats.scaledFor = message.scaledFor;
+        stats.workWidth = message.workWidth;
+        stats.workHeight = message.workHeight;
+        const smooth = (old: number, value: number) => old * 0.9 + value * 0.1;
+        stats.timings = {
+          decodeMs: smooth(stats.timings.decodeMs, message.timings.decodeMs),
+          transformMs: smooth(stats.timings.transformMs, message.timings.transformMs),
+          encodeMs: smooth(stats.timings.encodeMs, message.timings.encodeMs),
+        };
+        this.events.onFrame(message);
+        break;
+      }
+      case 'need-keyframe':
+        this.events.onNeedKeyframe(message.reason);
+        break;
+      case 'error':
+        this.events.onError(message.message);
+        break;
+      case 'transform-errors':
+        this.events.onTransformErrors(message.errors);
+        break;
+      case 'size':
+        this.stats.width = message.width;
+        this.stats.height = message.height;
+        this.events.onSize(message.width, message.height);
+        break;
+      case 'log':
+        this.events.onLog(message.message);
+        break;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { Worker } from 'node:worker_threads';
+import type { CodecWorkerData } from '../worker/protocol.js';
+
+const WORKER_URL = new URL('../worker/codec-worker.js', import.meta.url);
+/**
+ * A new spare starts this long after the last one was taken: starting one (a thread, OpenCV.js's
+ * WASM compile and init, a warm-up run of each transform: ~0.8 s of CPU) in the very seconds a
+ * camera connects competes with that camera's own start, when the browser probes the link and our
+ * transport-cc timestamps must be honest.
+ */
+const REFILL_DELAY_MS = 3000;
+
+/**
+ * Hands out codec workers and keeps one spare already started, so the next camera does not wait
+ * for a thread and an OpenCV.js runtime (~0.5 s), nor pay for compiling transform code on its
+ * first frame.
+ */
+export class WorkerPool {
+  private spare?: Worker;
+  private refill?: NodeJS.Timeout;
+
+  constructor() {
+    this.spare = this.spawn(true);
+  }
+
+  take(): Worker {
+    // Without a spare, the camera waits for this one: no warm-up (it would cost more than it saves).
+    const worker = this.spare ?? this.spawn(false);
+    this.spare = undefined;
+    clearTimeout(this.refill);
+    this.refill = setTimeout(() => (this.spare ??= this.spawn(true)), REFILL_DELAY_MS);
+    this.refill.unref();
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.refill);
+    const spare = this.spare;
+    this.spare = undefined;
+    await spare?.terminate();
+  }
+
+  /** `warmUp`: the worker runs each built-in transform once before its first camera (see warm-up.ts). */
+  private spawn(warmUp: boolean): Worker {
+    const worker = new Worker(WORKER_URL, { workerData: { warmUp } satisfies CodecWorkerData });
+    worker.unref();
+    // A spare that dies unused is simply replaced on the next take().
+    worker.once('error', () => {
+      if (this.spare === worker) this.spare = undefined;
+    });
+    return worker;
+  }
+}

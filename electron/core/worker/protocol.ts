@@ -1,0 +1,69 @@
+import type { TransformChain } from '../transforms/chain.js';
+import type { RateSettings } from '../rate/encoder-rate.js';
+import type { PythonPluginInfo } from '../python/python-filter.js';
+import type { VideoCodecName } from '../media/codecs.js';
+import type { TransformResult } from '../transforms/types.js';
+import type { ScaledFor } from '../rate/send-policy.js';
+
+/** A processed frame, encoded, as the worker posts it back. */
+export interface EncodedFrame {
+  data: Uint8Array;
+  timestamp: number;
+  keyframe: boolean;
+  /** A scene cut's inter frame coded again as this keyframe (see VideoEncoder). */
+  recoded: boolean;
+  width: number;
+  height: number;
+  timings: FrameTimings;
+  /** Frames since the last encoded one that did not go out: replaced by newer ones, or skipped for the budget. */
+  dropped: number;
+  /** Of `dropped`, those skipped because the link's budget was spent (the rest: the worker was busy). */
+  skipped: number;
+  results: Record<string, TransformResult>;
+  /** The encoder's bitrate (bits/s). */
+  bitrate: number;
+  /** The size encoded: the camera's, or smaller when the link cannot carry it (see OutputScale) or the worker cannot keep up at it (LoadScale). */
+  sentWidth: number;
+  sentHeight: number;
+  /** Why the size encoded is smaller than the camera's (undefined: it is not). */
+  scaledFor?: ScaledFor;
+  /** The size the chain ran at: the camera's, or the size sent (see Transform.workWidth). */
+  workWidth: number;
+  workHeight: number;
+}
+
+/** Given to a codec worker when it starts. */
+export interface CodecWorkerData {
+  /** Run each built-in transform once before the first camera (a spare worker, see warm-up.ts). */
+  warmUp: boolean;
+}
+
+/** Messages from the session (main thread) to its codec worker. */
+export type ToWorker =
+  | { type: 'init'; codec: VideoCodecName; chain: TransformChain; pluginsDir?: string; python?: PythonPluginInfo[] }
+  /** The encoder bitrate follows these (see EncoderRate). */
+  | { type: 'rate'; settings: RateSettings }
+  | { type: 'frame'; data: Uint8Array; timestamp: number }
+  | { type: 'chain'; chain: TransformChain }
+  /** The plugins folder changed: re-import every plugin and rebuild the chain. */
+  | { type: 'plugins'; dir: string; python: PythonPluginInfo[] }
+  | { type: 'keyframe' }
+  | { type: 'close' };
+
+export interface FrameTimings {
+  decodeMs: number;
+  transformMs: number;
+  encodeMs: number;
+}
+
+/** Messages from the codec worker back to its session. */
+export type FromWorker =
+  /** One processed frame, encoded. */
+  | ({ type: 'encoded' } & EncodedFrame)
+  | { type: 'transform-errors'; errors: string[] }
+  /** The decoded picture size, sent when it first becomes known and whenever it changes. */
+  | { type: 'size'; width: number; height: number }
+  | { type: 'need-keyframe'; reason: string }
+  /** A line for the session's log (what a Python filter printed). */
+  | { type: 'log'; message: string }
+  | { type: 'error'; message: string };
