@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import { MediaStreamTrack, RTCPeerConnection, useH264, useVP8 } from 'werift';
-import { videoCodecParameters, videoHeaderExtensions } from '../electron/core/webrtc/peer-config.js';
+import { videoCodecParameters, videoHeaderExtensions } from '../electron/core/webrtc/media-config.js';
 
 /**
  * The floor for benchmarks: a werift server that only echoes the browser's RTP back (no decode,
  * no encode). Same POST /offer as aiortc's example. Usage: node echo-server.js PORT [--cc]
  *
- * With --cc it negotiates CamLoop's own feedback and header extensions (peer-config: transport-cc
+ * With --cc it negotiates CamLoop's own feedback and header extensions (media-config: transport-cc
  * both ways, abs-send-time, mid), with werift's own feedback behind them: the browser then sends
  * extensions on every packet, transport-cc feedback and probes, and the echo writes extensions on
  * every packet it sends. The floor of forwarding *with* congestion control on werift.

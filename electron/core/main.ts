@@ -1,5 +1,5 @@
 import { defaultDataDir, parseConfig, USAGE } from './app/cli.js';
-import { isLoopbackAddress } from './http/access.js';
+import { isLoopbackAddress } from './base/addresses.js';
 import { loadOrCreateCertificate } from './http/tls.js';
 import { createLogger } from './base/log.js';
 import { startServer } from './http/server.js';

@@ -71,7 +71,7 @@ for (const codec of ['VP8', 'H264'] as const) {
 
 /**
  * The size the server sends: the camera's 640x480, unless it says this machine's worker cannot keep
- * up at it (LoadScale: cartoon under CI's load, measured 480x360) and chose a smaller one.
+ * up at it (CpuScale: cartoon under CI's load, measured 480x360) and chose a smaller one.
  */
 function sizeSent(s: CamLoopServer): string {
   const stats = s.sessions.list()[0]?.info().stats;

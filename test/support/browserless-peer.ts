@@ -1,6 +1,6 @@
 import { MediaStreamTrack, RTCPeerConnection, useVP8, Vp8Packetizer } from 'werift';
 import type { Clip } from './clip.js';
-import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/peer-config.js';
+import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/media-config.js';
 
 export interface PeerStats {
   framesSent: number;

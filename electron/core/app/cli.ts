@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { AudioMode } from '../audio/session-audio.js';
 import { DEFAULT_PYTHON } from '../python/python-process.js';
 import { IceServers } from '../webrtc/ice-servers.js';
-
-export type AudioMode = 'loop' | 'echo';
 
 export interface Config {
   host: string;

@@ -1,5 +1,4 @@
 import { MediaStreamTrack, type RTCRtpTransceiver } from 'werift';
-import type { AudioMode } from '../app/cli.js';
 import { AudioLoop } from './audio-loop.js';
 import { audioCodecOf, type AudioCodecName } from '../media/codecs.js';
 import { encodeClip, type EncodedClip } from './clip-encoder.js';
@@ -13,6 +12,8 @@ function chimeIn(codec: AudioCodecName): EncodedClip {
   return clip;
 }
 
+/** What goes back on the audio track (--audio): the bundled chime in a loop, or the caller's own microphone. */
+export type AudioMode = 'loop' | 'echo';
 
 /**
  * The answer's audio, as aiortc's example does it: the caller's audio transceiver becomes sendrecv

@@ -1,15 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackAddress } from '../base/addresses.js';
 import { HttpError } from '../base/http-error.js';
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
 
 export function newToken(): string {
   return randomBytes(18).toString('base64url');
-}
-
-export function isLoopbackAddress(address: string | undefined): boolean {
-  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
 }
 
 function sameToken(given: string | undefined, expected: string): boolean {

@@ -10,15 +10,18 @@ import {
   FF_ENCODER_PCM_ALAW,
   FF_ENCODER_PCM_MULAW,
 } from 'node-av/constants';
+import { h264 } from './h264.js';
+import { vp8 } from './vp8.js';
 
 /**
  * The one codec table: each codec CamLoop speaks, by the name the rest of the code uses, with its
- * names in SDP (rtpmap), in WebRTC (mimeType) and in FFmpeg. Shared by signaling, the peers, the
+ * names in SDP (rtpmap), in WebRTC (mimeType) and in FFmpeg, and what we know of its RTP payloads
+ * and encoder (vp8.ts, h264.ts). Shared by signaling, the peers, the
  * codec worker and the recorder; it imports nothing of theirs.
  */
 export const VIDEO_CODECS = {
-  vp8: { rtpmap: 'VP8', mimeType: 'video/VP8', clockRate: 90_000, avCodecId: AV_CODEC_ID_VP8, encoder: FF_ENCODER_LIBVPX_VP8, depacketizer: 'VP8' },
-  h264: { rtpmap: 'H264', mimeType: 'video/H264', clockRate: 90_000, avCodecId: AV_CODEC_ID_H264, encoder: FF_ENCODER_LIBX264, depacketizer: 'MPEG4/ISO/AVC' },
+  vp8: { rtpmap: 'VP8', mimeType: 'video/VP8', clockRate: 90_000, avCodecId: AV_CODEC_ID_VP8, encoder: FF_ENCODER_LIBVPX_VP8, ...vp8 },
+  h264: { rtpmap: 'H264', mimeType: 'video/H264', clockRate: 90_000, avCodecId: AV_CODEC_ID_H264, encoder: FF_ENCODER_LIBX264, ...h264 },
 } as const;
 
 export type VideoCodecName = keyof typeof VIDEO_CODECS;

@@ -2,12 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isBuiltin } from '../transforms/registry.js';
-import type { ParamSpec, Transform } from '../transforms/types.js';
-
-export interface PluginError {
-  file: string;
-  message: string;
-}
+import { checkParamSpec, PLUGIN_ID, type PluginError } from '../transforms/plugin-spec.js';
+import type { Transform } from '../transforms/types.js';
 
 export interface LoadedPlugins {
   transforms: Transform[];
@@ -15,7 +11,6 @@ export interface LoadedPlugins {
 }
 
 const PLUGIN_FILE = /\.(m?js)$/;
-export const PLUGIN_ID = /^[a-z0-9][a-z0-9_-]{0,40}$/i;
 
 /**
  * Imports every .js/.mjs file in `dir` as a transform: `export default {id, label, params, create}`
@@ -59,16 +54,4 @@ function checkShape(value: unknown): Transform {
   if (t.input !== undefined && t.input !== 'rgba' && t.input !== 'gray' && t.input !== 'yuv') throw new Error(`"${t.id}": input must be 'rgba', 'gray' or 'yuv'`);
   if (t.workWidth !== undefined && !(typeof t.workWidth === 'number' && t.workWidth >= 16)) throw new Error(`"${t.id}": workWidth must be a number of pixels (16 or more, or Infinity)`);
   return { id: t.id, label: t.label, params, input: t.input, workWidth: t.workWidth, identity: false, create: t.create };
-}
-
-export function checkParamSpec(id: string, p: ParamSpec): void {
-  const bad = (why: string) => new Error(`"${id}": param ${JSON.stringify(p?.name)} ${why}`);
-  if (typeof p?.name !== 'string' || typeof p.label !== 'string') throw bad('needs a name and a label');
-  if (p.type === 'number') {
-    if (![p.min, p.max, p.step, p.default].every((n) => typeof n === 'number' && Number.isFinite(n)) || p.min > p.max) throw bad('needs numeric min <= max, step and default');
-  } else if (p.type === 'boolean') {
-    if (typeof p.default !== 'boolean') throw bad('needs a boolean default');
-  } else if (p.type === 'choice') {
-    if (!Array.isArray(p.choices) || !p.choices.includes(p.default)) throw bad('needs choices that include its default');
-  } else throw bad('has an unknown type (number, boolean, choice)');
 }

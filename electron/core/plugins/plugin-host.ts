@@ -1,12 +1,18 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from '../base/log.js';
-import type { PluginSet } from '../video/codec-worker-client.js';
 import { describePythonPlugins } from '../python/describe.js';
 import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
 import { DEFAULT_PYTHON } from '../python/python-process.js';
-import { loadPlugins, type PluginError } from './js-plugins.js';
+import { loadPlugins } from './js-plugins.js';
+import type { PluginError } from '../transforms/plugin-spec.js';
 import { isBuiltin, setPluginTransforms } from '../transforms/registry.js';
+
+/** The plugins a worker loads: the folder's JS files, and the Python ones the main thread described. */
+export interface PluginSet {
+  pluginsDir?: string;
+  python?: PythonPluginInfo[];
+}
 
 /**
  * The plugins folder on the main thread: loads it (so the API can list plugins and validate chains),

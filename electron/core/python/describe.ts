@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { checkParamSpec, PLUGIN_ID, type PluginError } from '../plugins/js-plugins.js';
+import { checkParamSpec, PLUGIN_ID, type PluginError } from '../transforms/plugin-spec.js';
 import type { ParamSpec } from '../transforms/types.js';
 import type { PythonPluginInfo } from './python-filter.js';
 import { cannotRun, describeFailure, HOST_SCRIPT, pythonEnv } from './python-process.js';

@@ -24,12 +24,12 @@ const UP_WHEN_BUSY = 0.7;
  * picture, not a slide show at full size"). Only for chains that mean the same at any size (see
  * Transform.workWidth); a user's Python filter or plugin without a workWidth always gets the
  * camera's picture, and the phone lowers its frame rate instead (FrameRateFollower). Pure (a clock
- * in), like OutputScale; SendPolicy encodes at the smaller of the two sizes.
+ * in), like LinkScale; SendPolicy encodes at the smaller of the two sizes.
  *
  * The cost model: decoding is per frame that comes, at the camera's size (it does not shrink with
  * the step); the rest (conversions, chain, encode) is per processed frame and grows with the area.
  */
-export class LoadScale {
+export class CpuScale {
   private step = 0;
   private windowStart?: number;
   /** This window: frames that came to be processed (decoded, not skipped for the link's budget), */

@@ -1,4 +1,4 @@
-import { DelayTrend } from './trendline.js';
+import { TrendlineEstimator } from './trendline.js';
 import type { PacketFeedback } from './feedback-results.js';
 
 /** Where the estimate starts before any feedback: a phone on the same Wi-Fi takes this easily. */
@@ -24,11 +24,11 @@ const BASE_DELAY_WINDOW_MS = 10_000;
  * path's minimum one-way delay counts as overuse by itself (GCC only sees the delay's slope, so a
  * standing queue built before it reacted drains slowly), and one of 250 ms cuts deeper.
  */
-export class SendRateEstimator {
+export class LinkEstimator {
   private delayBased = START_BPS;
   private lossCap = MAX_BPS;
   private remb?: { bps: number; atMs: number };
-  private readonly trend = new DelayTrend();
+  private readonly trend = new TrendlineEstimator();
   /** Send time (ms) and size of each transport sequence number still awaiting feedback; -1 once reported. */
   private readonly sentAt = new Float64Array(65536).fill(-1);
   private readonly sentBytes = new Uint32Array(65536);

@@ -34,7 +34,7 @@ export const MAX_UP_HOLD_MS = 60_000;
  * stutter down to a few frames per second. A smaller picture at full frame rate is the better
  * trade. The browser scales it back up on screen.
  */
-export class OutputScale {
+export class LinkScale {
   private step = 0;
   private windowStart?: number;
   /** The link rate when this window began: one still climbing is not a limit yet. */
@@ -81,7 +81,7 @@ export class OutputScale {
    * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
    * skipped for the budget need not be reported: what counts is what a frame costs at this size
    * against what the link carries. `factor` is the scale it was encoded at, when something else
-   * (LoadScale) holds the size below this one's. The new size, if any, shows in size().
+   * (CpuScale) holds the size below this one's. The new size, if any, shows in size().
    */
   interFrame(bits: number, quantiser: number, linkRate: number, factor = this.factor): void {
     const now = this.now();

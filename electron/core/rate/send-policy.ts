@@ -1,6 +1,6 @@
 import { EncoderRate, FPS, type RateSettings } from './encoder-rate.js';
-import { LoadScale } from './cpu-scale.js';
-import { OutputScale, scaledSize } from './link-scale.js';
+import { CpuScale } from './cpu-scale.js';
+import { LinkScale, scaledSize } from './link-scale.js';
 
 /** What the encoder should be: the size it encodes at, its bitrate, and whether to (re)open it. */
 export interface EncoderPlan {
@@ -19,7 +19,7 @@ const RECODE_SHARES = 6;
 /**
  * ...and this many times the inter frames before it (a smoothed mean): a cut stands out from what
  * came before. Content that is always over (a dense edge map on a slow link) is no cut: every frame
- * would be a keyframe, and OutputScale, which judges inter frames, would never see it.
+ * would be a keyframe, and LinkScale, which judges inter frames, would never see it.
  */
 const RECODE_OVER_USUAL = 4;
 
@@ -28,15 +28,15 @@ export type ScaledFor = 'link' | 'cpu';
 
 /**
  * How much to send and at what size, for one camera: EncoderRate (the bitrate, the link's budget),
- * OutputScale (the picture size the link can carry at full frame rate) and LoadScale (the size the
+ * LinkScale (the picture size the link can carry at full frame rate) and CpuScale (the size the
  * worker keeps up at) driven together, as the codec worker's processor asks: each frame, may it be
  * encoded, at which size and rate, and what did it cost. The smaller size of the two scales wins.
  * Pure (a clock in): unit tests drive it without node-av.
  */
 export class SendPolicy {
   private readonly rate: EncoderRate;
-  private readonly scale: OutputScale;
-  private readonly load: LoadScale;
+  private readonly scale: LinkScale;
+  private readonly load: CpuScale;
   /**
    * The encoder as it was opened: its size, the scale of the camera's it is (what the frames it
    * encodes are judged at), the load's part of that scale, and which scale held it down.
@@ -49,8 +49,8 @@ export class SendPolicy {
 
   constructor(now: () => number = () => performance.now()) {
     this.rate = new EncoderRate(now);
-    this.scale = new OutputScale(now);
-    this.load = new LoadScale(now);
+    this.scale = new LinkScale(now);
+    this.load = new CpuScale(now);
   }
 
   /** A new chain: its cost is judged afresh, from the camera's size; `scalable` as above. */
@@ -132,7 +132,7 @@ export class SendPolicy {
   }
 
   /**
-   * What a processed frame took in the worker (see LoadScale.processedFrame): `frames` came for it
+   * What a processed frame took in the worker (see CpuScale.processedFrame): `frames` came for it
    * (not counting those skipped for the budget), decoding them took `decodeMs`, the rest `workMs`.
    */
   worked(frames: number, decodeMs: number, workMs: number): void {

@@ -2,7 +2,7 @@ import { ReceiverEstimatedMaxBitrate, RTP_EXTENSION_URI, RtcpPayloadSpecificFeed
 import { seqDelta } from '../media/rtp-math.js';
 import { interceptSentRtp, senderExtensionId } from '../webrtc/werift-internals.js';
 import { feedbackResults } from './feedback-results.js';
-import type { SendRateEstimator } from './link-estimate.js';
+import type { LinkEstimator } from './link-estimate.js';
 
 /** SRTP's authentication tag (AES_CM_128_HMAC_SHA1_80), part of every packet on the wire. */
 const SRTP_TAG_BYTES = 10;
@@ -17,7 +17,7 @@ const SRTP_TAG_BYTES = 10;
  *   last packet it got, often our RTX one, which werift's router does not know and drops (measured:
  *   60 % of feedback with 20 % loss).
  */
-export function attachSendRateEstimator(sender: RTCRtpSender, estimator: SendRateEstimator): () => void {
+export function attachLinkEstimator(sender: RTCRtpSender, estimator: LinkEstimator): () => void {
   const twccId = senderExtensionId(sender, RTP_EXTENSION_URI.transportWideCC);
   const transport = sender.dtlsTransport;
   let highest = -1;

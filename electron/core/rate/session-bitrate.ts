@@ -1,7 +1,7 @@
 import type { RTCRtpSender } from 'werift';
 import type { RateSettings } from './encoder-rate.js';
-import { attachSendRateEstimator } from './sender-feedback.js';
-import { SendRateEstimator } from './link-estimate.js';
+import { attachLinkEstimator } from './sender-feedback.js';
+import { LinkEstimator } from './link-estimate.js';
 
 export interface BitrateInfo {
   /** Estimated capacity of the path back to the browser (bits/s); null before its first feedback. */
@@ -16,7 +16,7 @@ const UPDATE_MS = 250;
 
 /** One session's send bitrate: the estimate from the browser's feedback and the user's cap, passed to the encoder. */
 export class SessionBitrate {
-  private readonly estimator = new SendRateEstimator();
+  private readonly estimator = new LinkEstimator();
   private readonly detach: () => void;
   private readonly timer: NodeJS.Timeout;
   private posted?: RateSettings;
@@ -29,7 +29,7 @@ export class SessionBitrate {
     private readonly apply: (settings: RateSettings) => void,
     private readonly ceiling?: number,
   ) {
-    this.detach = attachSendRateEstimator(sender, this.estimator);
+    this.detach = attachLinkEstimator(sender, this.estimator);
     this.timer = setInterval(() => this.update(), UPDATE_MS);
     this.timer.unref();
     this.update();

@@ -21,7 +21,7 @@ interface Group {
  * slope over the last 20 groups is compared with an adaptive threshold. A growing queue
  * somewhere on the path shows as a rising slope (overusing) long before packets are lost.
  */
-export class DelayTrend {
+export class TrendlineEstimator {
   state: BandwidthUsage = 'normal';
   private group?: Group;
   private previous?: Group;

@@ -7,7 +7,7 @@
  * limit our timers cannot always keep on its clock. Without the repeat, a filter switch from
  * forwarding once waited for a keyframe that never came.
  */
-export class KeyframeRequester {
+export class CameraKeyframes {
   private last = -Infinity;
   private timer?: NodeJS.Timeout;
   private waiting = false;

@@ -1,18 +1,7 @@
-import { dePacketizeRtpPackets, Vp8RtpPayload, type RtpPacket } from 'werift';
+import { dePacketizeRtpPackets, type RtpPacket } from 'werift';
 import { seqDelta } from '../media/rtp-math.js';
 import { VIDEO_CODECS, type VideoCodecName } from '../media/codecs.js';
-
-/** An encoded video frame: what the recorders write. */
-export interface VideoSample {
-  readonly data: Buffer;
-  readonly timestamp: number;
-  readonly keyframe: boolean;
-}
-
-export interface AssembledFrame extends VideoSample {
-  /** The frame's RTP packets in order, for forwarding it untouched. */
-  readonly packets: RtpPacket[];
-}
+import type { AssembledFrame } from '../media/frames.js';
 
 export interface AssemblerOutput {
   frames: AssembledFrame[];
@@ -92,16 +81,7 @@ export class FrameAssembler {
       if (packets[i].header.sequenceNumber !== seqAfter(packets[i - 1].header.sequenceNumber)) return false;
     }
     const first = packets[0];
-    return lastSeq !== undefined ? first.header.sequenceNumber === seqAfter(lastSeq) : this.startsFrame(first.payload);
-  }
-
-  private startsFrame(payload: Buffer): boolean {
-    if (this.codec === 'vp8') {
-      const vp8 = Vp8RtpPayload.deSerialize(payload);
-      return vp8.sBit === 1 && vp8.pid === 0;
-    }
-    const nalType = payload[0] & 0x1f;
-    return nalType === 28 ? (payload[1] & 0x80) !== 0 : true;
+    return lastSeq !== undefined ? first.header.sequenceNumber === seqAfter(lastSeq) : VIDEO_CODECS[this.codec].startsFrame(first.payload);
   }
 
   private depacketize(packets: RtpPacket[], timestamp: number): AssembledFrame {
@@ -123,30 +103,10 @@ class RtpFrame implements AssembledFrame {
     readonly packets: RtpPacket[],
     readonly timestamp: number,
   ) {
-    this.keyframe = codec === 'vp8' ? Vp8RtpPayload.deSerialize(packets[0].payload).isKeyframe : packets.some((p) => carriesIdr(p.payload));
+    this.keyframe = VIDEO_CODECS[codec].isKeyframe(packets);
   }
 
   get data(): Buffer {
     return (this.payload ??= dePacketizeRtpPackets(VIDEO_CODECS[this.codec].depacketizer, this.packets).data);
   }
-}
-
-/** NAL unit types of RFC 6184 and H.264. */
-const NAL_IDR = 5;
-const NAL_STAP_A = 24;
-const NAL_FU_A = 28;
-const NAL_FU_B = 29;
-
-/** True when an H.264 RTP payload carries (a part of) an IDR slice: as werift's H264RtpPayload.isKeyframe, without copying the payload. */
-export function carriesIdr(payload: Buffer): boolean {
-  const type = payload[0] & 0x1f;
-  if (type === NAL_FU_A || type === NAL_FU_B) return (payload[1] & 0x1f) === NAL_IDR;
-  if (type !== NAL_STAP_A) return type === NAL_IDR;
-  // STAP-A: 16-bit sizes, each followed by a NAL unit.
-  for (let at = 1; at + 2 < payload.length; ) {
-    const size = payload.readUInt16BE(at);
-    if ((payload[at + 2] & 0x1f) === NAL_IDR) return true;
-    at += 2 + size;
-  }
-  return false;
 }

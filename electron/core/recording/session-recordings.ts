@@ -1,6 +1,6 @@
 import type { Logger } from '../base/log.js';
 import type { AudioCodecName, VideoCodecName } from '../media/codecs.js';
-import type { VideoSample } from '../receive/frame-assembler.js';
+import type { VideoSample } from '../media/frames.js';
 import { chooseRecordingPath } from './container.js';
 import { Recorder } from './recorder.js';
 

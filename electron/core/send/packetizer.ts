@@ -1,9 +1,9 @@
-import { H264Packetizer, Vp8Packetizer, type Packetizer, type RtpPacket } from 'werift';
-import type { VideoCodecName } from '../media/codecs.js';
+import type { Packetizer, RtpPacket } from 'werift';
+import { VIDEO_CODECS, type VideoCodecName } from '../media/codecs.js';
 
 /** Encoded frames -> RTP packets with the negotiated payload type (werift's sender sets SSRC and offsets). */
 export function createPacketizer(codec: VideoCodecName, payloadType: number): Packetizer {
-  return codec === 'vp8' ? new Vp8Packetizer({ payloadType }) : new H264Packetizer({ payloadType, inputFormat: 'annexb' });
+  return VIDEO_CODECS[codec].packetizer(payloadType);
 }
 
 export type { Packetizer, RtpPacket };

@@ -1,10 +1,9 @@
 import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
-import type { AssembledFrame, VideoSample } from '../receive/frame-assembler.js';
+import type { AssembledFrame, VideoSample } from '../media/frames.js';
 import type { Packetizer } from './packetizer.js';
 import { Forwarding } from './forwarding.js';
 import { OutputTimestamps } from './output-timestamps.js';
 import { KEYFRAME_QUEUE_MS, FRAME_QUEUE_MS, Pacer } from './pacer.js';
-import type { ProcessedFrame } from '../video/codec-worker-client.js';
 
 /** One frame at 30 fps on the 90 kHz clock: the gap we leave in timestamps at a source switch. */
 const FRAME_TICKS = 3000;
@@ -44,7 +43,7 @@ export class VideoOutput {
     private readonly packetizer: Packetizer,
     private readonly askBrowserForKeyframe: () => void,
     forwarding: boolean,
-    /** The id the camera negotiated for SOURCE_TIMESTAMP_URI, if it offered it (see peer-config). */
+    /** The id the camera negotiated for SOURCE_TIMESTAMP_URI, if it offered it (see media-config). */
     private readonly sourceTimestampId?: number,
   ) {
     this.state = new Forwarding(forwarding);
@@ -107,7 +106,7 @@ export class VideoOutput {
     this.write(packet);
   }
 
-  processed(frame: ProcessedFrame): void {
+  processed(frame: { data: Uint8Array; timestamp: number; keyframe: boolean }): void {
     const verdict = this.state.processedFrame(frame.keyframe);
     if (verdict === 'drop') return;
     const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);

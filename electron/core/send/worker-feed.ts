@@ -1,4 +1,4 @@
-import type { AssembledFrame } from '../receive/frame-assembler.js';
+import type { AssembledFrame } from '../media/frames.js';
 
 /**
  * Whether the browser's frames go to the codec worker. While the browser's own packets are

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
 import type { BitrateInfo } from '../rate/session-bitrate.js';
-import type { AudioMode } from '../app/cli.js';
+import type { AudioMode } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
 import { videoCodecOf, type VideoCodecName } from '../media/codecs.js';
-import { VideoRoute } from '../video/camera-video.js';
-import type { PipelineStats } from '../video/codec-worker-client.js';
+import { CameraVideo } from '../video/camera-video.js';
+import type { VideoStats } from '../video/codec-worker-client.js';
 import type { WorkerPool } from '../video/worker-pool.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
-import type { OfferRequest } from '../http/offer-request.js';
+import type { OfferRequest } from './offer-request.js';
 import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels.js';
@@ -20,19 +20,8 @@ import { sayGoodbye } from '../webrtc/goodbye.js';
 import type { IceServer } from '../webrtc/ice-servers.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
 import type { NetworkStats } from '../webrtc/network-stats.js';
-import {
-  addTrickledCandidate,
-  audioCodecParameters,
-  hintStartBitrate,
-  iceOptionsFor,
-  localIceUfrag,
-  putCandidatesFirst,
-  remoteIceUfrag,
-  videoCodecList,
-  videoHeaderExtensions,
-  waitForGathering,
-  type TrickledCandidate,
-} from '../webrtc/peer-config.js';
+import { audioCodecParameters, hintStartBitrate, videoCodecList, videoHeaderExtensions } from '../webrtc/media-config.js';
+import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, waitForGathering, type TrickledCandidate } from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
 
@@ -91,14 +80,14 @@ export interface SessionInfo {
   forwarding: boolean;
   /** Frames sent back to the browser, forwarded or processed. */
   framesSent: number;
-  stats?: PipelineStats;
+  stats?: VideoStats;
 }
 
 const MAX_ERRORS = 20;
 
 /**
  * One remote camera: a werift peer answering the browser's (or WHIP publisher's) offer. Its parts:
- * the peer's lifecycle (PeerWatch), its video (VideoRoute: what comes in goes through a codec
+ * the peer's lifecycle (PeerWatch), its video (CameraVideo: what comes in goes through a codec
  * worker and back on the same transceiver), its audio (SessionAudio), its recordings and its data
  * channels. The session answers the offer, wires those parts, reports them, and closes them all.
  */
@@ -110,7 +99,7 @@ export class Session {
   readonly log: Logger;
   private readonly pc: RTCPeerConnection;
   private watch?: PeerWatch;
-  private video?: VideoRoute;
+  private video?: CameraVideo;
   private audio?: SessionAudio;
   private readonly recordings: SessionRecordings;
   private readonly dataChannels: DataChannelInfo[];
@@ -168,7 +157,7 @@ export class Session {
       const outgoing = new MediaStreamTrack({ kind: 'video' });
       if (!offer.videoSendOnly) video.sender.replaceTrack(outgoing);
       // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
-      this.video = new VideoRoute(video, video.receiver.track, outgoing, {
+      this.video = new CameraVideo(video, video.receiver.track, outgoing, {
         // The offer was checked for a codec we have (parseOffer): the answer holds only ours.
         codec: videoCodecOf(video.codecs[0]!.mimeType) ?? 'vp8',
         chain: this.transform,

@@ -9,19 +9,19 @@ import { describeChain, isIdentityChain, type TransformChain } from '../transfor
 import type { TransformResult } from '../transforms/types.js';
 import { Viewer, type ViewerOptions } from '../webrtc/viewer.js';
 import { replaceReceiverTwcc, senderExtensionId } from '../webrtc/werift-internals.js';
-import { SOURCE_TIMESTAMP_URI } from '../webrtc/peer-config.js';
-import { onKeyframeRequest } from '../webrtc/peer-keyframe-requests.js';
+import { SOURCE_TIMESTAMP_URI } from '../webrtc/media-config.js';
+import { onPeerKeyframeRequest } from '../webrtc/peer-keyframe-requests.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import { FrameAssembler } from '../receive/frame-assembler.js';
 import { createPacketizer } from '../send/packetizer.js';
-import { KeyframeRequester } from '../receive/camera-keyframes.js';
+import { CameraKeyframes } from '../receive/camera-keyframes.js';
 import { TwccFeedback } from '../receive/twcc-feedback.js';
 import { VideoOutput } from '../send/video-output.js';
-import { VideoPipeline, type PipelineStats } from './codec-worker-client.js';
+import { CodecWorkerClient, type VideoStats } from './codec-worker-client.js';
 import { WorkerFeed } from '../send/worker-feed.js';
 import type { WorkerPool } from './worker-pool.js';
 
-export interface VideoRouteOptions {
+export interface CameraVideoOptions {
   codec: VideoCodecName;
   chain: TransformChain;
   pool: WorkerPool;
@@ -46,15 +46,15 @@ export interface VideoRouteOptions {
  * with PLI when frames are lost or the decoder needs a keyframe, and the send bitrate from the
  * camera's feedback on what we send (SessionBitrate). `onBrowserPacket` is that path, top to bottom.
  */
-export class VideoRoute {
+export class CameraVideo {
   readonly codec: VideoCodecName;
   private chain: TransformChain;
-  private pipeline?: VideoPipeline;
+  private pipeline?: CodecWorkerClient;
   private rate?: RateSettings;
   private readonly output: VideoOutput;
   private readonly assembler: FrameAssembler;
   private readonly feed = new WorkerFeed();
-  private readonly pli: KeyframeRequester;
+  private readonly pli: CameraKeyframes;
   private readonly twcc: TwccFeedback;
   private readonly bitrate: SessionBitrate;
   private readonly viewers = new Map<string, Viewer>();
@@ -66,7 +66,7 @@ export class VideoRoute {
     transceiver: RTCRtpTransceiver,
     incoming: MediaStreamTrack,
     outgoing: MediaStreamTrack,
-    private readonly options: VideoRouteOptions,
+    private readonly options: CameraVideoOptions,
   ) {
     const { codec, log } = options;
     this.codec = codec;
@@ -78,7 +78,7 @@ export class VideoRoute {
     this.twcc = new TwccFeedback((packet) => void receiver.dtlsTransport.sendRtcp([packet]).catch(() => {}), receiver.rtcpSsrc, () => incoming.ssrc ?? 0);
     replaceReceiverTwcc(receiver, this.twcc);
     this.assembler = new FrameAssembler(codec);
-    this.pli = new KeyframeRequester(() => {
+    this.pli = new CameraKeyframes(() => {
       if (incoming.ssrc !== undefined && !this.closed) receiver.sendRtcpPLI(incoming.ssrc).catch(() => {});
     });
     this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => this.pli.request(), isIdentityChain(this.chain), senderExtensionId(sender, SOURCE_TIMESTAMP_URI));
@@ -97,7 +97,7 @@ export class VideoRoute {
     );
     const plugins = options.plugins;
     if (plugins) this.stops.add(plugins.onChange(() => this.pipeline?.reloadPlugins(plugins.forWorker)));
-    this.stops.add(onKeyframeRequest(sender, () => this.requestKeyframe()));
+    this.stops.add(onPeerKeyframeRequest(sender, () => this.requestKeyframe()));
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => this.onBrowserPacket(packet));
     this.pli.request();
   }
@@ -121,10 +121,10 @@ export class VideoRoute {
    * The codec worker (~75 MB, an OpenCV.js runtime) is taken when the camera's first frame
    * arrives, not with the offer: an offer whose peer never connects, or sends no video, holds none.
    */
-  private pipelineNow(): VideoPipeline {
+  private pipelineNow(): CodecWorkerClient {
     if (this.pipeline) return this.pipeline;
     const { log, codec } = this.options;
-    const pipeline = new VideoPipeline(
+    const pipeline = new CodecWorkerClient(
       this.options.pool.take(),
       codec,
       this.chain,
@@ -181,7 +181,7 @@ export class VideoRoute {
     return this.output.framesSent;
   }
 
-  get stats(): PipelineStats | undefined {
+  get stats(): VideoStats | undefined {
     return this.pipeline?.stats;
   }
 

@@ -1,9 +1,9 @@
 import type { Worker } from 'node:worker_threads';
 import type { TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
-import type { AssembledFrame } from '../receive/frame-assembler.js';
+import type { AssembledFrame } from '../media/frames.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
-import type { PythonPluginInfo } from '../python/python-filter.js';
+import type { PluginSet } from '../plugins/plugin-host.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { FrameTimings, FromWorker, ToWorker } from '../worker/protocol.js';
 import type { ScaledFor } from '../rate/send-policy.js';
@@ -17,7 +17,7 @@ export interface ProcessedFrame {
   results: Record<string, TransformResult>;
 }
 
-export interface PipelineEvents {
+export interface CodecWorkerEvents {
   onFrame(frame: ProcessedFrame): void;
   onNeedKeyframe(reason: string): void;
   onError(message: string): void;
@@ -26,7 +26,7 @@ export interface PipelineEvents {
   onLog(message: string): void;
 }
 
-export interface PipelineStats {
+export interface VideoStats {
   framesIn: number;
   framesOut: number;
   /** Decoded frames not sent: replaced by newer ones while the worker was busy, or skipped for the link's budget. */
@@ -51,22 +51,16 @@ export interface PipelineStats {
   timings: FrameTimings;
 }
 
-/** The plugins a worker loads: the folder's JS files, and the Python ones the main thread described. */
-export interface PluginSet {
-  pluginsDir?: string;
-  python?: PythonPluginInfo[];
-}
-
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
-export class VideoPipeline {
-  readonly stats: PipelineStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, recoded: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+export class CodecWorkerClient {
+  readonly stats: VideoStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, recoded: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
   private closed = false;
 
   constructor(
     private readonly worker: Worker,
     codec: VideoCodecName,
     chain: TransformChain,
-    private readonly events: PipelineEvents,
+    private readonly events: CodecWorkerEvents,
     options: PluginSet = {},
   ) {
     worker.on('message', (message: FromWorker) => this.onMessage(message));

@@ -13,7 +13,7 @@ const FIR_COUNT = 4;
  * beyond NACK's repair asked for another for ever and never got it (no picture in 8 s, CI's loss
  * test). A viewer, which sends nothing, signs with an SSRC werift does not know, and was served.
  */
-export function onKeyframeRequest(sender: RTCRtpSender, onRequest: () => void): () => void {
+export function onPeerKeyframeRequest(sender: RTCRtpSender, onRequest: () => void): () => void {
   const { unSubscribe } = sender.dtlsTransport.onRtcp.subscribe((packet) => {
     if (!(packet instanceof RtcpPayloadSpecificFeedback)) return;
     const feedback = packet.feedback;

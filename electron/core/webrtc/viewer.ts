@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, type RTCRtpSender } from 'werift';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
-import type { VideoOutput } from '../send/video-output.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { IceServer } from './ice-servers.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
-import { onKeyframeRequest } from './peer-keyframe-requests.js';
-import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, videoCodecParameters, waitForGathering, type TrickledCandidate } from './peer-config.js';
+import { onPeerKeyframeRequest } from './peer-keyframe-requests.js';
+import { videoCodecParameters } from './media-config.js';
+import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, waitForGathering, type TrickledCandidate } from './ice-config.js';
 import { MEDIA_QUIET_MS } from './departure-watch.js';
 import { sayGoodbye } from './goodbye.js';
 import { PeerWatch } from './peer-watch.js';
@@ -15,7 +15,8 @@ import { PeerWatch } from './peer-watch.js';
 /** The camera a viewer watches: its processed, already-encoded packets. */
 export interface ViewerSource {
   codec: VideoCodecName;
-  output: VideoOutput;
+  /** Sends each packet that goes back to the camera to `track` too; returns the disposer. */
+  output: { addMirror(sender: RTCRtpSender, track: MediaStreamTrack): () => void };
   requestKeyframe(): void;
   /** Returns a disposer: a viewer that leaves first stops listening. */
   onClose(listener: () => void): () => void;
@@ -70,7 +71,7 @@ export class Viewer {
       const track = new MediaStreamTrack({ kind: 'video' });
       video.sender.replaceTrack(track);
       const removeMirror = source.output.addMirror(video.sender, track);
-      viewer.onClose(onKeyframeRequest(video.sender, () => source.requestKeyframe()));
+      viewer.onClose(onPeerKeyframeRequest(video.sender, () => source.requestKeyframe()));
       viewer.onClose(removeMirror);
       viewer.onClose(source.onClose(() => viewer.close()));
       pc.connectionStateChange.subscribe((state) => {

@@ -27,7 +27,7 @@ export class FrameConverter {
   /** Each decoded frame is copied here (av_frame_copy) so that its planes are read through Buffers made once. */
   private readonly staging = new Frame();
   private readonly stagingPlanes: Buffer[];
-  /** `yuv` at the size sent, when that is not the work size: smaller for the link (see OutputScale), or larger than a chain that works small (cartoon). */
+  /** `yuv` at the size sent, when that is not the work size: smaller for the link (see LinkScale), or larger than a chain that works small (cartoon). */
   private smaller?: { frame: Frame; scaler: SoftwareScaleContext };
   /** Size of the U and V planes (YUV 4:2:0). */
   readonly chromaWidth: number;
@@ -71,7 +71,7 @@ export class FrameConverter {
   }
 
   /** Decoded frame -> RGBA Mat (which must be workHeight x workWidth CV_8UC4). */
-  decodedToMat(decoded: Frame, mat: Mat): void {
+  decodedToRgba(decoded: Frame, mat: Mat): void {
     const { planes, linesize } = this.decodedPlanes(decoded);
     this.toRgba.scaleSync(planes, linesize, 0, this.height, [matView(mat)], [this.workWidth * 4]);
   }
@@ -137,7 +137,7 @@ export class FrameConverter {
   }
 
   /** RGBA Mat -> this.yuv, ready for the encoder. */
-  matToYuv(mat: Mat): Frame {
+  rgbaToYuv(mat: Mat): Frame {
     FrameConverter.writable(this.yuv);
     this.toYuv.scaleSync([matView(mat)], [this.workWidth * 4], 0, this.workHeight, this.yuv.data!, this.yuv.linesize);
     return this.yuv;

@@ -45,13 +45,7 @@ export function openEncoder(codec: VideoCodecName, { width, height, bitrate }: E
   // almost no wall-clock gain (720p: 6.8 ms CPU with 1 thread, 9.4 ms with 2), and the machine's
   // other core is busy with other cameras.
   ctx.threadCount = 1;
-  const options: Record<string, string> =
-    codec === 'vp8'
-      ? // cpu-used 16 (libvpx's fastest real-time speed), measured here at 640x480: encode 4.3 -> 2.2 ms
-        // per frame on edges output and 3.1 -> 1.7 ms on camera-like content, for 0.7-1.4 dB PSNR
-        // (49.5 -> 48.1, 42.0 -> 41.3) and a rate closer to the target. CPU is what limits cameras.
-        { deadline: 'realtime', 'cpu-used': '16', 'lag-in-frames': '0', 'auto-alt-ref': '0', 'max-intra-rate': '300', 'noise-sensitivity': '0', 'static-thresh': '0' }
-      : { preset: 'ultrafast', tune: 'zerolatency', profile: 'baseline', 'forced-idr': '1' };
+  const options: Record<string, string> = VIDEO_CODECS[codec].encoderOptions;
   for (const [name, value] of Object.entries(options)) check(ctx.setOption(name, value), `${codec} option ${name}=${value}`);
   check(ctx.open2Sync(encoder, null), `open ${codec} encoder ${width}x${height}`);
   return ctx;

@@ -1,11 +1,9 @@
 import { Packet, type CodecContext, type Frame } from 'node-av/lib';
 import { AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE, AV_PKT_DATA_QUALITY_STATS } from 'node-av/constants';
-import type { VideoCodecName } from '../media/codecs.js';
+import { VIDEO_CODECS, type VideoCodecName } from '../media/codecs.js';
 import { openEncoder, type EncoderSettings } from './video-codec.js';
 
 const FF_QP2LAMBDA = 118;
-/** The coarsest quantiser each encoder reports (libvpx's VP8 scale, x264's QP). */
-const MAX_QUANTISER: Record<VideoCodecName, number> = { vp8: 63, h264: 51 };
 
 export interface EncodedPicture {
   data: Uint8Array;
@@ -63,7 +61,7 @@ export class VideoEncoder {
    */
   encode(frame: Frame, recodeAbove = Infinity): EncodedPicture | undefined {
     const picture = this.encodeOnce(frame);
-    if (!picture || picture.keyframe || this.codec !== 'vp8' || picture.data.byteLength * 8 <= recodeAbove) return picture;
+    if (!picture || picture.keyframe || !VIDEO_CODECS[this.codec].recodesSceneCuts || picture.data.byteLength * 8 <= recodeAbove) return picture;
     const { width, height, bitrate } = this.opened!;
     this.open(width, height, bitrate);
     const recoded = this.encodeOnce(frame);
@@ -84,7 +82,7 @@ export class VideoEncoder {
       keyframe ||= this.packet.isKeyframe;
       // FFmpeg's encoder stats: the frame's quantiser as a lambda (QP x FF_QP2LAMBDA).
       const stats = this.packet.getSideData(AV_PKT_DATA_QUALITY_STATS);
-      if (stats) quantiser = Math.min(1, stats.readInt32LE(0) / FF_QP2LAMBDA / MAX_QUANTISER[this.codec]);
+      if (stats) quantiser = Math.min(1, stats.readInt32LE(0) / FF_QP2LAMBDA / VIDEO_CODECS[this.codec].maxQuantiser);
       this.packet.unref();
     }
     if (chunks.length === 0) return undefined;

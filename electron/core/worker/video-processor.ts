@@ -174,7 +174,7 @@ export class VideoProcessor {
     if (input === 'gray') converter.decodedToGray(decoded, image, [this.u!, this.v!]);
     else if (input === 'yuv') converter.decodedToPlanes(decoded, [this.luma!, this.u!, this.v!]);
     else if (input === 'bgr') converter.decodedToBgr(decoded, image);
-    else converter.decodedToMat(decoded, image);
+    else converter.decodedToRgba(decoded, image);
   }
 
   /** The Mat a chain taking `input` runs on (the Y plane for 'yuv', with U and V beside it). */
@@ -187,7 +187,7 @@ export class VideoProcessor {
   private encodeTransformed(frame: InFlight, results: Record<string, TransformResult>): EncodedFrame | undefined {
     const converter = this.converter!;
     const { input, image } = frame;
-    const toEncode = input === 'gray' ? converter.grayToYuv(image) : input === 'yuv' ? converter.planesToYuv([this.luma!, this.u!, this.v!]) : input === 'bgr' ? converter.bgrToYuv(image) : converter.matToYuv(image);
+    const toEncode = input === 'gray' ? converter.grayToYuv(image) : input === 'yuv' ? converter.planesToYuv([this.luma!, this.u!, this.v!]) : input === 'bgr' ? converter.bgrToYuv(image) : converter.rgbaToYuv(image);
     // The encoder's clock advances by the gap to the frame before, not by the time since the last
     // frame it encoded: libvpx's rate control gives a frame the bits of the time it thinks it
     // covers, so frames skipped for the budget made the next one bigger, which skipped more

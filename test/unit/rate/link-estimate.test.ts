@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RecvDelta, RtcpHeader, RtcpPacketConverter, RtcpTransportLayerFeedback, StatusVectorChunk, TransportWideCC } from 'werift';
 import { feedbackResults, type PacketFeedback } from '../../../electron/core/rate/feedback-results.js';
-import { SendRateEstimator, START_BPS } from '../../../electron/core/rate/link-estimate.js';
+import { LinkEstimator, START_BPS } from '../../../electron/core/rate/link-estimate.js';
 import { TwccFeedback } from '../../../electron/core/receive/twcc-feedback.js';
 
 const PACKET_BYTES = 1200;
@@ -21,7 +21,7 @@ interface Link {
  */
 function simulate(link: Link, seconds: number) {
   let now = 0;
-  const estimator = new SendRateEstimator(() => now);
+  const estimator = new LinkEstimator(() => now);
   let seq = 0;
   let budget = 0;
   let queueFreeAt = 0;
@@ -57,7 +57,7 @@ function simulate(link: Link, seconds: number) {
 
 const at = (trace: ReturnType<typeof simulate>, seconds: number) => trace.filter((t) => t.atMs <= seconds * 1000).at(-1)!;
 
-describe('SendRateEstimator (GCC on the browser feedback)', () => {
+describe('LinkEstimator (GCC on the browser feedback)', () => {
   it('starts high, then settles under a 1 Mbps bottleneck and keeps its queue short', () => {
     const trace = simulate({ capacity: () => 1_000_000 }, 20);
     assert.equal(trace[0].bps, START_BPS);
@@ -88,7 +88,7 @@ describe('SendRateEstimator (GCC on the browser feedback)', () => {
 
   it('is capped by the browser REMB when one arrives', () => {
     let now = 0;
-    const estimator = new SendRateEstimator(() => now);
+    const estimator = new LinkEstimator(() => now);
     estimator.onRemb(400_000);
     assert.equal(estimator.bps, 400_000);
     now = 10_000;

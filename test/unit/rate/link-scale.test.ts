@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OutputScale } from '../../../electron/core/rate/link-scale.js';
+import { LinkScale } from '../../../electron/core/rate/link-scale.js';
 
 /**
  * A simulated camera at 30 fps (or a filter that hands over `fps` frames a second) and an encoder
@@ -9,7 +9,7 @@ import { OutputScale } from '../../../electron/core/rate/link-scale.js';
  * (rate control), its quantiser the finer the more room there is; when not, the frame is as big as
  * it must be at the coarsest quantiser. The budget (EncoderRate's token bucket) skips what the link cannot carry.
  */
-function simulate(scale: OutputScale, clock: { now: number }, seconds: number, link: number | ((ms: number) => number), bitsPerPixel: number, camera = { width: 640, height: 480 }, fps = 30) {
+function simulate(scale: LinkScale, clock: { now: number }, seconds: number, link: number | ((ms: number) => number), bitsPerPixel: number, camera = { width: 640, height: 480 }, fps = 30) {
   let budget = 0;
   let sent = 0;
   for (let i = 0; i < seconds * fps; i++) {
@@ -31,17 +31,17 @@ function simulate(scale: OutputScale, clock: { now: number }, seconds: number, l
   return { fps: sent / seconds, ...scale.size(camera.width, camera.height) };
 }
 
-describe('OutputScale', () => {
+describe('LinkScale', () => {
   it('keeps the camera size when the link carries every frame', () => {
     const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
+    const scale = new LinkScale(() => clock.now);
     // 640x480 at 0.05 bit/pixel, 30 fps: 460 kbps on a 2 Mbps link.
     assert.deepEqual(simulate(scale, clock, 20, 2_000_000, 0.05), { fps: 30, width: 640, height: 480 });
   });
 
   it('scales down until every frame fits a slow link, instead of skipping most of them', () => {
     const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
+    const scale = new LinkScale(() => clock.now);
     // Dense output: 640x480 at 0.3 bit/pixel needs 2.8 Mbps; the link carries 300 kbps (~3 fps at full size).
     simulate(scale, clock, 20, 300_000, 0.3);
     const settled = simulate(scale, clock, 10, 300_000, 0.3);
@@ -51,7 +51,7 @@ describe('OutputScale', () => {
 
   it('comes back to full size when the link gets faster, and reset() returns at once', () => {
     const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
+    const scale = new LinkScale(() => clock.now);
     simulate(scale, clock, 20, 300_000, 0.3);
     assert.ok(scale.factor < 1);
     assert.deepEqual(simulate(scale, clock, 40, 20_000_000, 0.3).width, 640);
@@ -63,7 +63,7 @@ describe('OutputScale', () => {
 
   it('waits while the send-side estimate is still ramping up (8 %/s from its start)', () => {
     const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
+    const scale = new LinkScale(() => clock.now);
     // 640x480 at 0.3 bit/pixel needs 2.8 Mbps; the estimate starts at 1 Mbps and gets there in ~13 s.
     const { width } = simulate(scale, clock, 20, (ms) => Math.min(4_000_000, 1_000_000 * 1.08 ** (ms / 1000)), 0.3);
     assert.equal(width, 640);
@@ -71,7 +71,7 @@ describe('OutputScale', () => {
 
   it('keeps the size when the filter, not the link, limits the frame rate', () => {
     const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
+    const scale = new LinkScale(() => clock.now);
     // A 720p filter at 15 fps on a 2.5 Mbps link: rate control makes each frame link / 15, twice
     // what 30 fps would get; those frames fit the link at the rate they come.
     const result = simulate(scale, clock, 30, 2_500_000, 0.05, { width: 1280, height: 720 }, 15);
@@ -80,7 +80,7 @@ describe('OutputScale', () => {
 
   it('keeps the size while a finely quantised encoder is late to follow a falling estimate', () => {
     const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
+    const scale = new LinkScale(() => clock.now);
     // Over the link by 2x, but at a fine quantiser: the encoder is reopened at the new target soon, no reason to shrink.
     for (let i = 0; i < 300; i++) {
       clock.now += 1000 / 30;
@@ -99,7 +99,7 @@ describe('OutputScale', () => {
 
   it('never goes below a quarter of the size', () => {
     const clock = { now: 0 };
-    const scale = new OutputScale(() => clock.now);
+    const scale = new LinkScale(() => clock.now);
     const { width, height } = simulate(scale, clock, 120, 10_000, 1);
     assert.deepEqual({ width, height }, { width: 160, height: 120 });
   });

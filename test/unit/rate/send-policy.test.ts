@@ -86,7 +86,7 @@ describe('SendPolicy: how much to send and at what size', () => {
     assert.ok(policy.recodeAbove > 4 * 190_000, `${policy.recodeAbove}`);
   });
 
-  describe('the worker that cannot keep up (LoadScale)', () => {
+  describe('the worker that cannot keep up (CpuScale)', () => {
     /** 30 fps, every frame processed at `workMs` for the camera's size (less with the area when smaller), on a fast link. */
     function slowChain(policy: SendPolicy, clock: { now: number }, seconds: number, workMs: number) {
       let plan = policy.plan(640, 480, false);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KeyframeRequester } from '../../../electron/core/receive/camera-keyframes.js';
+import { CameraKeyframes } from '../../../electron/core/receive/camera-keyframes.js';
 
-it('KeyframeRequester sends at once, folds a burst into one later request, and never drops one', async () => {
+it('CameraKeyframes sends at once, folds a burst into one later request, and never drops one', async () => {
   let sent = 0;
-  const pli = new KeyframeRequester(() => sent++, { minIntervalMs: 50, retryMs: 10_000 });
+  const pli = new CameraKeyframes(() => sent++, { minIntervalMs: 50, retryMs: 10_000 });
   pli.request();
   assert.equal(sent, 1);
   pli.request();
@@ -23,9 +23,9 @@ it('KeyframeRequester sends at once, folds a burst into one later request, and n
   assert.equal(sent, 3, 'stopped: nothing pending');
 });
 
-it('KeyframeRequester asks again until a keyframe arrives (a PLI lost or ignored), then stops asking', async () => {
+it('CameraKeyframes asks again until a keyframe arrives (a PLI lost or ignored), then stops asking', async () => {
   let sent = 0;
-  const pli = new KeyframeRequester(() => sent++, { minIntervalMs: 20, retryMs: 40 });
+  const pli = new CameraKeyframes(() => sent++, { minIntervalMs: 20, retryMs: 40 });
   pli.request();
   assert.equal(sent, 1);
   await sleep(150);

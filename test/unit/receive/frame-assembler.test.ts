@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dePacketizeRtpPackets, H264RtpPayload, RtpHeader, RtpPacket, Vp8Packetizer } from 'werift';
-import { carriesIdr, FrameAssembler } from '../../../electron/core/receive/frame-assembler.js';
+import { carriesIdr } from '../../../electron/core/media/h264.js';
+import { FrameAssembler } from '../../../electron/core/receive/frame-assembler.js';
 
 /** VP8-packetized fake frames: frame i is `size` bytes of value i; a keyframe bit pattern for i=0. */
 function vp8Frames(count: number, size = 3000, keyframes = [0]): RtpPacket[][] {

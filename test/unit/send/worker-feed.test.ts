@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { AssembledFrame } from '../../../electron/core/receive/frame-assembler.js';
+import type { AssembledFrame } from '../../../electron/core/media/frames.js';
 import { WorkerFeed } from '../../../electron/core/send/worker-feed.js';
 
 const frame = (keyframe: boolean) => ({ keyframe }) as AssembledFrame;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, RtcpHeader, RtcpPayloadSpecificFeedback, type RTCRtpTransceiver } from 'werift';
-import { videoCodecList } from '../../../electron/core/webrtc/peer-config.js';
-import { onKeyframeRequest } from '../../../electron/core/webrtc/peer-keyframe-requests.js';
+import { videoCodecList } from '../../../electron/core/webrtc/media-config.js';
+import { onPeerKeyframeRequest } from '../../../electron/core/webrtc/peer-keyframe-requests.js';
 
 // Two werift peers, each sending video as a phone and CamLoop do: the "phone" signs its feedback
 // with its own camera's SSRC, as Chromium does.
@@ -48,7 +48,7 @@ describe('keyframe requests from the peer', () => {
   it("hears a PLI signed with the phone's own camera SSRC (werift's router hands that one to our receiver)", async () => {
     let ours = 0;
     let werifts = 0;
-    const stop = onKeyframeRequest(serverSide.sender, () => ours++);
+    const stop = onPeerKeyframeRequest(serverSide.sender, () => ours++);
     const { unSubscribe } = serverSide.sender.onPictureLossIndication.subscribe(() => werifts++);
     await send(new PictureLossIndication({ senderSsrc: phoneSide.sender.ssrc, mediaSsrc: serverSide.sender.ssrc }));
     unSubscribe();
@@ -64,7 +64,7 @@ describe('keyframe requests from the peer', () => {
 
   it('hears a FIR naming our stream; ignores requests about other streams', async () => {
     let requests = 0;
-    const stop = onKeyframeRequest(serverSide.sender, () => requests++);
+    const stop = onPeerKeyframeRequest(serverSide.sender, () => requests++);
     await send(fir(phoneSide.sender.ssrc, serverSide.sender.ssrc));
     assert.equal(requests, 1);
     await send(fir(phoneSide.sender.ssrc, serverSide.sender.ssrc + 1));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MediaStreamTrack, RTCPeerConnection, RTP_EXTENSION_URI, RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
-import { videoCodecList, videoHeaderExtensions } from '../../../electron/core/webrtc/peer-config.js';
+import { videoCodecList, videoHeaderExtensions } from '../../../electron/core/webrtc/media-config.js';
 import { dtlsSocketOf, interceptSentRtp, replaceReceiverTwcc, senderExtensionId, srtcpSessionOf, type TwccReceiver } from '../../../electron/core/webrtc/werift-internals.js';
 
 // Each assumption werift-internals.ts makes about werift's insides, checked against the installed

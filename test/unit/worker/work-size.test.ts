@@ -71,7 +71,7 @@ describe('FrameConverter at a smaller work size', () => {
     converter.decodedToPlanes(decoded, [luma, u, v]);
     assert.deepEqual([at(u, 40, 60), at(v, 120, 60)], [100, 160]);
     const rgba = new cv.Mat(240, 320, cv.CV_8UC4);
-    converter.decodedToMat(decoded, rgba);
+    converter.decodedToRgba(decoded, rgba);
     assert.ok(pixel(rgba, 80, 120)[0] < pixel(rgba, 240, 120)[0] - 100, 'RGBA keeps the halves');
 
     // The chain's grey result, sent at 640x480: scaled back up.

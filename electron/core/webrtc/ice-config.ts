@@ -1,74 +1,11 @@
-import {
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RTCRtpHeaderExtensionParameters,
-  useAbsSendTime,
-  useH264,
-  useNACK,
-  useOPUS,
-  usePCMA,
-  usePCMU,
-  usePLI,
-  useREMB,
-  useSdesMid,
-  useTransportWideCC,
-  useTWCC,
-  useVP8,
-  type PeerConfig,
-} from 'werift';
 import { isIP, isIPv4 } from 'node:net';
-import type { AudioCodecName } from '../media/codecs.js';
-import { isLoopbackAddress } from '../http/access.js';
+import type { PeerConfig, RTCPeerConnection } from 'werift';
+import { isLoopbackAddress } from '../base/addresses.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
-import type { VideoCodecName } from '../media/codecs.js';
 
 const ICE_GATHERING_TIMEOUT_MS = 5000;
 /** Seconds werift waits for each STUN server's answer while gathering (its default is 5). */
 const STUN_GATHER_TIMEOUT_S = 2;
-
-/** NACK + PLI for repair, transport-cc (our TwccFeedback) for the browser's bandwidth estimate. */
-const feedback = () => [useNACK(), usePLI(), useREMB(), useTWCC()];
-
-export const videoCodecParameters: Record<VideoCodecName, () => RTCRtpCodecParameters> = {
-  vp8: () => useVP8({ rtcpFeedback: feedback() }),
-  h264: () => useH264({ rtcpFeedback: feedback() }),
-};
-
-/**
- * Our video codecs in the offer's order, each followed by RTX (RFC 4588): lost packets are resent on
- * their own SSRC, so they do not disturb the stream's sequence numbers and the browser's estimator.
- */
-export function videoCodecList(codecs: VideoCodecName[]): RTCRtpCodecParameters[] {
-  return codecs.flatMap((codec) => [videoCodecParameters[codec](), new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 })]);
-}
-
-/** Where the browser's send estimate starts (Chrome's own start is 300 kbps, made for the internet). */
-export const BROWSER_START_KBPS = 1000;
-
-/**
- * Adds a start-bitrate hint to the codecs of our answer (Chrome reads x-google-start-bitrate from the
- * remote description): a camera on the LAN starts sharp instead of spending its first seconds at
- * 300 kbps. From there the browser's estimator, fed by our transport-cc reports, raises or lowers it.
- */
-export function hintStartBitrate(negotiated: RTCRtpCodecParameters[]): void {
-  for (const codec of negotiated) {
-    if (/\/rtx$/i.test(codec.mimeType) || codec.parameters?.includes('x-google-start-bitrate')) continue;
-    codec.parameters = [codec.parameters, `x-google-start-bitrate=${BROWSER_START_KBPS}`].filter(Boolean).join(';');
-  }
-}
-
-export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParameters> = { opus: useOPUS, pcmu: usePCMU, pcma: usePCMA };
-
-/**
- * CamLoop's own header extension: on the last packet of each processed frame, the RTP timestamp of
- * the camera frame it was made from (4 bytes, big-endian). Processed frames carry the time they
- * left us (see OutputTimestamps), so a peer that matches what comes back with what it sent (the
- * test phones and the benches' send-to-return delay) offers this; browsers never do.
- */
-export const SOURCE_TIMESTAMP_URI = 'urn:camloop:rtp-hdrext:source-timestamp';
-export const useSourceTimestamp = (): RTCRtpHeaderExtensionParameters => new RTCRtpHeaderExtensionParameters({ uri: SOURCE_TIMESTAMP_URI });
-
-export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [useSdesMid(), useAbsSendTime(), useTransportWideCC(), useSourceTimestamp()];
 
 /**
  * ICE options for a phone that reached us at `localAddress` (the HTTP socket's local end): host

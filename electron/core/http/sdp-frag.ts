@@ -1,5 +1,5 @@
 import { HttpError } from '../base/http-error.js';
-import type { TrickledCandidate } from '../webrtc/peer-config.js';
+import type { TrickledCandidate } from '../webrtc/ice-config.js';
 
 /** An `application/trickle-ice-sdpfrag` body (RFC 8840), as a WHIP/WHEP client PATCHes it. */
 export interface SdpFragment {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { describe, it } from 'node:test';
 import { HttpError } from '../../../electron/core/base/http-error.js';
-import { parseSdpFragment } from '../../../electron/core/whip/sdp-frag.js';
-import { checkIfMatch, iceEtag, iceServerLinks } from '../../../electron/core/whip/whip-http.js';
+import { parseSdpFragment } from '../../../electron/core/http/sdp-frag.js';
+import { checkIfMatch, iceEtag, iceServerLinks } from '../../../electron/core/http/whip-http.js';
 
 const status = (fn: () => unknown) => {
   try {

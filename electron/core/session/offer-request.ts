@@ -52,8 +52,7 @@ export function parseOffer(body: unknown): OfferRequest {
 
 function videoCodecName(rtpmap: string, fmtp: string): VideoCodecName | undefined {
   const codec = (Object.keys(VIDEO_CODECS) as VideoCodecName[]).find((name) => VIDEO_CODECS[name].rtpmap === rtpmap);
-  // Our H.264 depacketizer and werift's packetizer do non-interleaved mode only.
-  return codec === 'h264' && !/packetization-mode=1/.test(fmtp) ? undefined : codec;
+  return codec && VIDEO_CODECS[codec].acceptsFmtp(fmtp) ? codec : undefined;
 }
 
 function audioCodecName(rtpmap: string): AudioCodecName | undefined {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BROWSER_START_KBPS, hintStartBitrate, iceOptionsFor, putCandidatesFirst, videoCodecList } from '../../../electron/core/webrtc/peer-config.js';
+import { BROWSER_START_KBPS, hintStartBitrate, videoCodecList } from '../../../electron/core/webrtc/media-config.js';
+import { iceOptionsFor, putCandidatesFirst } from '../../../electron/core/webrtc/ice-config.js';
 
 describe('iceOptionsFor', () => {
   it('gathers only on the LAN address the phone reached us at, in its IP family', () => {

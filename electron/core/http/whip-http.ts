@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from '../base/http-error.js';
 import { readBody } from '../http/http-util.js';
-import { MAX_SDP_BYTES } from '../http/offer-request.js';
+import { MAX_SDP_BYTES } from '../session/offer-request.js';
 import type { IceServer } from '../webrtc/ice-servers.js';
 import { MAX_SDPFRAG_BYTES } from './sdp-frag.js';
 

@@ -1,0 +1,14 @@
+import type { RtpPacket } from 'werift';
+
+/** An encoded video frame: what the recorders write and what goes back to the camera. */
+export interface VideoSample {
+  readonly data: Buffer;
+  readonly timestamp: number;
+  readonly keyframe: boolean;
+}
+
+/** A frame put together from the camera's RTP packets. */
+export interface AssembledFrame extends VideoSample {
+  /** The frame's RTP packets in order, for forwarding it untouched. */
+  readonly packets: RtpPacket[];
+}
