@@ -1,7 +1,6 @@
 import type { MediaStreamTrack, RTCRtpSender, RtpPacket } from 'werift';
 import type { AssembledFrame, VideoSample } from '../media/frames.js';
 import type { Packetizer } from './packetizer.js';
-import { Forwarding } from './forwarding.js';
 import { OutputTimestamps } from './output-timestamps.js';
 import { KEYFRAME_QUEUE_MS, FRAME_QUEUE_MS, Pacer } from './pacer.js';
 
@@ -11,13 +10,11 @@ const FRAME_TICKS = 3000;
 const PACKET_OVERHEAD_BYTES = 60;
 
 /**
- * What goes back to the browser (and to the viewers): its own packets, untouched, while the chain
- * leaves the picture alone (no decode/encode cost), or our processed frames (see Forwarding for
- * when it switches). The sender's continuity offsets keep sequence numbers and timestamps seamless
- * across a switch.
+ * What goes back to the camera (and to the viewers): its own packets, untouched, while forwarding,
+ * or our processed frames, paced; Forwarding decides which, this carries it out. The sender's
+ * continuity offsets keep sequence numbers and timestamps seamless across a switch.
  */
 export class VideoOutput {
-  private readonly state: Forwarding;
   /** Processed frames go out stamped when they leave us (see OutputTimestamps). */
   private readonly stamps = new OutputTimestamps();
   framesSent = 0;
@@ -41,13 +38,9 @@ export class VideoOutput {
     private readonly sender: RTCRtpSender,
     private readonly track: MediaStreamTrack,
     private readonly packetizer: Packetizer,
-    private readonly askBrowserForKeyframe: () => void,
-    forwarding: boolean,
     /** The id the camera negotiated for SOURCE_TIMESTAMP_URI, if it offered it (see media-config). */
     private readonly sourceTimestampId?: number,
-  ) {
-    this.state = new Forwarding(forwarding);
-  }
+  ) {}
 
   /** The link's estimated rate back to the browser: the pacer's rate follows it. */
   setLinkRate(bps: number): void {
@@ -58,57 +51,33 @@ export class VideoOutput {
     this.pacer.stop();
   }
 
-  get forwarding(): boolean {
-    return this.state.now;
+  /** A camera frame arrived: a processed frame made from it is stamped from this moment (see OutputTimestamps). */
+  arrived(timestamp: number): void {
+    this.stamps.arrived(timestamp);
   }
 
-  /** Forwarding, and meant to stay so: processed frames are not needed. */
-  get forwardingSettled(): boolean {
-    return this.state.settled;
-  }
-
-  /**
-   * The chain changed. Into forwarding: keep sending processed frames until the browser's next
-   * keyframe (asked for now). Out of it: the worker's first encoded frame (a keyframe) switches.
-   */
-  setForwarding(forward: boolean): void {
-    if (this.state.want(forward)) this.askBrowserForKeyframe();
-  }
-
-  /**
-   * Each RTP packet from the browser, as it arrives: while forwarding, it goes straight back
-   * (retransmissions included), like an echo, with no wait for the rest of its frame.
-   */
-  fromBrowserPacket(packet: RtpPacket): void {
-    if (this.state.now) this.forward(packet);
-  }
-
-  /** Each frame assembled from the browser. Returns true when this frame switched us to forwarding. */
-  fromBrowser(frame: AssembledFrame): boolean {
-    if (!this.state.settled) this.stamps.arrived(frame.timestamp);
-    const switched = this.state.browserFrame(frame.keyframe);
-    if (switched) {
-      this.switchSource(frame.packets[0]);
-      // This keyframe's packets came while we were still sending processed frames.
-      for (const packet of frame.packets) this.forward(packet);
-    }
-    if (this.state.now) {
-      this.framesSent++;
-      this.onSent?.(frame);
-    }
-    return switched;
-  }
-
-  private forward(packet: RtpPacket): void {
-    // The browser's header extensions (its transport-cc numbers) must not leak into ours.
+  /** A camera packet straight back (forwarding), retransmissions included, with no wait for the rest of its frame. */
+  forward(packet: RtpPacket): void {
+    // The camera's header extensions (its transport-cc numbers) must not leak into ours.
     packet.header.extensions = [];
-    // Already paced by the browser; nothing of ours is queued while forwarding (a switch flushes).
+    // Already paced by the camera; nothing of ours is queued while forwarding (a switch flushes).
     this.write(packet);
   }
 
-  processed(frame: { data: Uint8Array; timestamp: number; keyframe: boolean }): void {
-    const verdict = this.state.processedFrame(frame.keyframe);
-    if (verdict === 'drop') return;
+  /** Forwarding takes over at this camera keyframe, whose packets came while processed frames still went back. */
+  switchToCamera(frame: AssembledFrame): void {
+    this.switchSource(frame.packets[0]!);
+    for (const packet of frame.packets) this.forward(packet);
+  }
+
+  /** A camera frame went back as it came. */
+  forwarded(frame: VideoSample): void {
+    this.framesSent++;
+    this.onSent?.(frame);
+  }
+
+  /** A processed frame goes back, paced; `switching`: it is the keyframe that takes over from the camera's packets. */
+  sendProcessed(frame: { data: Uint8Array; timestamp: number; keyframe: boolean }, switching: boolean): void {
     const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
     const timestamp = this.stamps.stamp(frame.timestamp);
     const packets = this.packetizer.packetize(data, timestamp);
@@ -117,7 +86,7 @@ export class VideoOutput {
       source.writeUInt32BE(frame.timestamp >>> 0);
       packets.at(-1)!.header.extensions = [{ id: this.sourceTimestampId, payload: source }];
     }
-    if (verdict === 'switch') this.switchSource(packets[0]);
+    if (switching) this.switchSource(packets[0]!);
     this.framesSent++;
     this.onSent?.({ data, timestamp, keyframe: frame.keyframe });
     this.pacer.enqueue(packets, frame.keyframe ? KEYFRAME_QUEUE_MS : FRAME_QUEUE_MS);

@@ -214,7 +214,7 @@ export class Session {
       transform: this.transform,
       results: this.results,
       errors: this.errors,
-      forwarding: video?.forwarding ?? false,
+      forwarding: video?.forwardingNow ?? false,
       framesSent: video?.framesSent ?? 0,
       stats: video?.stats,
     };

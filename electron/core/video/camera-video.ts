@@ -5,7 +5,7 @@ import type { Logger } from '../base/log.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { SessionRecordings } from '../recording/session-recordings.js';
-import { describeChain, isIdentityChain, type TransformChain } from '../transforms/chain.js';
+import { describeChain, type TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import { Viewer, type ViewerOptions } from '../webrtc/viewer.js';
 import { replaceReceiverTwcc, senderExtensionId } from '../webrtc/werift-internals.js';
@@ -16,9 +16,10 @@ import { FrameAssembler } from '../receive/frame-assembler.js';
 import { createPacketizer } from '../send/packetizer.js';
 import { CameraKeyframes } from '../receive/camera-keyframes.js';
 import { TwccFeedback } from '../receive/twcc-feedback.js';
+import { Forwarding } from '../send/forwarding.js';
 import { VideoOutput } from '../send/video-output.js';
-import { CodecWorkerClient, type VideoStats } from './codec-worker-client.js';
-import { WorkerFeed } from '../send/worker-feed.js';
+import type { AssembledFrame } from '../media/frames.js';
+import { CodecWorkerClient, type ProcessedFrame, type VideoStats } from './codec-worker-client.js';
 import type { WorkerPool } from './worker-pool.js';
 
 export interface CameraVideoOptions {
@@ -40,21 +41,22 @@ export interface CameraVideoOptions {
 /**
  * One camera's video, from the packets it sends to what goes back (to it and to its viewers):
  *
- *   browser RTP -> our transport-cc feedback -> FrameAssembler -> (forwarded as it came, or)
- *   WorkerFeed -> codec worker (decode, chain, encode) -> VideoOutput (paced) -> the camera, viewers
+ *   camera RTP -> our transport-cc feedback -> FrameAssembler -> (forwarded as it came, or)
+ *   codec worker (decode, chain, encode) -> VideoOutput (paced) -> the camera, viewers
  *
- * with PLI when frames are lost or the decoder needs a keyframe, and the send bitrate from the
- * camera's feedback on what we send (SessionBitrate). `onBrowserPacket` is that path, top to bottom.
+ * Forwarding decides which; CameraKeyframes asks the camera for keyframes (when frames are lost,
+ * the decoder needs one, or a switch waits for one); SessionBitrate sets the send bitrate from the
+ * camera's feedback on what we send. `onCameraPacket` is that path, top to bottom.
  */
 export class CameraVideo {
   readonly codec: VideoCodecName;
   private chain: TransformChain;
-  private pipeline?: CodecWorkerClient;
+  private worker?: CodecWorkerClient;
   private rate?: RateSettings;
   private readonly output: VideoOutput;
   private readonly assembler: FrameAssembler;
-  private readonly feed = new WorkerFeed();
-  private readonly pli: CameraKeyframes;
+  private readonly forwarding: Forwarding;
+  private readonly keyframes: CameraKeyframes;
   private readonly twcc: TwccFeedback;
   private readonly bitrate: SessionBitrate;
   private readonly viewers = new Map<string, Viewer>();
@@ -78,16 +80,17 @@ export class CameraVideo {
     this.twcc = new TwccFeedback((packet) => void receiver.dtlsTransport.sendRtcp([packet]).catch(() => {}), receiver.rtcpSsrc, () => incoming.ssrc ?? 0);
     replaceReceiverTwcc(receiver, this.twcc);
     this.assembler = new FrameAssembler(codec);
-    this.pli = new CameraKeyframes(() => {
+    this.forwarding = new Forwarding(this.chain);
+    this.keyframes = new CameraKeyframes(() => {
       if (incoming.ssrc !== undefined && !this.closed) receiver.sendRtcpPLI(incoming.ssrc).catch(() => {});
     });
-    this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), () => this.pli.request(), isIdentityChain(this.chain), senderExtensionId(sender, SOURCE_TIMESTAMP_URI));
+    this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), senderExtensionId(sender, SOURCE_TIMESTAMP_URI));
     this.output.onSent = (frame) => options.recordings.processedVideo(frame);
     this.bitrate = new SessionBitrate(
       sender,
       (settings) => {
         this.rate = settings;
-        this.pipeline?.setRate(settings);
+        this.worker?.setRate(settings);
         // The pacer follows the link, not the cap: the cap limits what the encoder makes; bursts
         // only need to fit the path's queue, which is what the estimate measures (as Chrome's
         // pacer does). Paced at 2.5x a 900 kbps cap, a 640x480 keyframe took 40 ms to leave.
@@ -96,85 +99,92 @@ export class CameraVideo {
       options.maxBitrate,
     );
     const plugins = options.plugins;
-    if (plugins) this.stops.add(plugins.onChange(() => this.pipeline?.reloadPlugins(plugins.forWorker)));
+    if (plugins) this.stops.add(plugins.onChange(() => this.worker?.reloadPlugins(plugins.forWorker)));
     this.stops.add(onPeerKeyframeRequest(sender, () => this.requestKeyframe()));
-    incoming.onReceiveRtp.subscribe((packet: RtpPacket) => this.onBrowserPacket(packet));
-    this.pli.request();
+    incoming.onReceiveRtp.subscribe((packet: RtpPacket) => this.onCameraPacket(packet));
+    this.keyframes.request();
   }
 
   /** One packet from the camera, all the way through. */
-  private onBrowserPacket(packet: RtpPacket): void {
+  private onCameraPacket(packet: RtpPacket): void {
     // While forwarding it goes straight back, like an echo, with no wait for the rest of its frame.
-    this.output.fromBrowserPacket(packet);
+    if (this.forwarding.now) this.output.forward(packet);
     const { frames, lost } = this.assembler.push(packet);
-    if (lost) this.pli.request();
-    for (const frame of frames) {
-      if (frame.keyframe) this.pli.received();
-      this.options.recordings.cameraVideo(frame);
-      if (this.feed.accepts(frame, this.output.forwardingSettled)) this.pipelineNow().push(frame);
-      // Now forwarding the camera's own stream: the worker may stop encoding.
-      if (this.output.fromBrowser(frame)) this.pipeline?.setChain(this.chain);
+    if (lost) this.keyframes.request();
+    for (const frame of frames) this.onCameraFrame(frame);
+  }
+
+  private onCameraFrame(frame: AssembledFrame): void {
+    if (frame.keyframe) this.keyframes.received();
+    this.options.recordings.cameraVideo(frame);
+    if (!this.forwarding.settled) this.output.arrived(frame.timestamp);
+    const { feedWorker, switched } = this.forwarding.cameraFrame(frame.keyframe);
+    if (switched) {
+      this.output.switchToCamera(frame);
+      this.worker?.pause();
     }
+    if (this.forwarding.now) this.output.forwarded(frame);
+    if (feedWorker) this.workerNow().push(frame);
+  }
+
+  private onProcessedFrame(frame: ProcessedFrame): void {
+    this.options.onResults(frame.results);
+    const verdict = this.forwarding.processedFrame(frame.keyframe);
+    if (verdict !== 'drop') this.output.sendProcessed(frame, verdict === 'switch');
   }
 
   /**
    * The codec worker (~75 MB, an OpenCV.js runtime) is taken when the camera's first frame
    * arrives, not with the offer: an offer whose peer never connects, or sends no video, holds none.
    */
-  private pipelineNow(): CodecWorkerClient {
-    if (this.pipeline) return this.pipeline;
+  private workerNow(): CodecWorkerClient {
+    if (this.worker) return this.worker;
     const { log, codec } = this.options;
-    const pipeline = new CodecWorkerClient(
+    const worker = new CodecWorkerClient(
       this.options.pool.take(),
       codec,
-      this.chain,
+      this.forwarding.settled ? undefined : this.chain,
       {
-        onFrame: (frame) => {
-          this.options.onResults(frame.results);
-          this.output.processed(frame);
-        },
+        onFrame: (frame) => this.onProcessedFrame(frame),
         onNeedKeyframe: (reason) => {
           log.debug(`asking for a keyframe: ${reason}`);
-          this.pli.request();
+          this.keyframes.request();
         },
-        onError: (message) => log.warn(`pipeline: ${message}`),
+        onError: (message) => log.warn(`codec worker: ${message}`),
         onLog: (message) => log.info(message),
         onSize: (width, height) => {
-          this.feed.sizeKnown = true;
-          if (this.options.recordings.startCamera(codec, width, height)) this.pli.request();
+          this.forwarding.sizeFound();
+          if (this.options.recordings.startCamera(codec, width, height)) this.keyframes.request();
         },
         onTransformErrors: (errors) => this.options.onTransformErrors(errors),
       },
       this.options.plugins?.forWorker,
     );
-    if (this.rate) pipeline.setRate(this.rate);
-    return (this.pipeline = pipeline);
+    if (this.rate) worker.setRate(this.rate);
+    return (this.worker = worker);
   }
 
   /** Applies to the next frame; into forwarding it waits for the camera's next keyframe. */
   setChain(chain: TransformChain): void {
     this.chain = chain;
-    const forward = isIdentityChain(chain);
-    const wasSettled = this.output.forwardingSettled;
-    this.output.setForwarding(forward);
-    if (forward) return;
-    this.pipeline?.setChain(chain);
-    // The worker was not decoding while we forwarded: it starts again at the camera's next keyframe.
-    if (wasSettled) this.requestKeyframe();
+    const verdict = this.forwarding.setChain(chain);
+    if (verdict.askCamera) this.keyframes.request();
+    if (verdict.worker) this.worker?.setChain(verdict.worker.chain);
   }
 
   /** A keyframe of what goes back: the camera's own (forwarding) or the encoder's. */
   requestKeyframe(): void {
-    if (this.output.forwarding || !this.pipeline) this.pli.request();
-    else this.pipeline.requestKeyframe();
+    if (this.forwarding.now || !this.worker) this.keyframes.request();
+    else this.worker.requestKeyframe();
   }
 
   setMaxBitrate(bps: number | undefined): void {
     this.bitrate.setCap(bps);
   }
 
-  get forwarding(): boolean {
-    return this.output.forwarding;
+  /** The camera's own packets go back (see Forwarding). */
+  get forwardingNow(): boolean {
+    return this.forwarding.now;
   }
 
   get framesSent(): number {
@@ -182,7 +192,7 @@ export class CameraVideo {
   }
 
   get stats(): VideoStats | undefined {
-    return this.pipeline?.stats;
+    return this.worker?.stats;
   }
 
   get bitrateInfo(): BitrateInfo {
@@ -195,7 +205,7 @@ export class CameraVideo {
 
   /** Records what goes back; the picture keeps the camera's size while it runs, from a keyframe. */
   startProcessedRecording(path: string): string {
-    const stats = this.pipeline?.stats;
+    const stats = this.worker?.stats;
     if (!stats?.width) throw new HttpError(409, 'no video yet: try again once the camera is sending');
     const file = this.options.recordings.startProcessed(path, { codec: this.codec, width: stats.width, height: stats.height });
     this.bitrate.setKeepSize(true);
@@ -237,11 +247,11 @@ export class CameraVideo {
     if (this.closed) return;
     this.closed = true;
     this.twcc.stop();
-    this.pli.stop();
+    this.keyframes.stop();
     this.output.stop();
     this.bitrate.stop();
     for (const stop of [...this.stops]) stop();
     this.stops.clear();
-    await this.pipeline?.close();
+    await this.worker?.close();
   }
 }

@@ -59,7 +59,8 @@ export class CodecWorkerClient {
   constructor(
     private readonly worker: Worker,
     codec: VideoCodecName,
-    chain: TransformChain,
+    /** Undefined: start paused (the camera's packets are forwarded). */
+    chain: TransformChain | undefined,
     private readonly events: CodecWorkerEvents,
     options: PluginSet = {},
   ) {
@@ -76,8 +77,14 @@ export class CodecWorkerClient {
     this.post({ type: 'frame', data, timestamp: frame.timestamp }, [data.buffer]);
   }
 
+  /** Process this chain (ends a pause). */
   setChain(chain: TransformChain): void {
     this.post({ type: 'chain', chain });
+  }
+
+  /** The camera's own packets go back now: decode only. */
+  pause(): void {
+    this.post({ type: 'pause' });
   }
 
   setRate(settings: RateSettings): void {

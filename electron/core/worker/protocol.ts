@@ -40,11 +40,15 @@ export interface CodecWorkerData {
 
 /** Messages from the session (main thread) to its codec worker. */
 export type ToWorker =
-  | { type: 'init'; codec: VideoCodecName; chain: TransformChain; pluginsDir?: string; python?: PythonPluginInfo[] }
+  /** No chain: the camera's packets are forwarded, the worker starts paused. */
+  | { type: 'init'; codec: VideoCodecName; chain?: TransformChain; pluginsDir?: string; python?: PythonPluginInfo[] }
   /** The encoder bitrate follows these (see EncoderRate). */
   | { type: 'rate'; settings: RateSettings }
   | { type: 'frame'; data: Uint8Array; timestamp: number }
+  /** Process this chain (ends a pause). */
   | { type: 'chain'; chain: TransformChain }
+  /** Forwarding took over: decode only, encode nothing. */
+  | { type: 'pause' }
   /** The plugins folder changed: re-import every plugin and rebuild the chain. */
   | { type: 'plugins'; dir: string; python: PythonPluginInfo[] }
   | { type: 'keyframe' }

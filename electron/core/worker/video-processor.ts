@@ -1,10 +1,8 @@
-import type { Frame } from 'node-av/lib';
 import type { TransformChain } from '../transforms/chain.js';
-import type { OpenCV, Mat } from '../transforms/opencv.js';
+import type { OpenCV } from '../transforms/opencv.js';
 import type { TransformInput, TransformResult } from '../transforms/types.js';
+import { ChainPlanes, workSize } from './chain-planes.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
-import { FrameConverter } from './frame-converter.js';
-import { evenSide } from '../rate/link-scale.js';
 import { SendPolicy } from '../rate/send-policy.js';
 import { TransformStages } from './transform-stages.js';
 import { VideoDecoder } from './video-decoder.js';
@@ -20,7 +18,7 @@ interface InFlight {
   width: number;
   height: number;
   input: TransformInput;
-  image: Mat;
+  planes: ChainPlanes;
   transformStart: number;
 }
 
@@ -30,24 +28,20 @@ const MAX_GAP_TICKS = 9000n;
 
 /**
  * Decode -> transform -> encode for one camera (it runs inside a worker): VideoDecoder keeps the
- * newest decoded frame, the chain runs on the planes it needs, VideoEncoder encodes at the size
- * and bitrate SendPolicy chooses. Every encoded frame must be decoded (inter frames depend on it),
- * but only the newest is transformed and encoded: `decode()` many, then `encodeLatest()` once. A
- * transform may answer later (a Python filter): frames decoded meanwhile wait as the newest, one
- * at most, and a chain change waits for the frame in flight.
+ * newest decoded frame, the chain runs on the planes it needs (ChainPlanes), VideoEncoder encodes
+ * at the size and bitrate SendPolicy chooses. Every encoded frame must be decoded (inter frames
+ * depend on it), but only the newest is transformed and encoded: `decode()` many, then
+ * `encodeLatest()` once. A transform may answer later (a Python filter): frames decoded meanwhile
+ * wait as the newest, one at most, and a chain change waits for the frame in flight. Paused (the
+ * camera's own packets are forwarded: Forwarding decides), it decodes and encodes nothing new.
  */
 export class VideoProcessor {
   private readonly decoder: VideoDecoder;
   private readonly encoder: VideoEncoder;
   private readonly policy = new SendPolicy();
-  private converter?: FrameConverter;
-  private rgba?: Mat;
-  /** The Y plane (grey and 'yuv' chains) and the chroma planes ('yuv' chains). */
-  private luma?: Mat;
-  private u?: Mat;
-  private v?: Mat;
-  /** BGR24 for chains of Python filters. */
-  private bgr?: Mat;
+  private planes?: ChainPlanes;
+  /** Paused while the camera's own packets go back: nothing is transformed or encoded. */
+  private paused: boolean;
   /** A frame is between transform and encode (waiting for an asynchronous transform). */
   private inFlight = false;
   /** A chain set while a frame was in flight: applied when it is done. */
@@ -65,24 +59,31 @@ export class VideoProcessor {
   private lastReadyPts?: bigint;
   private encoderPts = 0n;
 
-  constructor(private readonly cv: OpenCV, codec: VideoCodecName, chain: TransformChain) {
+  /** No chain: paused from the start (the camera's packets are forwarded). */
+  constructor(private readonly cv: OpenCV, codec: VideoCodecName, chain: TransformChain | undefined) {
     this.decoder = new VideoDecoder(codec);
     this.encoder = new VideoEncoder(codec);
     this.stages = new TransformStages(cv);
-    this.setChain(chain);
+    this.paused = chain === undefined;
+    if (chain) this.setChain(chain);
   }
 
+  /** Processes this chain from the next frame; ends a pause (our stream then starts with a keyframe). */
   setChain(chain: TransformChain): void {
     if (this.inFlight) {
       this.pendingChain = { chain, rebuild: this.pendingChain?.rebuild ?? false };
       return;
     }
-    const wasIdentity = this.stages.identity;
+    if (this.paused) this.encoder.requestKeyframe();
+    this.paused = false;
     this.chain = chain;
     this.stages.set(chain);
     this.policy.setChain(this.stages.workWidth !== undefined);
-    // Leaving an identity chain: the browser was getting its own stream, ours must start clean.
-    if (wasIdentity && !this.stages.identity) this.encoder.requestKeyframe();
+  }
+
+  /** The camera's own packets go back now: decode only (inter frames need it), encode nothing. */
+  pause(): void {
+    this.paused = true;
   }
 
   /** After a plugin reload: rebuild every stage so edited plugin code takes effect. */
@@ -125,14 +126,13 @@ export class VideoProcessor {
   }
 
   /**
-   * Transforms and encodes the newest decoded frame, if there is one not yet sent.
-   * With an identity transform nothing is encoded: the session forwards the browser's own packets.
+   * Transforms and encodes the newest decoded frame, if there is one not yet sent (none while paused).
    */
   encodeLatest(): EncodedFrame | undefined | Promise<EncodedFrame | undefined> {
     if (!this.decoder.hasFresh || this.inFlight || this.disposed) return undefined;
     const decoded = this.decoder.take()!;
     this.dropped += this.decoder.takeReplaced();
-    if (this.stages.identity) {
+    if (this.paused) {
       this.dropped = 0;
       this.skipped = 0;
       this.decoder.takeMs();
@@ -150,11 +150,12 @@ export class VideoProcessor {
     this.ensureSize(width, height);
     const input = this.stages.input;
     // Read now: frames decoded while an asynchronous transform works replace `decoded`.
-    const frame: InFlight = { pts: decoded.pts, gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n, width, height, input, image: this.imageFor(input), transformStart: performance.now() };
+    const planes = this.planes!;
+    const frame: InFlight = { pts: decoded.pts, gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n, width, height, input, planes, transformStart: performance.now() };
     const time = Number(frame.pts) / CLOCK_RATE;
-    this.convertIn(decoded, input, frame.image);
-    const { workWidth, workHeight } = this.converter!;
-    const results = this.stages.apply(frame.image, workWidth, workHeight, time, input === 'yuv' ? [this.u!, this.v!] : undefined);
+    planes.fill(decoded, input);
+    const { workWidth, workHeight } = planes.converter;
+    const results = this.stages.apply(planes.imageFor(input), workWidth, workHeight, time, input === 'yuv' ? planes.chroma : undefined);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
     this.inFlight = true;
     return results.then((done) => (this.disposed ? undefined : this.encodeTransformed(frame, done))).finally(() => {
@@ -168,26 +169,9 @@ export class VideoProcessor {
     });
   }
 
-  /** The decoded picture into the planes the chain works on. */
-  private convertIn(decoded: Frame, input: TransformInput, image: Mat): void {
-    const converter = this.converter!;
-    if (input === 'gray') converter.decodedToGray(decoded, image, [this.u!, this.v!]);
-    else if (input === 'yuv') converter.decodedToPlanes(decoded, [this.luma!, this.u!, this.v!]);
-    else if (input === 'bgr') converter.decodedToBgr(decoded, image);
-    else converter.decodedToRgba(decoded, image);
-  }
-
-  /** The Mat a chain taking `input` runs on (the Y plane for 'yuv', with U and V beside it). */
-  private imageFor(input: TransformInput): Mat {
-    if (input === 'gray' || input === 'yuv') return this.luma!;
-    if (input === 'bgr') return (this.bgr ??= new this.cv.Mat(this.converter!.workHeight, this.converter!.workWidth, this.cv.CV_8UC3));
-    return this.rgba!;
-  }
-
   private encodeTransformed(frame: InFlight, results: Record<string, TransformResult>): EncodedFrame | undefined {
-    const converter = this.converter!;
-    const { input, image } = frame;
-    const toEncode = input === 'gray' ? converter.grayToYuv(image) : input === 'yuv' ? converter.planesToYuv([this.luma!, this.u!, this.v!]) : input === 'bgr' ? converter.bgrToYuv(image) : converter.rgbaToYuv(image);
+    const { converter } = frame.planes;
+    const toEncode = frame.planes.toYuv(frame.input);
     // The encoder's clock advances by the gap to the frame before, not by the time since the last
     // frame it encoded: libvpx's rate control gives a frame the bits of the time it thinks it
     // covers, so frames skipped for the budget made the next one bigger, which skipped more
@@ -234,8 +218,7 @@ export class VideoProcessor {
     if (this.disposed) return;
     this.disposed = true;
     this.stages.dispose();
-    for (const mat of [this.rgba, this.luma, this.u, this.v, this.bgr]) mat?.delete();
-    this.converter?.dispose();
+    this.planes?.dispose();
     this.encoder.dispose();
     this.decoder.dispose();
   }
@@ -245,7 +228,7 @@ export class VideoProcessor {
    * bitrate moves: the camera's size, the size encoded, or the size the chain works at.
    */
   private ensureSize(width: number, height: number): void {
-    const sizeChanged = this.converter?.width !== width || this.converter.height !== height;
+    const sizeChanged = this.planes?.converter.width !== width || this.planes.converter.height !== height;
     const plan = this.policy.plan(width, height, sizeChanged);
     if (plan.reopen) {
       this.encoder.open(plan.width, plan.height, plan.bitrate);
@@ -253,30 +236,9 @@ export class VideoProcessor {
     }
     const chainWidth = this.stages.workWidth;
     const work = workSize({ width, height }, this.sent, chainWidth === undefined ? undefined : chainWidth * this.policy.workFactor);
-    if (!sizeChanged && this.converter!.workWidth === work.width && this.converter!.workHeight === work.height) return;
-    this.converter?.dispose();
-    for (const mat of [this.rgba, this.luma, this.u, this.v, this.bgr]) mat?.delete();
-    this.bgr = undefined;
-    this.converter = new FrameConverter(width, height, work.width, work.height);
-    this.rgba = new this.cv.Mat(work.height, work.width, this.cv.CV_8UC4);
-    this.luma = new this.cv.Mat(work.height, work.width, this.cv.CV_8UC1);
-    this.u = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
-    this.v = new this.cv.Mat(this.converter.chromaHeight, this.converter.chromaWidth, this.cv.CV_8UC1);
+    const current = this.planes?.converter;
+    if (!sizeChanged && current!.workWidth === work.width && current!.workHeight === work.height) return;
+    this.planes?.dispose();
+    this.planes = new ChainPlanes(this.cv, width, height, work.width, work.height);
   }
-}
-
-/**
- * The size a chain works at: the camera's, or for a chain that means the same at any size (see
- * Transform.workWidth) the size encoded, at most `workWidth` wide (even, as 4:2:0 needs).
- */
-export function workSize(camera: Size, sent: Size, workWidth: number | undefined): Size {
-  if (workWidth === undefined) return camera;
-  const width = Math.min(sent.width, workWidth);
-  if (width === sent.width) return sent;
-  return { width: evenSide(width), height: evenSide((sent.height * width) / sent.width) };
-}
-
-interface Size {
-  width: number;
-  height: number;
 }

@@ -4,7 +4,7 @@ import { Frame } from 'node-av/lib';
 import { AV_PIX_FMT_YUV420P } from 'node-av/constants';
 import { FrameConverter } from '../../../electron/core/worker/frame-converter.js';
 import { TransformStages } from '../../../electron/core/worker/transform-stages.js';
-import { workSize } from '../../../electron/core/worker/video-processor.js';
+import { workSize } from '../../../electron/core/worker/chain-planes.js';
 import { parseChain } from '../../../electron/core/transforms/chain.js';
 import { loadOpenCV, type Mat, type OpenCV } from '../../../electron/core/transforms/opencv.js';
 import { pixel } from '../../support/images.js';

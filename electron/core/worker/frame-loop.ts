@@ -1,0 +1,156 @@
+import { loadPlugins } from '../plugins/js-plugins.js';
+import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
+import type { RateSettings } from '../rate/encoder-rate.js';
+import type { TransformChain } from '../transforms/chain.js';
+import type { OpenCV } from '../transforms/opencv.js';
+import { setPluginTransforms } from '../transforms/registry.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { VideoProcessor } from './video-processor.js';
+
+/**
+ * Frames that come in one batch are normally decoded and only the newest is sent (a filter slower
+ * than the camera must not build a queue). But a lost packet holds back every frame after it until
+ * its retransmission comes, and then they all arrive at once: with a cheap filter they are worth
+ * sending. Frames of a batch are sent while they cost no more than this in all, then the newest only.
+ */
+const CATCH_UP_MS = 20;
+
+/**
+ * One camera's codec worker, without the thread: messages in (`receive`), messages out (`post`).
+ * After each message the queue is drained synchronously (`next`), decoding every queued frame, and
+ * only the newest decoded frame is transformed and encoded: when processing is slower than the
+ * camera, frames are dropped here and latency stays bounded. A chain that answers later (Python)
+ * keeps one frame in flight; messages are handled meanwhile. codec-worker.ts gives it a port;
+ * tests drive it directly.
+ */
+export class FrameLoop {
+  private processor?: VideoProcessor;
+  private reportedSize = '';
+  /** Kept for a processor that does not exist yet (plugins still loading). */
+  private rate?: RateSettings;
+  /** The newest chain (undefined: paused): one set while plugins were still loading must not be lost. */
+  private chain?: TransformChain;
+  /** What transforming and encoding the last frame took (ms), and whether its chain answered at once. */
+  private lastWork = { ms: Infinity, sync: false };
+  private pumping = false;
+  /** Resolves once the processor exists (plugins may load first). */
+  ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly cv: OpenCV,
+    private readonly post: (message: FromWorker) => void,
+    private readonly next: () => ToWorker | undefined = () => undefined,
+    /** After 'close': the thread lets go of its port. */
+    private readonly onClose: () => void = () => {},
+  ) {}
+
+  /** A message, then every message already queued behind it; then the newest frame is processed. */
+  receive(first: ToWorker): Promise<void> {
+    try {
+      this.handle(first);
+      let caughtUpMs = 0;
+      for (let message = this.next(); message; message = this.next()) {
+        // A synchronous chain's pump() finishes before it returns: the waiting frame is sent now.
+        if (message.type === 'frame' && this.processor?.hasPending && this.lastWork.sync && caughtUpMs + this.lastWork.ms <= CATCH_UP_MS) {
+          caughtUpMs += this.lastWork.ms;
+          void this.pump();
+        }
+        this.handle(message);
+      }
+    } catch (error) {
+      this.post({ type: 'error', message: messageOf(error) });
+    }
+    return this.pump();
+  }
+
+  private handle(message: ToWorker): void {
+    switch (message.type) {
+      case 'init':
+        return this.init(message);
+      case 'frame':
+        if (this.processor && !this.processor.decode(message.data, message.timestamp)) this.post({ type: 'need-keyframe', reason: 'decode error' });
+        return this.reportSize();
+      case 'chain':
+        this.chain = message.chain;
+        this.processor?.setChain(message.chain);
+        return this.reportErrors();
+      case 'pause':
+        this.chain = undefined;
+        return this.processor?.pause();
+      case 'plugins':
+        void this.reloadPlugins(message.dir, message.python).then(() => {
+          this.processor?.rebuildChain();
+          this.reportErrors();
+        });
+        return;
+      case 'rate':
+        this.rate = message.settings;
+        return this.processor?.setRate(message.settings);
+      case 'keyframe':
+        return this.processor?.requestKeyframe();
+      case 'close':
+        this.processor?.dispose();
+        this.processor = undefined;
+        return this.onClose();
+    }
+  }
+
+  private init({ codec, chain, pluginsDir, python = [] }: Extract<ToWorker, { type: 'init' }>): void {
+    this.chain = chain;
+    const start = () => {
+      this.processor = new VideoProcessor(this.cv, codec, this.chain);
+      if (this.rate) this.processor.setRate(this.rate);
+      // Frames that came before the processor existed were lost: start from a keyframe.
+      this.post({ type: 'need-keyframe', reason: 'worker ready' });
+      this.reportErrors();
+    };
+    if (pluginsDir || python.length) this.ready = this.reloadPlugins(pluginsDir, python).then(start, start);
+    else start();
+  }
+
+  private async reloadPlugins(dir: string | undefined, python: PythonPluginInfo[]): Promise<void> {
+    const { transforms } = dir ? await loadPlugins(dir) : { transforms: [] };
+    const onOutput = (id: string, line: string) => this.post({ type: 'log', message: `python "${id}": ${line}` });
+    setPluginTransforms([...transforms, ...python.map((info) => pythonTransform(info, { onOutput }))]);
+  }
+
+  /** Transforms and encodes the newest frame, again while frames came in during an asynchronous transform. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.processor) {
+        const current = this.processor;
+        const outcome = current.encodeLatest();
+        // A promise only when the chain has an asynchronous stage (Python); built-ins stay synchronous.
+        const encoded = outcome instanceof Promise ? await outcome : outcome;
+        if (encoded) {
+          this.lastWork = { ms: encoded.timings.transformMs + encoded.timings.encodeMs, sync: !(outcome instanceof Promise) };
+          this.post({ type: 'encoded', ...encoded });
+        }
+        this.reportErrors();
+        if (!current.hasPending) break;
+      }
+    } catch (error) {
+      this.post({ type: 'error', message: messageOf(error) });
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private reportSize(): void {
+    const size = this.processor?.decodedSize;
+    if (!size?.width || `${size.width}x${size.height}` === this.reportedSize) return;
+    this.reportedSize = `${size.width}x${size.height}`;
+    this.post({ type: 'size', ...size });
+  }
+
+  private reportErrors(): void {
+    const errors = this.processor?.takeErrors() ?? [];
+    if (errors.length) this.post({ type: 'transform-errors', errors });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
