@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { SessionInfo } from '../electron/core/session/session.js';
+import type { SessionInfo } from '../electron/core/session/session-info.js';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowserOn, startCamera, videoRtpStats, waitForFrames } from '../test/support/browser.js';
 import { measureCall, type CallQuality } from '../test/support/call-quality.js';

@@ -1,6 +1,6 @@
 // The one bridge from the pages to the core: types only (erased; the pages talk to the core over
 // HTTP). The pages' JSDoc imports them from here, so a change of the API's shape fails `npm run build`.
-export type { SessionInfo } from '../../electron/core/session/session.js';
+export type { SessionInfo } from '../../electron/core/session/session-info.js';
 export type { TransformInfo } from '../../electron/core/transforms/registry.js';
 export type { ParamSpec, ParamValues } from '../../electron/core/transforms/types.js';
 export type { PairingInfo } from '../../electron/core/http/control-api.js';

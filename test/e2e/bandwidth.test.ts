@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { serveAiortcClient } from '../support/aiortc-client.js';
 import { startAiortcClient, waitForAiortcVideo } from '../support/aiortc-page.js';
-import type { SessionInfo } from '../../electron/core/session/session.js';
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { BROWSER_START_KBPS } from '../../electron/core/webrtc/media-config.js';
 import { openCameraPage, probe, videoBytesReceived } from '../support/browser.js';
 import { api } from '../support/server.js';

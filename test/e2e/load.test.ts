@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import type { SessionInfo } from '../../electron/core/session/session.js';
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { startApp, type AppProcess } from '../support/app-process.js';
 import { BrowserlessPeer } from '../support/browserless-peer.js';
 import { makeVp8Clip } from '../support/clip.js';

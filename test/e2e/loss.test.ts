@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/http/server.js';
-import type { SessionInfo } from '../../electron/core/session/session.js';
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { openCameraPage, probe, videoRtpStats } from '../support/browser.js';
 import { api } from '../support/server.js';
 import { useServerAndBrowser } from '../support/fixture.js';

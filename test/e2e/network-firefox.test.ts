@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SessionInfo } from '../../electron/core/session/session.js';
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { invertedThumb, thumbDifference } from '../support/browser.js';
 import { FirefoxPhone } from '../support/firefox.js';
 import { installFrameProbe, type FrameSample, type ProbeState } from '../support/frame-probe.js';

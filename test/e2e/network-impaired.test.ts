@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import type { SessionInfo } from '../../electron/core/session/session.js';
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { launchBrowserOn, sample, startCamera, waitForFrames } from '../support/browser.js';
 import { measureCall, type CallQuality } from '../support/call-quality.js';
 import { LanApp, openPastCertificateWarning } from '../support/lan-app.js';

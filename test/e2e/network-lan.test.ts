@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { SessionInfo } from '../../electron/core/session/session.js';
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { invertedThumb, launchBrowserOn, sampleUntil, startCamera, thumbDifference, waitForFrames, type PeerTimeline } from '../support/browser.js';
 import { LAN_PORT, LanApp, openPastCertificateWarning } from '../support/lan-app.js';
 import { LAPTOP_ADDRESS, TestNetwork, type Host } from '../support/netns.js';

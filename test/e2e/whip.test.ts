@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/http/server.js';
-import type { SessionInfo } from '../../electron/core/session/session.js';
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { probe, sample, waitForFrames } from '../support/browser.js';
 import { installFrameProbe, type FrameSample } from '../support/frame-probe.js';
 import { api } from '../support/server.js';

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
-import type { BitrateInfo } from '../rate/session-bitrate.js';
-import type { AudioMode } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
-import { videoCodecOf, type VideoCodecName } from '../media/codecs.js';
+import { videoCodecOf } from '../media/codecs.js';
 import { CameraVideo } from '../video/camera-video.js';
-import type { VideoStats } from '../video/codec-worker-client.js';
-import type { WorkerPool } from '../video/worker-pool.js';
-import type { PluginHost } from '../plugins/plugin-host.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
 import type { OfferRequest } from './offer-request.js';
 import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
@@ -17,71 +12,13 @@ import type { TransformResult } from '../transforms/types.js';
 import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels.js';
 import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
 import { sayGoodbye } from '../webrtc/goodbye.js';
-import type { IceServer } from '../webrtc/ice-servers.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
-import type { NetworkStats } from '../webrtc/network-stats.js';
 import { audioCodecParameters, hintStartBitrate, videoCodecList, videoHeaderExtensions } from '../webrtc/media-config.js';
 import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, waitForGathering, type TrickledCandidate } from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
+import type { CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
 
-export type { DataChannelInfo } from '../webrtc/data-channels.js';
-
-export interface SessionOptions {
-  pool: WorkerPool;
-  log: Logger;
-  iceServers?: IceServer[];
-  maxBitrate?: number;
-  plugins?: PluginHost;
-  audio?: AudioMode;
-  /** Record what this camera sends to this file. */
-  recordTo?: string;
-  /** See ServerOptions.lossPercent. */
-  lossPercent?: number;
-  /** The address the browser's offer reached us at (see iceOptionsFor). */
-  localAddress?: string;
-  /** The address the offer came from (Admission budgets offers per address). */
-  remoteAddress?: string;
-  /** See ServerOptions.connectTimeoutMs. */
-  connectTimeoutMs?: number;
-  /** See ServerOptions.departureMs. */
-  departureMs?: number;
-  /** How the camera came: the camera page (or aiortc's client) by POST /offer, or a WHIP publisher. */
-  source?: CameraSource;
-}
-
-export type CameraSource = 'offer' | 'whip';
-
-export interface SessionInfo {
-  id: string;
-  createdAt: number;
-  source: CameraSource;
-  /** Receivers of the processed video besides the camera: the panel's preview and WHEP players. */
-  viewers: number;
-  connectionState: string;
-  iceConnectionState: string;
-  iceGatheringState: string;
-  signalingState: string;
-  audioCodec?: string;
-  dataChannels: DataChannelInfo[];
-  /** File the processed video is being recorded to, if any. */
-  recording: string | null;
-  /** Measured each second from werift's stats: bits per second each way, round-trip time. */
-  network: NetworkStats;
-  /** The send-side estimate and cap the encoder follows. */
-  bitrate: BitrateInfo | null;
-  codec?: VideoCodecName;
-  transform: TransformChain;
-  /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
-  results: Record<string, TransformResult>;
-  /** Transform failures (e.g. a plugin that threw), newest last; the session keeps running. */
-  errors: string[];
-  /** True while the browser's own packets are sent back untouched (identity filter). */
-  forwarding: boolean;
-  /** Frames sent back to the browser, forwarded or processed. */
-  framesSent: number;
-  stats?: VideoStats;
-}
 
 const MAX_ERRORS = 20;
 
@@ -200,7 +137,7 @@ export class Session {
       id: this.id,
       createdAt: this.createdAt,
       source: this.source,
-      viewers: video?.viewerCount ?? 0,
+      viewers: video?.viewers.count ?? 0,
       connectionState: this.pc.connectionState,
       iceConnectionState: this.pc.iceConnectionState,
       iceGatheringState: this.pc.iceGatheringState,
@@ -246,11 +183,11 @@ export class Session {
   /** A receiver of the processed video (the panel's preview, a WHEP player): see Viewer. */
   addViewer(sdp: string, options: Omit<ViewerOptions, 'log' | 'iceServers'>): Promise<{ viewer: Viewer; sdp: string }> {
     if (!this.video) throw new HttpError(409, 'no video yet: try again once the camera is sending');
-    return this.video.addViewer(sdp, { ...options, log: this.log });
+    return this.video.viewers.add(sdp, { ...options, log: this.log });
   }
 
   viewer(id: string): Viewer | undefined {
-    return this.video?.viewer(id);
+    return this.video?.viewers.get(id);
   }
 
   /** Our ICE username fragment: a WHIP resource's ETag. */

@@ -7,7 +7,8 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import type { SessionRecordings } from '../recording/session-recordings.js';
 import { describeChain, type TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
-import { Viewer, type ViewerOptions } from '../webrtc/viewer.js';
+import type { ViewerOptions } from '../webrtc/viewer.js';
+import { CameraViewers } from './camera-viewers.js';
 import { replaceReceiverTwcc, senderExtensionId } from '../webrtc/werift-internals.js';
 import { SOURCE_TIMESTAMP_URI } from '../webrtc/media-config.js';
 import { onPeerKeyframeRequest } from '../webrtc/peer-keyframe-requests.js';
@@ -59,8 +60,9 @@ export class CameraVideo {
   private readonly keyframes: CameraKeyframes;
   private readonly twcc: TwccFeedback;
   private readonly bitrate: SessionBitrate;
-  private readonly viewers = new Map<string, Viewer>();
-  /** Run at close: unsubscriptions, and each viewer's close (a viewer that leaves first removes its own). */
+  /** The panel's preview and WHEP players: receivers of the same packets. */
+  readonly viewers: CameraViewers;
+  /** Run at close: unsubscriptions. */
   private readonly stops = new Set<() => void>();
   private closed = false;
 
@@ -86,6 +88,7 @@ export class CameraVideo {
     });
     this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), senderExtensionId(sender, SOURCE_TIMESTAMP_URI));
     this.output.onSent = (frame) => options.recordings.processedVideo(frame);
+    this.viewers = new CameraViewers({ codec, output: this.output, requestKeyframe: () => this.requestKeyframe() }, options.iceServers);
     this.bitrate = new SessionBitrate(
       sender,
       (settings) => {
@@ -199,10 +202,6 @@ export class CameraVideo {
     return this.bitrate.info();
   }
 
-  get viewerCount(): number {
-    return this.viewers.size;
-  }
-
   /** Records what goes back; the picture keeps the camera's size while it runs, from a keyframe. */
   startProcessedRecording(path: string): string {
     const stats = this.worker?.stats;
@@ -218,31 +217,6 @@ export class CameraVideo {
     return this.options.recordings.stopProcessed();
   }
 
-  /** A receiver of what goes back (the panel's preview, a WHEP player): see Viewer. */
-  async addViewer(sdp: string, options: Omit<ViewerOptions, 'iceServers'>): Promise<{ viewer: Viewer; sdp: string }> {
-    const answered = await Viewer.answer(
-      sdp,
-      {
-        codec: this.codec,
-        output: this.output,
-        requestKeyframe: () => this.requestKeyframe(),
-        onClose: (listener) => {
-          this.stops.add(listener);
-          return () => this.stops.delete(listener);
-        },
-      },
-      { ...options, iceServers: this.options.iceServers },
-    );
-    const { viewer } = answered;
-    this.viewers.set(viewer.id, viewer);
-    viewer.onClose(() => this.viewers.delete(viewer.id));
-    return answered;
-  }
-
-  viewer(id: string): Viewer | undefined {
-    return this.viewers.get(id);
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -250,8 +224,9 @@ export class CameraVideo {
     this.keyframes.stop();
     this.output.stop();
     this.bitrate.stop();
-    for (const stop of [...this.stops]) stop();
+    for (const stop of this.stops) stop();
     this.stops.clear();
+    this.viewers.closeAll();
     await this.worker?.close();
   }
 }

@@ -1,0 +1,68 @@
+import type { AudioMode } from '../audio/session-audio.js';
+import type { Logger } from '../base/log.js';
+import type { VideoCodecName } from '../media/codecs.js';
+import type { PluginHost } from '../plugins/plugin-host.js';
+import type { BitrateInfo } from '../rate/session-bitrate.js';
+import type { TransformChain } from '../transforms/chain.js';
+import type { TransformResult } from '../transforms/types.js';
+import type { VideoStats } from '../video/codec-worker-client.js';
+import type { WorkerPool } from '../video/worker-pool.js';
+import type { DataChannelInfo } from '../webrtc/data-channels.js';
+import type { IceServer } from '../webrtc/ice-servers.js';
+import type { NetworkStats } from '../webrtc/network-stats.js';
+
+export interface SessionOptions {
+  pool: WorkerPool;
+  log: Logger;
+  iceServers?: IceServer[];
+  maxBitrate?: number;
+  plugins?: PluginHost;
+  audio?: AudioMode;
+  /** Record what this camera sends to this file. */
+  recordTo?: string;
+  /** See ServerOptions.lossPercent. */
+  lossPercent?: number;
+  /** The address the browser's offer reached us at (see iceOptionsFor). */
+  localAddress?: string;
+  /** The address the offer came from (Admission budgets offers per address). */
+  remoteAddress?: string;
+  /** See ServerOptions.connectTimeoutMs. */
+  connectTimeoutMs?: number;
+  /** See ServerOptions.departureMs. */
+  departureMs?: number;
+  /** How the camera came: the camera page (or aiortc's client) by POST /offer, or a WHIP publisher. */
+  source?: CameraSource;
+}
+
+export type CameraSource = 'offer' | 'whip';
+
+export interface SessionInfo {
+  id: string;
+  createdAt: number;
+  source: CameraSource;
+  /** Receivers of the processed video besides the camera: the panel's preview and WHEP players. */
+  viewers: number;
+  connectionState: string;
+  iceConnectionState: string;
+  iceGatheringState: string;
+  signalingState: string;
+  audioCodec?: string;
+  dataChannels: DataChannelInfo[];
+  /** File the processed video is being recorded to, if any. */
+  recording: string | null;
+  /** Measured each second from werift's stats: bits per second each way, round-trip time. */
+  network: NetworkStats;
+  /** The send-side estimate and cap the encoder follows. */
+  bitrate: BitrateInfo | null;
+  codec?: VideoCodecName;
+  transform: TransformChain;
+  /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
+  results: Record<string, TransformResult>;
+  /** Transform failures (e.g. a plugin that threw), newest last; the session keeps running. */
+  errors: string[];
+  /** True while the browser's own packets are sent back untouched (identity filter). */
+  forwarding: boolean;
+  /** Frames sent back to the browser, forwarded or processed. */
+  framesSent: number;
+  stats?: VideoStats;
+}
