@@ -61,9 +61,15 @@ async function main(): Promise<void> {
     try {
       for (const resolution of values.resolutions.split(',')) {
         for (const transform of server.name.startsWith('werift echo') ? ['none'] : values.transforms.split(',')) {
-          const result = await runCell(browser, server, resolution, transform, Number(values.seconds), { holdResolution: values['hold-resolution'], clientMaxBitrate: equalBitrate, clientPinBitrate: values['pin-bitrate'] ? equalBitrate : undefined });
+          const result = await runCell(browser, server, resolution, transform, Number(values.seconds), {
+            holdResolution: values['hold-resolution'],
+            clientMaxBitrate: equalBitrate,
+            clientPinBitrate: values['pin-bitrate'] ? equalBitrate : undefined,
+          });
           results.push(result);
-          process.stderr.write(`${server.name} ${resolution} ${transform}: ${fmt(result.fps, 1)} fps, p50 ${fmt(result.latencyP50)} ms, cpu ${fmt(result.cpuMsPerFrame, 1)} ms/frame\n`);
+          process.stderr.write(
+            `${server.name} ${resolution} ${transform}: ${fmt(result.fps, 1)} fps, p50 ${fmt(result.latencyP50)} ms, cpu ${fmt(result.cpuMsPerFrame, 1)} ms/frame\n`,
+          );
         }
       }
     } finally {
@@ -75,13 +81,19 @@ async function main(): Promise<void> {
   const lines = [
     '| server | resolution | transform | size back | fps back | latency p50 (ms) | p95 (ms) | server CPU ms/frame | first frame (ms) | browser send target (kbps) | browser send fps | sent kbps | back kbps | fps received |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.server} | ${r.resolution} | ${r.transform} | ${r.width}x${r.height} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} | ${fmt(r.sentKbps)} | ${fmt(r.backKbps)} | ${fmt(r.receivedFps, 1)} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.server} | ${r.resolution} | ${r.transform} | ${r.width}x${r.height} | ${fmt(r.fps, 1)} | ${fmt(r.latencyP50)} | ${fmt(r.latencyP95)} | ${fmt(r.cpuMsPerFrame, 1)} | ${fmt(r.firstFrameMs)} | ${fmt(r.sendTargetKbps)} | ${fmt(r.sendFps, 1)} | ${fmt(r.sentKbps)} | ${fmt(r.backKbps)} | ${fmt(r.receivedFps, 1)} |`,
+    ),
     '',
     'Where the browser spends the time (ms; jitter buffer, its target and assembly per frame coming back, pacer per packet going out):',
     '',
     '| server | resolution | transform | jitter buffer | jitter target | assembly | inter-frame sd | keyframes back | pacer | RTT |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    ...results.map(({ server, resolution, transform, browser: b }) => `| ${server} | ${resolution} | ${transform} | ${fmt(b.jitterBufferMs, 1)} | ${fmt(b.jitterTargetMs, 1)} | ${fmt(b.assemblyMs, 1)} | ${fmt(b.interFrameSdMs, 1)} | ${fmt(b.keyframesReceived)} | ${fmt(b.sendDelayMs, 1)} | ${fmt(b.rttMs, 1)} |`),
+    ...results.map(
+      ({ server, resolution, transform, browser: b }) =>
+        `| ${server} | ${resolution} | ${transform} | ${fmt(b.jitterBufferMs, 1)} | ${fmt(b.jitterTargetMs, 1)} | ${fmt(b.assemblyMs, 1)} | ${fmt(b.interFrameSdMs, 1)} | ${fmt(b.keyframesReceived)} | ${fmt(b.sendDelayMs, 1)} | ${fmt(b.rttMs, 1)} |`,
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -75,7 +75,14 @@ export interface CellOptions {
   clientPinBitrate?: number;
 }
 
-export async function runCell(browser: Browser, server: BenchServer, resolution: string, transform: string, seconds: number, options: CellOptions = {}): Promise<CellResult> {
+export async function runCell(
+  browser: Browser,
+  server: BenchServer,
+  resolution: string,
+  transform: string,
+  seconds: number,
+  options: CellOptions = {},
+): Promise<CellResult> {
   const client = await serveAiortcClient(server.url);
   const page = await browser.newPage();
   try {
@@ -95,9 +102,15 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     await page.selectOption('#video-transform', transform);
     const started = Date.now();
     await page.click('#start');
-    await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, { timeout: 30_000, polling: 10 });
+    await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, {
+      timeout: 30_000,
+      polling: 10,
+    });
     const firstFrameMs = Date.now() - started;
-    await page.evaluate(senderParameters, { holdResolution: options.holdResolution ?? false, maxBitrate: options.clientMaxBitrate ?? null });
+    await page.evaluate(senderParameters, {
+      holdResolution: options.holdResolution ?? false,
+      maxBitrate: options.clientMaxBitrate ?? null,
+    });
     await page.evaluate(installFrameProbe, '#video');
     // Steady state only: settle for 5 s (a server's one-off costs after a connection, such as
     // CamLoop starting the next camera's spare worker 3 s after this one took its own, are not per
@@ -121,10 +134,17 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
     const { frames, changes, switches, width, height } = await page.evaluate(() => {
       const w = window as unknown as CameraWindow;
       const video = document.getElementById('video') as HTMLVideoElement;
-      return { frames: w.probes['#video'].frames, changes: w.probes['#video'].changes, switches: w.fakeCamera.switches, width: video.videoWidth, height: video.videoHeight };
+      return {
+        frames: w.probes['#video'].frames,
+        changes: w.probes['#video'].changes,
+        switches: w.fakeCamera.switches,
+        width: video.videoWidth,
+        height: video.videoHeight,
+      };
     });
     const statsAfter = await sendStats(page);
-    const perSecond = (after?: number, before?: number) => (after !== undefined && before !== undefined ? (after - before) / elapsed : undefined);
+    const perSecond = (after?: number, before?: number) =>
+      after !== undefined && before !== undefined ? (after - before) / elapsed : undefined;
     const kbps = (after?: number, before?: number) => {
       const bytes = perSecond(after, before);
       return bytes === undefined ? undefined : (bytes * 8) / 1000;
@@ -146,7 +166,8 @@ export async function runCell(browser: Browser, server: BenchServer, resolution:
       height,
       latencyP50: latencies.length ? percentile(latencies, 50) : undefined,
       latencyP95: latencies.length ? percentile(latencies, 95) : undefined,
-      cpuMsPerFrame: cpuBefore !== undefined && cpuAfter !== undefined && returned > 0 ? ((cpuAfter - cpuBefore) * 1000) / returned : undefined,
+      cpuMsPerFrame:
+        cpuBefore !== undefined && cpuAfter !== undefined && returned > 0 ? ((cpuAfter - cpuBefore) * 1000) / returned : undefined,
       firstFrameMs,
       sendTargetKbps: statsAfter.targetBitrate !== undefined ? statsAfter.targetBitrate / 1000 : undefined,
       sendFps: perSecond(statsAfter.framesSent, statsBefore.framesSent),
@@ -167,7 +188,8 @@ async function senderParameters({ holdResolution, maxBitrate }: { holdResolution
   for (const sender of pc.getSenders()) {
     if (sender.track?.kind !== 'video') continue;
     const parameters = sender.getParameters();
-    if (holdResolution) (parameters as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = 'maintain-resolution';
+    if (holdResolution)
+      (parameters as RTCRtpSendParameters & { degradationPreference?: string }).degradationPreference = 'maintain-resolution';
     if (maxBitrate !== null) for (const encoding of parameters.encodings) encoding.maxBitrate = maxBitrate;
     await sender.setParameters(parameters);
   }
@@ -198,7 +220,14 @@ interface SendStats {
 
 /** Seconds spent over a window per item counted in it, in ms (a cumulative stat's average over the window). */
 function msPer(secondsAfter?: number, secondsBefore?: number, countAfter?: number, countBefore?: number): number | undefined {
-  if (secondsAfter === undefined || secondsBefore === undefined || countAfter === undefined || countBefore === undefined || countAfter <= countBefore) return undefined;
+  if (
+    secondsAfter === undefined ||
+    secondsBefore === undefined ||
+    countAfter === undefined ||
+    countBefore === undefined ||
+    countAfter <= countBefore
+  )
+    return undefined;
   return ((secondsAfter - secondsBefore) * 1000) / (countAfter - countBefore);
 }
 
@@ -208,10 +237,26 @@ function browserTimes(before: SendStats, after: SendStats): BrowserTimes {
   const meanGap = frames ? delta('totalInterFrameDelay')! / frames : undefined;
   const meanSquare = frames ? delta('totalSquaredInterFrameDelay')! / frames : undefined;
   return {
-    jitterBufferMs: msPer(after.jitterBufferDelay, before.jitterBufferDelay, after.jitterBufferEmittedCount, before.jitterBufferEmittedCount),
-    jitterTargetMs: msPer(after.jitterBufferTargetDelay, before.jitterBufferTargetDelay, after.jitterBufferEmittedCount, before.jitterBufferEmittedCount),
-    assemblyMs: msPer(after.totalAssemblyTime, before.totalAssemblyTime, after.framesAssembledFromMultiplePackets, before.framesAssembledFromMultiplePackets),
-    interFrameSdMs: meanGap !== undefined && meanSquare !== undefined ? Math.sqrt(Math.max(0, meanSquare - meanGap * meanGap)) * 1000 : undefined,
+    jitterBufferMs: msPer(
+      after.jitterBufferDelay,
+      before.jitterBufferDelay,
+      after.jitterBufferEmittedCount,
+      before.jitterBufferEmittedCount,
+    ),
+    jitterTargetMs: msPer(
+      after.jitterBufferTargetDelay,
+      before.jitterBufferTargetDelay,
+      after.jitterBufferEmittedCount,
+      before.jitterBufferEmittedCount,
+    ),
+    assemblyMs: msPer(
+      after.totalAssemblyTime,
+      before.totalAssemblyTime,
+      after.framesAssembledFromMultiplePackets,
+      before.framesAssembledFromMultiplePackets,
+    ),
+    interFrameSdMs:
+      meanGap !== undefined && meanSquare !== undefined ? Math.sqrt(Math.max(0, meanSquare - meanGap * meanGap)) * 1000 : undefined,
     keyframesReceived: delta('keyFramesDecoded'),
     sendDelayMs: msPer(after.totalPacketSendDelay, before.totalPacketSendDelay, after.packetsSent, before.packetsSent),
     rttMs: after.roundTripTime === undefined ? undefined : after.roundTripTime * 1000,
@@ -227,13 +272,39 @@ async function sendStats(page: import('playwright-core').Page): Promise<SendStat
     for (const stat of report.values()) {
       if (stat.kind !== 'video') continue;
       if (stat.type === 'outbound-rtp') {
-        Object.assign(out, { targetBitrate: stat.targetBitrate, framesSent: stat.framesSent, bytesSent: stat.bytesSent + stat.headerBytesSent, totalPacketSendDelay: stat.totalPacketSendDelay, packetsSent: stat.packetsSent });
+        Object.assign(out, {
+          targetBitrate: stat.targetBitrate,
+          framesSent: stat.framesSent,
+          bytesSent: stat.bytesSent + stat.headerBytesSent,
+          totalPacketSendDelay: stat.totalPacketSendDelay,
+          packetsSent: stat.packetsSent,
+        });
       }
       if (stat.type === 'remote-inbound-rtp') Object.assign(out, { roundTripTime: stat.roundTripTime });
       if (stat.type === 'inbound-rtp') {
-        const { jitterBufferDelay, jitterBufferTargetDelay, jitterBufferEmittedCount, totalAssemblyTime, framesAssembledFromMultiplePackets, totalInterFrameDelay, totalSquaredInterFrameDelay, framesDecoded, keyFramesDecoded } = stat;
+        const {
+          jitterBufferDelay,
+          jitterBufferTargetDelay,
+          jitterBufferEmittedCount,
+          totalAssemblyTime,
+          framesAssembledFromMultiplePackets,
+          totalInterFrameDelay,
+          totalSquaredInterFrameDelay,
+          framesDecoded,
+          keyFramesDecoded,
+        } = stat;
         Object.assign(out, { bytesReceived: stat.bytesReceived + stat.headerBytesReceived, framesReceived: stat.framesReceived });
-        Object.assign(out, { jitterBufferDelay, jitterBufferTargetDelay, jitterBufferEmittedCount, totalAssemblyTime, framesAssembledFromMultiplePackets, totalInterFrameDelay, totalSquaredInterFrameDelay, framesDecoded, keyFramesDecoded });
+        Object.assign(out, {
+          jitterBufferDelay,
+          jitterBufferTargetDelay,
+          jitterBufferEmittedCount,
+          totalAssemblyTime,
+          framesAssembledFromMultiplePackets,
+          totalInterFrameDelay,
+          totalSquaredInterFrameDelay,
+          framesDecoded,
+          keyFramesDecoded,
+        });
       }
     }
     return out;
@@ -257,7 +328,9 @@ function pinSendBitrate(kbps: number): void {
         let out = section;
         for (const pt of videoTypes) {
           const fmtp = new RegExp(`^a=fmtp:${pt} (.*)$`, 'm');
-          out = fmtp.test(out) ? out.replace(fmtp, `a=fmtp:${pt} $1;${pin}`) : out.replace(new RegExp(`^(a=rtpmap:${pt} .*)$`, 'm'), `$1\r\na=fmtp:${pt} ${pin}`);
+          out = fmtp.test(out)
+            ? out.replace(fmtp, `a=fmtp:${pt} $1;${pin}`)
+            : out.replace(new RegExp(`^(a=rtpmap:${pt} .*)$`, 'm'), `$1\r\na=fmtp:${pt} ${pin}`);
         }
         return out;
       });

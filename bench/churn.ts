@@ -107,5 +107,7 @@ for (const name of values.servers.split(',')) {
     await server.stop();
   }
 }
-process.stdout.write(`${lines.join('\n')}\n(${values.cycles} cycles, one every ${values.interval} ms, transform ${values.transform}, every ${values['kill-every']}th SIGKILLed)\n`);
+process.stdout.write(
+  `${lines.join('\n')}\n(${values.cycles} cycles, one every ${values.interval} ms, transform ${values.transform}, every ${values['kill-every']}th SIGKILLed)\n`,
+);
 process.exit(0);

@@ -46,7 +46,9 @@ createServer(async (req, res) => {
   while (pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ sdp: pc.localDescription!.sdp, type: 'answer' }));
-}).listen(port, '127.0.0.1', () => process.stderr.write(`echo server${congestionControl ? ' (transport-cc)' : ''} on http://127.0.0.1:${port}\n`));
+}).listen(port, '127.0.0.1', () =>
+  process.stderr.write(`echo server${congestionControl ? ' (transport-cc)' : ''} on http://127.0.0.1:${port}\n`),
+);
 
 // So that `node --cpu-prof` writes its profile when stopped with Ctrl-C (it does only on a normal exit).
 process.on('SIGINT', () => process.exit(0));

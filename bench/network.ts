@@ -94,12 +94,16 @@ try {
     const q: CallQuality = await measureCall(phone, Number(values.seconds));
     const counts = await impairer.counts();
     // What the link dropped from the call's start: its losses, and its full queue (drop-tail).
-    const dropped = (['up', 'down'] as const).map((d) => `${counts[d].lost - countsBefore[d].lost} + ${counts[d].queue_full - countsBefore[d].queue_full}`);
+    const dropped = (['up', 'down'] as const).map(
+      (d) => `${counts[d].lost - countsBefore[d].lost} + ${counts[d].queue_full - countsBefore[d].queue_full}`,
+    );
     const size = await phone.evaluate(() => {
       const v = document.getElementById('remote') as HTMLVideoElement;
       return `${v.videoWidth}x${v.videoHeight}`;
     });
-    rows.push(`| ${name} | ${firstFrameMs} | ${size} | ${fmt(q.fps, 1)} | ${fmt(q.latencyP50)} | ${fmt(q.latencyP95)} | ${q.freezes} | ${fmt(q.longestGapMs)} | ${fmt(q.kbpsUp)} | ${fmt(q.kbpsDown)} | ${dropped.join(' / ')} |`);
+    rows.push(
+      `| ${name} | ${firstFrameMs} | ${size} | ${fmt(q.fps, 1)} | ${fmt(q.latencyP50)} | ${fmt(q.latencyP95)} | ${q.freezes} | ${fmt(q.longestGapMs)} | ${fmt(q.kbpsUp)} | ${fmt(q.kbpsDown)} | ${dropped.join(' / ')} |`,
+    );
     process.stderr.write(`${rows.at(-1)}\n`);
     await hangUp(phone);
   }

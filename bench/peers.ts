@@ -22,7 +22,10 @@ const { values } = parseArgs({
 const pct = (v: number[], p: number) => percentile(v, p)!;
 
 const clip = makeVp8Clip(640, 480, 60);
-const lines = ['| server | phones | transform | fps per phone min / median / max | total fps | delay p50 / p95 (ms) | server CPU % | RSS MB (idle -> loaded) | MB per phone |', '|---|---|---|---|---|---|---|---|---|'];
+const lines = [
+  '| server | phones | transform | fps per phone min / median / max | total fps | delay p50 / p95 (ms) | server CPU % | RSS MB (idle -> loaded) | MB per phone |',
+  '|---|---|---|---|---|---|---|---|---|',
+];
 let port = 18_700;
 for (const name of values.servers.split(',')) {
   for (const count of values.peers.split(',').map(Number)) {

@@ -23,7 +23,10 @@ const RUNS = 60;
  * cv2 Canny filter through it, and cv2.Canny alone timed inside Python (native, with its SIMD).
  */
 /** `picture(width, height)`: the BGR24 frame every Python row works on (the same card the OpenCV.js rows get). */
-export async function measurePython(sizes: [number, number][], picture: (width: number, height: number) => Uint8Array): Promise<PythonRow[]> {
+export async function measurePython(
+  sizes: [number, number][],
+  picture: (width: number, height: number) => Uint8Array,
+): Promise<PythonRow[]> {
   const dir = await mkdtemp(join(tmpdir(), 'camloop-bench-py-'));
   try {
     await writeFile(join(dir, 'bridge.py'), "ID = 'bridge'\ndef apply(image, params):\n    return None\n");
@@ -40,10 +43,18 @@ export async function measurePython(sizes: [number, number][], picture: (width: 
   }
 }
 
-async function roundTrips(file: string, sizes: [number, number][], picture: (width: number, height: number) => Uint8Array, params: Record<string, unknown>): Promise<{ p50: number; p95: number }[]> {
+async function roundTrips(
+  file: string,
+  sizes: [number, number][],
+  picture: (width: number, height: number) => Uint8Array,
+  params: Record<string, unknown>,
+): Promise<{ p50: number; p95: number }[]> {
   const out: { p50: number; p95: number }[] = [];
   for (const [width, height] of sizes) {
-    const filter = new PythonFilter({ id: 'bench', label: 'bench', params: [], file, python: BENCH_PYTHON }, { onOutput: (_id, line) => process.stderr.write(`${line}\n`) });
+    const filter = new PythonFilter(
+      { id: 'bench', label: 'bench', params: [], file, python: BENCH_PYTHON },
+      { onOutput: (_id, line) => process.stderr.write(`${line}\n`) },
+    );
     const frame = { image: { data: picture(width, height) }, width, height, time: 0 };
     const deadline = Date.now() + 10_000;
     // Frames pass through until the process is ready: wait for the first that goes to Python.

@@ -41,10 +41,39 @@ function startProcess(name: string, command: string, args: string[], url: string
 }
 
 export const servers: Record<string, (port: number, extraArgs?: string[]) => Promise<BenchServer>> = {
-  camloop: (port, extraArgs = []) => startProcess('CamLoop', process.execPath, ['dist/electron/core/main.js', '--port', String(port), ...extraArgs], `http://127.0.0.1:${port}`, /serving/),
-  aiortc: (port) => startProcess('aiortc', '/usr/bin/python3', ['server.py', '--host', '127.0.0.1', '--port', String(port)], `http://127.0.0.1:${port}`, /Running on/, AIORTC_CLIENT_DIR),
-  echo: (port) => startProcess('werift echo', process.execPath, ['dist/bench/echo-server.js', String(port)], `http://127.0.0.1:${port}`, /echo server on/),
-  'echo-cc': (port) => startProcess('werift echo+cc', process.execPath, ['dist/bench/echo-server.js', String(port), '--cc'], `http://127.0.0.1:${port}`, /echo server \(transport-cc\) on/),
+  camloop: (port, extraArgs = []) =>
+    startProcess(
+      'CamLoop',
+      process.execPath,
+      ['dist/electron/core/main.js', '--port', String(port), ...extraArgs],
+      `http://127.0.0.1:${port}`,
+      /serving/,
+    ),
+  aiortc: (port) =>
+    startProcess(
+      'aiortc',
+      '/usr/bin/python3',
+      ['server.py', '--host', '127.0.0.1', '--port', String(port)],
+      `http://127.0.0.1:${port}`,
+      /Running on/,
+      AIORTC_CLIENT_DIR,
+    ),
+  echo: (port) =>
+    startProcess(
+      'werift echo',
+      process.execPath,
+      ['dist/bench/echo-server.js', String(port)],
+      `http://127.0.0.1:${port}`,
+      /echo server on/,
+    ),
+  'echo-cc': (port) =>
+    startProcess(
+      'werift echo+cc',
+      process.execPath,
+      ['dist/bench/echo-server.js', String(port), '--cc'],
+      `http://127.0.0.1:${port}`,
+      /echo server \(transport-cc\) on/,
+    ),
 };
 
 /** A process's resident memory now, in MB. */

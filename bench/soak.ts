@@ -36,7 +36,9 @@ try {
     const framesNow = peers.map((p) => p.stats.framesReceived);
     const fps = framesNow.map((f, i) => (f - frames[i]) / interval);
     const delay = median(peers.flatMap((p) => p.stats.latencies.slice(-200)));
-    lines.push(`| ${(Number(values.minutes) - (end - Date.now()) / 60_000).toFixed(1)} | ${(await rssMb(server.pid!)).toFixed(0)} | ${(((cpuNow - cpu) / interval) * 100).toFixed(0)} | ${median(fps).toFixed(1)} | ${delay.toFixed(0)} |`);
+    lines.push(
+      `| ${(Number(values.minutes) - (end - Date.now()) / 60_000).toFixed(1)} | ${(await rssMb(server.pid!)).toFixed(0)} | ${(((cpuNow - cpu) / interval) * 100).toFixed(0)} | ${median(fps).toFixed(1)} | ${delay.toFixed(0)} |`,
+    );
     process.stderr.write(`${lines.at(-1)}\n`);
     cpu = cpuNow;
     frames = framesNow;

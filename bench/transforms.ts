@@ -32,7 +32,10 @@ async function measure(): Promise<Row[]> {
     for (const [width, height] of SIZES) {
       const source = noisyCard(cv, width, height);
       const image = new cv.Mat();
-      const chroma: [Mat, Mat] = [new cv.Mat(height / 2, width / 2, cv.CV_8UC1, new cv.Scalar(110)), new cv.Mat(height / 2, width / 2, cv.CV_8UC1, new cv.Scalar(150))];
+      const chroma: [Mat, Mat] = [
+        new cv.Mat(height / 2, width / 2, cv.CV_8UC1, new cv.Scalar(110)),
+        new cv.Mat(height / 2, width / 2, cv.CV_8UC1, new cv.Scalar(150)),
+      ];
       const instance = transform.create(cv);
       const params = withDefaults(transform.params);
       const times: number[] = [];
@@ -57,8 +60,11 @@ if (isMainThread) {
   const worker = new Worker(new URL(import.meta.url));
   worker.once('message', ({ rows, python }: { rows: Row[]; python: PythonRow[] }) => {
     const lines = ['| transform | 640x480 ms/frame | 1280x720 ms/frame | fits 33 ms at 720p |', '|---|---|---|---|'];
-    for (const row of rows) lines.push(`| ${row.id} | ${row.ms[0].toFixed(1)} | ${row.ms[1].toFixed(1)} | ${row.ms[1] <= BUDGET_MS ? 'yes' : 'NO'} |`);
-    process.stdout.write(`${lines.join('\n')}\n(median of ${RUNS} runs after ${WARMUP} warm-up, transform only; colour conversion and codecs are extra)\n\n`);
+    for (const row of rows)
+      lines.push(`| ${row.id} | ${row.ms[0].toFixed(1)} | ${row.ms[1].toFixed(1)} | ${row.ms[1] <= BUDGET_MS ? 'yes' : 'NO'} |`);
+    process.stdout.write(
+      `${lines.join('\n')}\n(median of ${RUNS} runs after ${WARMUP} warm-up, transform only; colour conversion and codecs are extra)\n\n`,
+    );
     const py = [`| Python (${BENCH_PYTHON}) | 640x480 p50 / p95 ms | 1280x720 p50 / p95 ms |`, '|---|---|---|'];
     for (const row of python) py.push(`| ${row.what} | ${row.ms.map((m) => `${m.p50.toFixed(2)} / ${m.p95.toFixed(2)}`).join(' | ')} |`);
     process.stdout.write(`${py.join('\n')}\n(in the codec worker's thread; the I420 <-> BGR24 conversions (libswscale) are extra)\n`);

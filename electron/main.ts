@@ -37,10 +37,19 @@ async function startCore(): Promise<{ server: CamLoopServer; tls: TlsFiles }> {
 function setupSecurity(tls: TlsFiles, panelUrl: string): void {
   // Trust our own self-signed certificate, and only it, for the panel's loopback origin.
   session.defaultSession.setCertificateVerifyProc((request, callback) => {
-    callback(request.hostname === '127.0.0.1' && request.certificate.fingerprint === `sha256/${Buffer.from(tls.fingerprint.replace(/:/g, ''), 'hex').toString('base64')}` ? 0 : -3);
+    callback(
+      request.hostname === '127.0.0.1' &&
+        request.certificate.fingerprint === `sha256/${Buffer.from(tls.fingerprint.replace(/:/g, ''), 'hex').toString('base64')}`
+        ? 0
+        : -3,
+    );
   });
-  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) => callback(isPermissionAllowed(permission, contents.getURL(), panelUrl)));
-  session.defaultSession.setPermissionCheckHandler((_contents, permission, origin) => isPermissionAllowed(permission, `${origin}/panel`, panelUrl));
+  session.defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
+    callback(isPermissionAllowed(permission, contents.getURL(), panelUrl)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, origin) =>
+    isPermissionAllowed(permission, `${origin}/panel`, panelUrl),
+  );
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, panelUrl, (url) => void shell.openExternal(url)));
 }
 

@@ -49,7 +49,11 @@ export function isPermissionAllowed(permission: string, requestingUrl: string, p
  * Denies window.open (links to the web open in the user's browser, http(s) only) and any
  * navigation away from the panel.
  */
-export function guardWebContents(contents: Pick<WebContents, 'setWindowOpenHandler' | 'on'>, panelUrl: string, openExternal: (url: string) => void): void {
+export function guardWebContents(
+  contents: Pick<WebContents, 'setWindowOpenHandler' | 'on'>,
+  panelUrl: string,
+  openExternal: (url: string) => void,
+): void {
   contents.setWindowOpenHandler(({ url }) => {
     if (/^https?:\/\//.test(url) && !isPanelUrl(url, panelUrl)) openExternal(url);
     return { action: 'deny' };

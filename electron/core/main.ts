@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     server = await startServer({ ...config, tls, log });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    process.stderr.write(code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use (EADDRINUSE): pick another with --port\n` : `cannot start: ${(error as Error).message}\n`);
+    process.stderr.write(
+      code === 'EADDRINUSE'
+        ? `port ${config.port} on ${config.host} is in use (EADDRINUSE): pick another with --port\n`
+        : `cannot start: ${(error as Error).message}\n`,
+    );
     process.exit(1);
   }
   log.info(`CamLoop is serving ${server.url}/ (open it in a browser; POST ${server.url}/offer for aiortc clients)`);

@@ -23,7 +23,13 @@ export default {
           contour.delete();
           if (box.width * box.height < 50) continue;
           spots.push(box);
-          cv.rectangle(frame.image, new cv.Point(box.x, box.y), new cv.Point(box.x + box.width, box.y + box.height), new cv.Scalar(255, 60, 200, 255), 3);
+          cv.rectangle(
+            frame.image,
+            new cv.Point(box.x, box.y),
+            new cv.Point(box.x + box.width, box.y + box.height),
+            new cv.Scalar(255, 60, 200, 255),
+            3,
+          );
         }
         contours.delete();
         hierarchy.delete();

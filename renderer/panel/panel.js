@@ -17,11 +17,17 @@ const cards = new Map();
 let transforms = [];
 /** @type {PairingInfo | null} */
 let pairing = null;
-/** The camera shown in the preview, and the receive-only connection that shows it. @type {{id: string | null, pc: RTCPeerConnection | null}} */
+/**
+ * The camera shown in the preview, and the receive-only connection that shows it.
+ * @type {{id: string | null, pc: RTCPeerConnection | null}}
+ */
 let preview = { id: null, pc: null };
 
 async function api(path, init = {}) {
-  const response = await fetch(path, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers } });
+  const response = await fetch(path, {
+    ...init,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...init.headers },
+  });
   const body = await response.json();
   if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
   return body;
@@ -31,7 +37,8 @@ function showPairing() {
   const choice = pairing.urls.find((u) => u.address === $('address').value) ?? pairing.urls[0];
   $('lan-hint').hidden = pairing.reachable && pairing.urls.length > 0;
   $('cert-hint').hidden = pairing.scheme !== 'https';
-  for (const link of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('a.viewer'))) link.href = viewerLink(/** @type {HTMLElement} */ (link.closest('.camera')).dataset.id);
+  for (const link of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('a.viewer')))
+    link.href = viewerLink(/** @type {HTMLElement} */ (link.closest('.camera')).dataset.id);
   if (!choice) {
     $('whip-url').textContent = pairing.whipUrl;
     $('whip-token').textContent = pairing.token;
@@ -67,8 +74,12 @@ function card(info) {
   const params = document.createElement('span');
   params.className = 'params';
   const values = { ...(info.transform[0]?.params ?? {}) };
-  const apply = () => api(`/api/sessions/${info.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: select.value, params: values }]) }).catch(showError);
-  const renderParams = () => params.replaceChildren(...paramControls(transforms.find((t) => t.id === select.value)?.params ?? [], values, apply));
+  const apply = () =>
+    api(`/api/sessions/${info.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: select.value, params: values }]) }).catch(
+      showError,
+    );
+  const renderParams = () =>
+    params.replaceChildren(...paramControls(transforms.find((t) => t.id === select.value)?.params ?? [], values, apply));
   select.addEventListener('change', () => {
     for (const key of Object.keys(values)) delete values[key];
     renderParams();
@@ -78,14 +89,25 @@ function card(info) {
   const quality = document.createElement('select');
   quality.className = 'max-bitrate';
   quality.title = 'Ceiling for the bitrate of the video sent back (Auto: what the link and the picture size allow)';
-  quality.append(new Option('Auto bitrate', ''), ...[0.25, 0.5, 1, 2, 4, 8].map((mbps) => new Option(`≤ ${mbps} Mbps`, String(mbps * 1e6))));
+  quality.append(
+    new Option('Auto bitrate', ''),
+    ...[0.25, 0.5, 1, 2, 4, 8].map((mbps) => new Option(`≤ ${mbps} Mbps`, String(mbps * 1e6))),
+  );
   quality.value = info.bitrate?.max ? String(info.bitrate.max) : '';
   quality.addEventListener('change', () =>
-    api(`/api/sessions/${info.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: quality.value ? Number(quality.value) : null }) }).catch(showError),
+    api(`/api/sessions/${info.id}/max-bitrate`, {
+      method: 'PUT',
+      body: JSON.stringify({ maxBitrate: quality.value ? Number(quality.value) : null }),
+    }).catch(showError),
   );
   const record = document.createElement('button');
   record.className = 'record';
-  record.addEventListener('click', () => api(`/api/sessions/${info.id}/recording`, { method: record.classList.contains('recording') ? 'DELETE' : 'POST' }).then(refresh, showError));
+  record.addEventListener('click', () =>
+    api(`/api/sessions/${info.id}/recording`, { method: record.classList.contains('recording') ? 'DELETE' : 'POST' }).then(
+      refresh,
+      showError,
+    ),
+  );
   const watch = document.createElement('button');
   watch.className = 'preview';
   watch.textContent = 'Preview';
@@ -117,7 +139,21 @@ function card(info) {
 /** @param {SessionInfo} info @param {number} now */
 function update(info, now) {
   const entry = card(info);
-  const s = info.stats ?? { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, recoded: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  const s = info.stats ?? {
+    framesIn: 0,
+    framesOut: 0,
+    dropped: 0,
+    skipped: 0,
+    recoded: 0,
+    width: 0,
+    height: 0,
+    encoderBitrate: 0,
+    sentWidth: 0,
+    sentHeight: 0,
+    workWidth: 0,
+    workHeight: 0,
+    timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
+  };
   const rate = (key, value) => (entry.last ? ((value - entry.last[key]) * 1000) / (now - entry.last.at) : 0);
   const fpsIn = rate('framesIn', s.framesIn);
   const fpsOut = rate('framesSent', info.framesSent);
@@ -157,7 +193,10 @@ async function showPreview(id) {
   });
   await pc.setLocalDescription(await pc.createOffer());
   await waitForIceGathering(pc);
-  const answer = await api(`/api/sessions/${id}/preview`, { method: 'POST', body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }) });
+  const answer = await api(`/api/sessions/${id}/preview`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }),
+  });
   await pc.setRemoteDescription(answer);
   for (const [cardId, entry] of cards) entry.root.classList.toggle('previewing', cardId === id);
 }

@@ -8,8 +8,19 @@ import { waitForIceGathering } from './shared/ice-gathering.js';
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const ui = {
-  remote: $('remote'), local: $('local'), transform: $('transform'), params: $('params'), resolution: $('resolution'), codec: $('codec'),
-  start: $('start'), stop: $('stop'), flip: $('flip'), fullscreen: $('fullscreen'), status: $('status'), results: $('results'), form: $('controls'),
+  remote: $('remote'),
+  local: $('local'),
+  transform: $('transform'),
+  params: $('params'),
+  resolution: $('resolution'),
+  codec: $('codec'),
+  start: $('start'),
+  stop: $('stop'),
+  flip: $('flip'),
+  fullscreen: $('fullscreen'),
+  status: $('status'),
+  results: $('results'),
+  form: $('controls'),
 };
 
 let pc = null;
@@ -113,7 +124,6 @@ async function applyMaxFramerate(fps) {
   await videoSender.setParameters(parameters).catch(() => {});
 }
 
-
 /**
  * The STUN/TURN servers CamLoop itself uses (with short-lived TURN credentials): a phone that can
  * reach CamLoop only through a relay (behind NAT, on mobile data) needs them on its side too.
@@ -192,7 +202,10 @@ async function connect() {
   sessionId = answer.id;
   await connection.setRemoteDescription(answer);
   // ICE that never completes (a path that broke while connecting) is a drop too.
-  setTimeout(() => connection === pc && connection.connectionState !== 'connected' && scheduleReconnect('Not connected after 10 s'), CONNECT_TIMEOUT_MS);
+  setTimeout(
+    () => connection === pc && connection.connectionState !== 'connected' && scheduleReconnect('Not connected after 10 s'),
+    CONNECT_TIMEOUT_MS,
+  );
 }
 
 function onConnectionState(connection) {

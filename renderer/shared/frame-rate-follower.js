@@ -42,7 +42,7 @@ export class FrameRateFollower {
   }
 
   /**
-   * @param {{bitrate?: {max?: number | null} | null, forwarding?: boolean, stats?: {framesOut: number, dropped: number, sentWidth?: number, timings?: {decodeMs: number, transformMs: number, encodeMs: number}}}} info
+   * @param {Pick<import('./api-types').SessionInfo, 'bitrate' | 'forwarding' | 'stats'>} info
    */
   follow(info) {
     const cap = info.bitrate?.max ?? null;

@@ -28,7 +28,9 @@ async function whep(method, url, body, type) {
     let reason = text;
     try {
       reason = JSON.parse(text).error ?? text;
-    } catch {}
+    } catch {
+      // Not JSON: the body as it is.
+    }
     throw Object.assign(new Error(reason || `HTTP ${response.status}`), { status: response.status });
   }
   return response;
@@ -59,7 +61,8 @@ async function connect() {
       show('playing', 'Playing');
     }
     if (pc.connectionState === 'failed' || pc.connectionState === 'closed') retry(session, 'connection lost');
-    if (pc.connectionState === 'disconnected') setTimeout(() => pc.connectionState === 'disconnected' && retry(session, 'connection lost'), 3000);
+    if (pc.connectionState === 'disconnected')
+      setTimeout(() => pc.connectionState === 'disconnected' && retry(session, 'connection lost'), 3000);
   });
   await pc.setLocalDescription(await pc.createOffer());
   session.ufrag = pc.localDescription.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];
@@ -73,7 +76,12 @@ async function connect() {
 async function trickle(session) {
   const candidates = session.pending.splice(0);
   if (candidates.length === 0 || session.ended) return;
-  const lines = [`a=ice-ufrag:${session.ufrag}`, 'm=video 9 UDP/TLS/RTP/SAVPF 0', `a=mid:${candidates[0].sdpMid ?? '0'}`, ...candidates.map((c) => `a=${c.candidate}`)];
+  const lines = [
+    `a=ice-ufrag:${session.ufrag}`,
+    'm=video 9 UDP/TLS/RTP/SAVPF 0',
+    `a=mid:${candidates[0].sdpMid ?? '0'}`,
+    ...candidates.map((c) => `a=${c.candidate}`),
+  ];
   await whep('PATCH', session.location, `${lines.join('\r\n')}\r\n`, 'application/trickle-ice-sdpfrag').catch(() => {});
 }
 

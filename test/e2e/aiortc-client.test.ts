@@ -26,7 +26,11 @@ describe("aiortc's examples/server client, unmodified, against CamLoop", () => {
   for (const { transform, codec, audio } of cases) {
     it(`video ${transform}, codec ${codec}, audio ${audio ? 'on' : 'off'}: processed frames come back`, async () => {
       // The client's defaults otherwise: data channel on (ordered), STUN off.
-      const page = await startAiortcClient(browser, client.url, { video: { transform, codec }, audio: audio && { codec: 'default' }, datachannel: '{"ordered": true}' });
+      const page = await startAiortcClient(browser, client.url, {
+        video: { transform, codec },
+        audio: audio && { codec: 'default' },
+        datachannel: '{"ordered": true}',
+      });
       await waitForAiortcVideo(page, 30);
       const out = await sample(page, '#video');
       assert.equal(out.width, 640);
@@ -46,12 +50,18 @@ describe("aiortc's examples/server client, unmodified, against CamLoop", () => {
           corners.push((await sample(page, '#video')).cornerLuma);
           await new Promise((r) => setTimeout(r, 250));
         }
-        assert.ok(corners.some((c) => c < 30), `corners turn black as the picture rotates (${corners.map((c) => c.toFixed(0)).join(', ')})`);
+        assert.ok(
+          corners.some((c) => c < 30),
+          `corners turn black as the picture rotates (${corners.map((c) => c.toFixed(0)).join(', ')})`,
+        );
       }
       if (audio) {
         assert.ok(session.audioCodec, 'audio was negotiated');
         const heard = await inboundAudio(page);
-        assert.ok(heard.packetsReceived > 20 && heard.totalAudioEnergy > 0, `audio comes back with sound in it (${heard.packetsReceived} packets, energy ${heard.totalAudioEnergy})`);
+        assert.ok(
+          heard.packetsReceived > 20 && heard.totalAudioEnergy > 0,
+          `audio comes back with sound in it (${heard.packetsReceived} packets, energy ${heard.totalAudioEnergy})`,
+        );
       }
       await page.close();
       await Promise.all(server.sessions.list().map((s) => s.close()));

@@ -24,7 +24,10 @@ after(async () => {
   await stun.close();
 });
 
-async function withServer(options: Partial<Parameters<typeof startServer>[0]>, test: (server: CamLoopServer, clientUrl: string) => Promise<void>) {
+async function withServer(
+  options: Partial<Parameters<typeof startServer>[0]>,
+  test: (server: CamLoopServer, clientUrl: string) => Promise<void>,
+) {
   const server = await startServer({ host: '127.0.0.1', port: 0, log: silentLogger, ...options });
   const client = await serveAiortcClient(server.url);
   try {
@@ -63,11 +66,17 @@ describe("aiortc's example client, every option", () => {
       await page.close();
     }));
 
-  for (const parameters of ['{"ordered": true}', '{"ordered": false, "maxRetransmits": 0}', '{"ordered": false, "maxPacketLifetime": 500}']) {
+  for (const parameters of [
+    '{"ordered": true}',
+    '{"ordered": false, "maxRetransmits": 0}',
+    '{"ordered": false, "maxPacketLifetime": 500}',
+  ]) {
     it(`data channel ${parameters}: ping -> pong, with the reliability the browser opened it with`, () =>
       withServer({}, async (server, url) => {
         const page = await startAiortcClient(browser, url, { video: { transform: 'edges' }, audio: false, datachannel: parameters });
-        await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, { timeout: 15_000 });
+        await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, {
+          timeout: 15_000,
+        });
         const log = await page.textContent('#data-channel');
         assert.match(log ?? '', /RTT \d+ ms/);
         // What the browser actually opened (Chrome reads `maxPacketLifeTime`; the client's
@@ -87,9 +96,14 @@ describe("aiortc's example client, every option", () => {
     it(`no video, audio ${codec} alone: answered, the chime comes back, no codec worker taken`, () =>
       withServer({ audio: 'loop' }, async (server, url) => {
         const page = await startAiortcClient(browser, url, { audio: { codec }, datachannel: false });
-        await page.waitForFunction(async () => (window as unknown as { pc?: RTCPeerConnection }).pc?.connectionState === 'connected', null, { timeout: 15_000, polling: 100 });
+        await page.waitForFunction(
+          async () => (window as unknown as { pc?: RTCPeerConnection }).pc?.connectionState === 'connected',
+          null,
+          { timeout: 15_000, polling: 100 },
+        );
         let audio = await inboundAudio(page);
-        for (let i = 0; i < 30 && audio.packetsReceived <= 50; i++) audio = await new Promise((r) => setTimeout(r, 200)).then(() => inboundAudio(page));
+        for (let i = 0; i < 30 && audio.packetsReceived <= 50; i++)
+          audio = await new Promise((r) => setTimeout(r, 200)).then(() => inboundAudio(page));
         assert.ok(audio.packetsReceived > 50 && audio.totalAudioEnergy > 0, `sound arrives (${JSON.stringify(audio)})`);
         const info = server.sessions.list()[0].info();
         assert.equal(info.codec, undefined);
@@ -98,12 +112,18 @@ describe("aiortc's example client, every option", () => {
       }));
   }
 
-  for (const parameters of ['{"ordered": true}', '{"ordered": false, "maxRetransmits": 0}', '{"ordered": false, "maxPacketLifetime": 500}']) {
+  for (const parameters of [
+    '{"ordered": true}',
+    '{"ordered": false, "maxRetransmits": 0}',
+    '{"ordered": false, "maxPacketLifetime": 500}',
+  ]) {
     for (const audio of [false, { codec: 'default' }] as const) {
       it(`no video, data channel ${parameters}${audio ? ' + audio' : ' alone'}: ping -> pong`, () =>
         withServer({}, async (server, url) => {
           const page = await startAiortcClient(browser, url, { audio, datachannel: parameters });
-          await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, { timeout: 15_000 });
+          await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, {
+            timeout: 15_000,
+          });
           assert.equal(server.sessions.list()[0].info().dataChannels.length, 1);
           if (audio) assert.equal(server.sessions.list()[0].info().audioCodec, 'opus');
           await page.close();
@@ -114,9 +134,15 @@ describe("aiortc's example client, every option", () => {
   for (const codec of ['VP8/90000', 'H264/90000']) {
     it(`everything at once: video ${codec} (edges) + audio + data channel`, () =>
       withServer({ audio: 'loop' }, async (server, url) => {
-        const page = await startAiortcClient(browser, url, { video: { transform: 'edges', codec }, audio: { codec: 'default' }, datachannel: '{"ordered": true}' });
+        const page = await startAiortcClient(browser, url, {
+          video: { transform: 'edges', codec },
+          audio: { codec: 'default' },
+          datachannel: '{"ordered": true}',
+        });
         await waitForAiortcVideo(page, 30);
-        await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, { timeout: 15_000 });
+        await page.waitForFunction(() => /< pong \d+/.test(document.getElementById('data-channel')!.textContent ?? ''), null, {
+          timeout: 15_000,
+        });
         assert.ok((await sample(page, '#video')).meanLuma < 40, 'edges');
         const audio = await inboundAudio(page);
         assert.ok(audio.packetsReceived > 0, 'audio arrives');

@@ -25,13 +25,15 @@ it("with no SDP munging on the page, Chromium's send target climbs past our star
   const sendTarget = () =>
     page.evaluate(async () => {
       const pc = (window as unknown as { pc: RTCPeerConnection }).pc;
-      for (const stat of (await pc.getStats()).values()) if (stat.type === 'outbound-rtp' && stat.kind === 'video') return (stat.targetBitrate as number) ?? 0;
+      for (const stat of (await pc.getStats()).values())
+        if (stat.type === 'outbound-rtp' && stat.kind === 'video') return (stat.targetBitrate as number) ?? 0;
       return 0;
     });
   // Every 0.5 s for 10 s, in kbps. Our answer starts Chrome at BROWSER_START_KBPS; only honest feedback
   // on its probes takes it higher, and only feedback without phantom queuing keeps it there.
   const trace: number[] = [];
-  for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) trace.push(Math.round((await sendTarget()) / 1000));
+  for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 500)))
+    trace.push(Math.round((await sendTarget()) / 1000));
   const detail = `send target every 0.5 s (kbps): ${trace.join(' ')}`;
   assert.ok(Math.max(...trace) > BROWSER_START_KBPS * 1.2, `never climbed past the start hint; ${detail}`);
   assert.ok(trace.at(-1)! >= 1000, `below 1 Mbps after 10 s; ${detail}`);
@@ -46,11 +48,14 @@ it('the encoder follows a bitrate cap set through the API, and lifts it again', 
     const bytes = () => videoBytesReceived(page);
     const before = await bytes();
     await new Promise((r) => setTimeout(r, ms));
-    return ((await bytes()) - before) * 8 / (ms / 1000);
+    return (((await bytes()) - before) * 8) / (ms / 1000);
   };
   await new Promise((r) => setTimeout(r, 3000));
   const free = await received(3000);
-  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: 200_000 }) });
+  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, {
+    method: 'PUT',
+    body: JSON.stringify({ maxBitrate: 200_000 }),
+  });
   assert.equal(capped.status, 200);
   assert.equal(((await capped.json()) as SessionInfo).bitrate?.max, 200_000);
   await new Promise((r) => setTimeout(r, 1500));
@@ -60,7 +65,9 @@ it('the encoder follows a bitrate cap set through the API, and lifts it again', 
   await new Promise((r) => setTimeout(r, 1500));
   const again = await received(3000);
   const info = (await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo;
-  console.log(`free ${Math.round(free / 1000)} kbps, capped ${Math.round(low / 1000)} kbps, lifted ${Math.round(again / 1000)} kbps, estimate ${info.bitrate?.estimate}, encoder ${info.stats?.encoderBitrate}`);
+  console.log(
+    `free ${Math.round(free / 1000)} kbps, capped ${Math.round(low / 1000)} kbps, lifted ${Math.round(again / 1000)} kbps, estimate ${info.bitrate?.estimate}, encoder ${info.stats?.encoderBitrate}`,
+  );
   assert.ok(free > 600_000, `uncapped the encoder should fill the link for noise (got ${Math.round(free / 1000)} kbps)`);
   // The cap holds even where the encoder's rate control cannot (frames are skipped); RTP/SRTP headers are on top.
   assert.ok(low < 320_000 && low < free * 0.5, `capped at 200 kbps it sent ${Math.round(low / 1000)} kbps`);
@@ -75,14 +82,17 @@ it('a link too slow for the full picture gets a smaller one, at a higher frame r
   // A panning fine texture through Canny: a dense, moving edge map that no quantiser brings under the cap at 640x480.
   await page.evaluate(() => ((window as unknown as { fakeCamera: { scene: string } }).fakeCamera.scene = 'texture'));
   const session = await newestSession();
-  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, { method: 'PUT', body: JSON.stringify({ maxBitrate: 300_000 }) });
+  const capped = await api(server, `/api/sessions/${session.id}/max-bitrate`, {
+    method: 'PUT',
+    body: JSON.stringify({ maxBitrate: 300_000 }),
+  });
   assert.equal(capped.status, 200);
   // Judge the frame rate at the size it settles on: a step down starts with a keyframe whose bits
   // the budget pays back over up to a second, so a window right after a step sees a pause.
   const sentWidth = async () => ((await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo).stats?.sentWidth;
   const settleBy = Date.now() + 25_000;
   await new Promise((r) => setTimeout(r, 4000));
-  for (let width = await sentWidth(), stableSince = Date.now(); Date.now() - stableSince < 3000 && Date.now() < settleBy; ) {
+  for (let width = await sentWidth(), stableSince = Date.now(); Date.now() - stableSince < 3000 && Date.now() < settleBy;) {
     await new Promise((r) => setTimeout(r, 250));
     const now = await sentWidth();
     if (now !== width) [width, stableSince] = [now, Date.now()];
@@ -93,7 +103,7 @@ it('a link too slow for the full picture gets a smaller one, at a higher frame r
   const fps = (after.frames - before.frames) / 3;
   // The size the server sends and the size the phone shows, read together (a step in between
   // reaches the phone with its keyframe a moment later: read again).
-  let shown = 0;
+  let shown: number;
   let stats: NonNullable<SessionInfo['stats']>;
   for (let tries = 0; ; tries++) {
     stats = ((await (await api(server, `/api/sessions/${session.id}`)).json()) as SessionInfo).stats!;
@@ -101,7 +111,9 @@ it('a link too slow for the full picture gets a smaller one, at a higher frame r
     if (shown === stats.sentWidth || tries === 10) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  console.log(`capped at 300 kbps: ${fps.toFixed(1)} fps at ${stats.sentWidth}x${stats.sentHeight} (camera ${stats.width}x${stats.height}, phone shows ${shown} wide)`);
+  console.log(
+    `capped at 300 kbps: ${fps.toFixed(1)} fps at ${stats.sentWidth}x${stats.sentHeight} (camera ${stats.width}x${stats.height}, phone shows ${shown} wide)`,
+  );
   assert.ok(stats.sentWidth < stats.width && stats.sentHeight < stats.height, `sent at ${stats.sentWidth}x${stats.sentHeight}`);
   assert.equal(shown, stats.sentWidth, 'the phone receives the smaller picture');
   // Canny means the same at any size: it runs at the size sent (crisp lines, less work), not at the camera's.

@@ -69,7 +69,7 @@ describe('peers that vanish without a goodbye', () => {
       await Promise.all([waitForFrames(stays, 10), waitForFrames(leaves, 10)]);
       assert.equal(server.sessions.list().length, 2);
       await doomed.kill();
-      const took = await within(12_000, () => server.sessions.list().length === 1, 'the killed peer\'s session closed');
+      const took = await within(12_000, () => server.sessions.list().length === 1, "the killed peer's session closed");
       console.log(`SIGKILLed browser: session closed after ${(took / 1000).toFixed(1)} s`);
       await waitForFrames(stays, 30);
       assert.equal(server.sessions.list()[0].info().connectionState, 'connected');
@@ -80,7 +80,7 @@ describe('peers that vanish without a goodbye', () => {
     }
   });
 
-  it('a peer that closes without BYE or close_notify (werift\'s own) is gone in seconds too', async () => {
+  it("a peer that closes without BYE or close_notify (werift's own) is gone in seconds too", async () => {
     const server = await startTestServer();
     const peer = new BrowserlessPeer(makeVp8Clip(320, 240, 30));
     try {
@@ -107,7 +107,10 @@ describe('offers that never connect', () => {
       assert.deepEqual([...new Set(statuses)], [200], 'each offer answered (the oldest pending ones dropped)');
       const pending = server.sessions.list();
       assert.equal(pending.length, PENDING_PER_ADDRESS, 'only the newest few are kept');
-      assert.ok(pending.every((s) => s.info().stats === undefined), 'no codec worker for an offer without video');
+      assert.ok(
+        pending.every((s) => s.info().stats === undefined),
+        'no codec worker for an offer without video',
+      );
       const phone = await openCameraPage(browser, server.url, { transform: 'edges' });
       await waitForFrames(phone, 20);
       await phone.close();
@@ -138,42 +141,48 @@ describe('churn', () => {
   const fds = () => readdirSync('/proc/self/fd').length;
   const threads = () => readdirSync('/proc/self/task').length;
 
-  it('30 cycles of connect, frames back, leave without a goodbye: every cycle served, fds and threads back to idle', { timeout: 170_000 }, async () => {
-    // A peer that leaves without a goodbye holds its slot until it has been quiet for 4 s, and a
-    // cycle takes 0.4-0.9 s: up to a dozen sessions are alive at once, as many as this machine's
-    // default camera limit (seen: cycle 29 refused, 12 sessions 0.3-5.5 s old). The limit is not
-    // what this test is about (see 'offers that never connect').
-    const server = await startTestServer({ maxSessions: 32 });
-    const clip = makeVp8Clip(320, 240, 30);
-    try {
-      // Idle: the spare worker started and warmed.
-      await sleep(2000);
-      const idle = { fds: fds(), threads: threads() };
-      let served = 0;
-      for (let cycle = 0; cycle < 30; cycle++) {
-        const peer = new BrowserlessPeer(clip);
-        try {
-          await peer.connect(server.url, cycle % 2 ? 'edges' : 'none').catch((error: Error) => {
-            // Which sessions still hold a slot, and since when (a departure that was not seen).
-            const live = server.sessions.list().map((s) => `${s.id.slice(0, 8)} ${s.info().connectionState} ${((Date.now() - s.createdAt) / 1000).toFixed(1)} s old`);
-            throw new Error(`cycle ${cycle}: ${error.message}; sessions: ${live.join(', ')}`);
-          });
-          await within(10_000, () => peer.stats.framesReceived >= 5, `cycle ${cycle}: frames back`);
-          served++;
-        } finally {
-          await peer.close();
+  it(
+    '30 cycles of connect, frames back, leave without a goodbye: every cycle served, fds and threads back to idle',
+    { timeout: 170_000 },
+    async () => {
+      // A peer that leaves without a goodbye holds its slot until it has been quiet for 4 s, and a
+      // cycle takes 0.4-0.9 s: up to a dozen sessions are alive at once, as many as this machine's
+      // default camera limit (seen: cycle 29 refused, 12 sessions 0.3-5.5 s old). The limit is not
+      // what this test is about (see 'offers that never connect').
+      const server = await startTestServer({ maxSessions: 32 });
+      const clip = makeVp8Clip(320, 240, 30);
+      try {
+        // Idle: the spare worker started and warmed.
+        await sleep(2000);
+        const idle = { fds: fds(), threads: threads() };
+        let served = 0;
+        for (let cycle = 0; cycle < 30; cycle++) {
+          const peer = new BrowserlessPeer(clip);
+          try {
+            await peer.connect(server.url, cycle % 2 ? 'edges' : 'none').catch((error: Error) => {
+              // Which sessions still hold a slot, and since when (a departure that was not seen).
+              const live = server.sessions
+                .list()
+                .map((s) => `${s.id.slice(0, 8)} ${s.info().connectionState} ${((Date.now() - s.createdAt) / 1000).toFixed(1)} s old`);
+              throw new Error(`cycle ${cycle}: ${error.message}; sessions: ${live.join(', ')}`);
+            });
+            await within(10_000, () => peer.stats.framesReceived >= 5, `cycle ${cycle}: frames back`);
+            served++;
+          } finally {
+            await peer.close();
+          }
         }
+        assert.equal(served, 30);
+        await within(15_000, () => server.sessions.list().length === 0, 'every session closed');
+        // The pool refills its spare 3 s after the last take; then counts settle.
+        await sleep(5000);
+        const now = { fds: fds(), threads: threads() };
+        console.log(`churn: fds ${idle.fds} -> ${now.fds}, threads ${idle.threads} -> ${now.threads}`);
+        assert.ok(now.fds <= idle.fds + 4, `fds back to idle (${idle.fds} -> ${now.fds})`);
+        assert.ok(now.threads <= idle.threads + 1, `threads back to idle (${idle.threads} -> ${now.threads})`);
+      } finally {
+        await server.close();
       }
-      assert.equal(served, 30);
-      await within(15_000, () => server.sessions.list().length === 0, 'every session closed');
-      // The pool refills its spare 3 s after the last take; then counts settle.
-      await sleep(5000);
-      const now = { fds: fds(), threads: threads() };
-      console.log(`churn: fds ${idle.fds} -> ${now.fds}, threads ${idle.threads} -> ${now.threads}`);
-      assert.ok(now.fds <= idle.fds + 4, `fds back to idle (${idle.fds} -> ${now.fds})`);
-      assert.ok(now.threads <= idle.threads + 1, `threads back to idle (${idle.threads} -> ${now.threads})`);
-    } finally {
-      await server.close();
-    }
-  });
+    },
+  );
 });

@@ -27,8 +27,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     assert.ok(elapsed < 2000, `exited after ${elapsed} ms`);
     // The session was really closed before the exit (not just logged as closing): the page heard
     // its goodbye, a DTLS close_notify, which only Session.close sends.
-    const transportClosed = () => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)?.getReceivers()[0]?.transport?.state === 'closed';
-    await page.waitForFunction(transportClosed, null, { timeout: 1500, polling: 50 }).catch(() => assert.fail(`the page heard no goodbye; ${log()}`));
+    const transportClosed = () =>
+      (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)?.getReceivers()[0]?.transport?.state ===
+      'closed';
+    await page
+      .waitForFunction(transportClosed, null, { timeout: 1500, polling: 50 })
+      .catch(() => assert.fail(`the page heard no goodbye; ${log()}`));
     await page.close();
   });
 }

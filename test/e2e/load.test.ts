@@ -33,13 +33,25 @@ it('8 browserless phones with edges at once: every one gets processed frames bac
     const sessions = await app.api<SessionInfo[]>('/api/sessions');
     assert.equal(sessions.length, 8);
     // Fairness, not speed (speed is the benchmark's): nobody is starved.
-    for (const [i, count] of received.entries()) assert.ok(count >= 10, `peer ${i} got ${count} frames in 5 s (all: ${received.join(', ')})`);
+    for (const [i, count] of received.entries())
+      assert.ok(count >= 10, `peer ${i} got ${count} frames in 5 s (all: ${received.join(', ')})`);
     // And they are processed frames, not the phones' own sent back (an echo would pass the above).
-    assert.deepEqual(peers.map((p) => p.stats.echoed), peers.map(() => 0), 'no frame came back as it was sent');
-    for (const session of sessions) assert.ok((session.stats?.framesIn ?? 0) > 0 && !session.forwarding && session.transform[0]!.id === 'edges', 'each decoded and filtered by the server');
+    assert.deepEqual(
+      peers.map((p) => p.stats.echoed),
+      peers.map(() => 0),
+      'no frame came back as it was sent',
+    );
+    for (const session of sessions)
+      assert.ok(
+        (session.stats?.framesIn ?? 0) > 0 && !session.forwarding && session.transform[0]!.id === 'edges',
+        'each decoded and filtered by the server',
+      );
     const dropped = sessions.reduce((sum, s) => sum + (s.stats?.dropped ?? 0), 0);
     const latencies = peers.flatMap((p) => p.stats.latencies.slice(-30));
-    assert.ok(latencies.length > 0 && Math.max(...latencies) < 2000, `delay stays bounded (max ${Math.max(...latencies).toFixed(0)} ms; ${dropped} frames dropped to the newest)`);
+    assert.ok(
+      latencies.length > 0 && Math.max(...latencies) < 2000,
+      `delay stays bounded (max ${Math.max(...latencies).toFixed(0)} ms; ${dropped} frames dropped to the newest)`,
+    );
   } finally {
     await Promise.all(peers.map((p) => p.close()));
   }

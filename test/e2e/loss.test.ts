@@ -19,12 +19,17 @@ it('with 3 % loss each way, lost packets are resent over RTX both ways and the p
   const frames = (await probe(page)).frames - startFrames;
   const { inbound, outbound } = await videoRtpStats(page);
   const [session] = (await (await api(server, '/api/sessions')).json()) as SessionInfo[];
-  console.log(`frames back ${frames} in 8 s; browser: nacks sent ${inbound.nackCount}, retransmissions received ${inbound.retransmittedPacketsReceived}; ` +
-    `browser resent ${outbound.retransmittedPacketsSent} on our NACKs ${outbound.nackCount}; server frames in ${session.stats?.framesIn} out ${session.stats?.framesOut} sent ${session.framesSent}, ` +
-    `our PLIs ${outbound.pliCount}; browser: packets in ${inbound.packetsReceived}, frames received ${inbound.framesReceived} decoded ${inbound.framesDecoded} (key ${inbound.keyFramesDecoded}), its PLIs ${inbound.pliCount} FIRs ${inbound.firCount}`);
+  console.log(
+    `frames back ${frames} in 8 s; browser: nacks sent ${inbound.nackCount}, retransmissions received ${inbound.retransmittedPacketsReceived}; ` +
+      `browser resent ${outbound.retransmittedPacketsSent} on our NACKs ${outbound.nackCount}; server frames in ${session.stats?.framesIn} out ${session.stats?.framesOut} sent ${session.framesSent}, ` +
+      `our PLIs ${outbound.pliCount}; browser: packets in ${inbound.packetsReceived}, frames received ${inbound.framesReceived} decoded ${inbound.framesDecoded} (key ${inbound.keyFramesDecoded}), its PLIs ${inbound.pliCount} FIRs ${inbound.firCount}`,
+  );
   assert.ok(inbound.nackCount > 0, 'the browser asked for lost packets');
   assert.ok(inbound.retransmittedPacketsReceived > 0, 'and got them over RTX');
-  assert.ok(outbound.nackCount > 0 && outbound.retransmittedPacketsSent > 0, 'we asked the browser for lost packets and it resent them over RTX');
+  assert.ok(
+    outbound.nackCount > 0 && outbound.retransmittedPacketsSent > 0,
+    'we asked the browser for lost packets and it resent them over RTX',
+  );
   assert.ok(frames > 8 * 15, `only ${frames} frames came back in 8 s`);
   await page.close();
 });

@@ -22,7 +22,10 @@ const looksRight: Record<string, (out: FrameSample, source: FrameSample, later: 
     assert.ok(out.bright > 0.002 && out.bright < 0.2, `with bright lines (${(out.bright * 100).toFixed(2)} % bright)`);
   },
   cartoon(out, source) {
-    assert.ok(out.dark > source.dark + 0.003, `outlines added (${(source.dark * 100).toFixed(2)} % -> ${(out.dark * 100).toFixed(2)} % dark)`);
+    assert.ok(
+      out.dark > source.dark + 0.003,
+      `outlines added (${(source.dark * 100).toFixed(2)} % -> ${(out.dark * 100).toFixed(2)} % dark)`,
+    );
     assert.ok(thumbDifference(out, source) > 1.5, 'differs from the source');
   },
   rotate(out, source, later) {
@@ -45,9 +48,14 @@ for (const codec of ['VP8', 'H264'] as const) {
           for (let attempt = 0; attempt < 3; attempt++) {
             const [out, source] = await Promise.all([sample(page), sample(page, '#local')]);
             const later: FrameSample[] = [];
-            if (transform === 'rotate') for (let i = 0; i < 3; i++) later.push(await new Promise((r) => setTimeout(r, 300)).then(() => sample(page)));
+            if (transform === 'rotate')
+              for (let i = 0; i < 3; i++) later.push(await new Promise((r) => setTimeout(r, 300)).then(() => sample(page)));
             try {
-              assert.equal(`${out.width}x${out.height}`, sizeSent(server), "the camera's size, or the one the server says its worker keeps up at");
+              assert.equal(
+                `${out.width}x${out.height}`,
+                sizeSent(server),
+                "the camera's size, or the one the server says its worker keeps up at",
+              );
               looksRight[transform](out, source, later);
               failure = undefined;
               break;
@@ -94,12 +102,20 @@ describe('live transform switching (no new offer)', () => {
       const before = await sample(page);
       assert.ok(before.meanLuma > 60, 'the unfiltered card is bright');
       assert.equal((await put('edges')).status, 200);
-      await page.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 1000, polling: 30 });
+      await page.waitForFunction(
+        () => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40,
+        null,
+        { timeout: 1000, polling: 30 },
+      );
       assert.equal(session.info().forwarding, false);
       await assertKeepsPlaying(page);
 
       assert.equal((await put('none')).status, 200);
-      await page.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma > 60, null, { timeout: 1000, polling: 30 });
+      await page.waitForFunction(
+        () => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma > 60,
+        null,
+        { timeout: 1000, polling: 30 },
+      );
       await assertKeepsPlaying(page);
       assert.equal(session.info().forwarding, true);
       const source = await sample(page, '#local');
@@ -130,11 +146,20 @@ describe('the camera page switches filters live over its data channel', () => {
       await waitForFrames(page, 20);
       const [session] = server.sessions.list();
       await page.selectOption('#transform', 'edges');
-      await page.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 1000, polling: 30 });
-      assert.deepEqual(server.sessions.list().map((s) => s.id), [session.id], 'same session, no renegotiation');
+      await page.waitForFunction(
+        () => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40,
+        null,
+        { timeout: 1000, polling: 30 },
+      );
+      assert.deepEqual(
+        server.sessions.list().map((s) => s.id),
+        [session.id],
+        'same session, no renegotiation',
+      );
       await page.fill('#params input[name=low]', '400');
       await page.evaluate(() => document.querySelector('#params input[name=low]')!.dispatchEvent(new Event('input')));
-      for (const deadline = Date.now() + 2000; session.info().transform[0].params.low !== 400 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      for (const deadline = Date.now() + 2000; session.info().transform[0].params.low !== 400 && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 20));
       assert.equal(session.info().transform[0].params.low, 400, 'the param slider reached the server');
     } finally {
       await page.close();

@@ -22,7 +22,8 @@ function choose(selector: string, value: string): boolean {
 const advancedButton = (): Element | null | undefined =>
   document.getElementById('advancedButton') ?? document.querySelector('net-error-card')?.shadowRoot?.querySelector('#advanced-button');
 const exceptionButton = (): Element | null | undefined =>
-  document.getElementById('exceptionDialogButton') ?? document.querySelector('net-error-card')?.shadowRoot?.querySelector('#exception-button');
+  document.getElementById('exceptionDialogButton') ??
+  document.querySelector('net-error-card')?.shadowRoot?.querySelector('#exception-button');
 
 // The LAN journey with Firefox (Debian's firefox-esr) as the phone: the QR code's URL, the
 // certificate warning, the camera page, a filter, the panel.
@@ -53,7 +54,11 @@ describe('a Firefox phone on the LAN', () => {
     await firefox.waitFor(exceptionButton, 5000);
     // Firefox keeps the button disabled for a moment (a click-jacking guard): click until the page goes
     // (an error page keeps the URL it failed on; its documentURI is about:certerror).
-    for (let tries = 0; tries < 20 && (await firefox.evaluate(() => document.documentURI.startsWith('about:')).catch(() => false)); tries++) {
+    for (
+      let tries = 0;
+      tries < 20 && (await firefox.evaluate(() => document.documentURI.startsWith('about:')).catch(() => false));
+      tries++
+    ) {
       await firefox.clickFound(exceptionButton).catch(() => {});
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -76,7 +81,10 @@ describe('a Firefox phone on the LAN', () => {
     const deadline = Date.now() + 10_000;
     let difference = Infinity;
     while (difference >= 30 && Date.now() < deadline) {
-      const [out, source] = await firefox.evaluate(() => [(window as unknown as ProbeWindow).sampleVideo('#remote'), (window as unknown as ProbeWindow).sampleVideo('#local')]);
+      const [out, source] = await firefox.evaluate(() => [
+        (window as unknown as ProbeWindow).sampleVideo('#remote'),
+        (window as unknown as ProbeWindow).sampleVideo('#local'),
+      ]);
       difference = thumbDifference(out!, invertedThumb(source!));
     }
     assert.ok(difference < 30, `inverted: ${difference.toFixed(1)}`);

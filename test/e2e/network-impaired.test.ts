@@ -55,7 +55,9 @@ describe('a phone on a bad link', () => {
     const quality = await measureCall(phone, 10);
     t.diagnostic(describeQuality(quality));
     const [server] = await lan.api<SessionInfo[]>('/api/sessions');
-    t.diagnostic(`server: estimate ${server!.bitrate?.estimate} acked ${server!.bitrate?.acked} sent ${server!.stats?.sentWidth}x${server!.stats?.sentHeight} encoder ${server!.stats?.encoderBitrate} in/out/dropped/recoded ${server!.stats?.framesIn}/${server!.stats?.framesOut}/${server!.stats?.dropped}/${server!.stats?.recoded} rtt ${server!.network.rttMs?.toFixed(0)}`);
+    t.diagnostic(
+      `server: estimate ${server!.bitrate?.estimate} acked ${server!.bitrate?.acked} sent ${server!.stats?.sentWidth}x${server!.stats?.sentHeight} encoder ${server!.stats?.encoderBitrate} in/out/dropped/recoded ${server!.stats?.framesIn}/${server!.stats?.framesOut}/${server!.stats?.dropped}/${server!.stats?.recoded} rtt ${server!.network.rttMs?.toFixed(0)}`,
+    );
     const shown = await sample(phone);
     assert.equal(`${shown.width}x${shown.height}`, '640x480');
     assert.ok(quality.fps >= 15, `${quality.fps.toFixed(1)} fps`);
@@ -87,11 +89,18 @@ describe('a phone on a bad link', () => {
     const chain = [{ id: 'pixelate', params: { block: 24 } }];
     const [before] = await lan.api<SessionInfo[]>('/api/sessions');
     await lan.panel.evaluate(
-      async ([id, body, token]) => fetch(`/api/sessions/${id}/transform`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body }),
+      async ([id, body, token]) =>
+        fetch(`/api/sessions/${id}/transform`, {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          body,
+        }),
       [before!.id, JSON.stringify({ chain }), lan.app.controlToken] as const,
     );
     // The page follows the panel's choice (it asks for it again when it reconnects).
-    await phone.waitForFunction(() => (document.getElementById('transform') as HTMLSelectElement).value === 'pixelate', null, { timeout: 5000 });
+    await phone.waitForFunction(() => (document.getElementById('transform') as HTMLSelectElement).value === 'pixelate', null, {
+      timeout: 5000,
+    });
 
     await impairer.both({ down: true });
     await phone.waitForTimeout(7000);

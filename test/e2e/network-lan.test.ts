@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { SessionInfo } from '../../electron/core/session/session-info.js';
-import { invertedThumb, launchBrowserOn, sampleUntil, startCamera, thumbDifference, waitForFrames, type PeerTimeline } from '../support/browser.js';
+import {
+  invertedThumb,
+  launchBrowserOn,
+  sampleUntil,
+  startCamera,
+  thumbDifference,
+  waitForFrames,
+  type PeerTimeline,
+} from '../support/browser.js';
 import { LAN_PORT, LanApp, openPastCertificateWarning } from '../support/lan-app.js';
 import { LAPTOP_ADDRESS, TestNetwork, type Host } from '../support/netns.js';
 import { readQr } from '../support/qr.js';
@@ -47,10 +55,18 @@ describe('a phone on the LAN', () => {
     const { candidates, iceMs } = await phone.evaluate(() => {
       const pc = (window as unknown as { peerConnections: (RTCPeerConnection & { timeline: PeerTimeline })[] }).peerConnections.at(-1)!;
       const lines = pc.remoteDescription!.sdp.split(/\r?\n/).filter((l) => l.startsWith('a=candidate:'));
-      return { candidates: [...new Set(lines.map((l) => l.split(' ').slice(4, 6).join(':')))], iceMs: pc.timeline.iceConnectedAt - pc.timeline.answeredAt };
+      return {
+        candidates: [...new Set(lines.map((l) => l.split(' ').slice(4, 6).join(':')))],
+        iceMs: pc.timeline.iceConnectedAt - pc.timeline.answeredAt,
+      };
     });
-    assert.ok(candidates.length >= 1 && candidates.every((c) => c.startsWith(`${LAPTOP_ADDRESS}:`)), `answer candidates: ${candidates.join(', ')}`);
-    t.diagnostic(`answer candidates: ${candidates.length} (${candidates.join(', ')}); ICE answer -> connected ${iceMs.toFixed(0)} ms; Start -> connected ${connectedMs} ms, -> 10 frames back ${firstFramesMs} ms`);
+    assert.ok(
+      candidates.length >= 1 && candidates.every((c) => c.startsWith(`${LAPTOP_ADDRESS}:`)),
+      `answer candidates: ${candidates.join(', ')}`,
+    );
+    t.diagnostic(
+      `answer candidates: ${candidates.length} (${candidates.join(', ')}); ICE answer -> connected ${iceMs.toFixed(0)} ms; Start -> connected ${connectedMs} ms, -> 10 frames back ${firstFramesMs} ms`,
+    );
 
     // The filter dropdown on the phone changes what comes back: inverted pixels.
     await phone.selectOption('#transform', 'invert');
@@ -74,22 +90,42 @@ describe('a phone on the LAN', () => {
     const statuses = await phone.evaluate(async (controlToken) => {
       const offer = { sdp: 'v=0\r\n', type: 'offer' };
       const post = (path: string, body: object, headers: Record<string, string> = {}) =>
-        fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then((r) => r.status);
+        fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(
+          (r) => r.status,
+        );
       const get = (path: string) => fetch(path, { headers: { Authorization: `Bearer ${controlToken}` } }).then((r) => r.status);
       return {
         offer: await post('/offer', offer),
         wrongToken: await post('/offer?t=nope', offer),
         iceServers: await fetch('/ice-servers').then((r) => r.status),
-        whip: await fetch('/whip', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' }).then((r) => r.status),
-        whipWrongToken: await fetch('/whip', { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer nope' }, body: 'v=0\r\n' }).then((r) => r.status),
-        whep: await fetch('/whep/any', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' }).then((r) => r.status),
+        whip: await fetch('/whip', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' }).then(
+          (r) => r.status,
+        ),
+        whipWrongToken: await fetch('/whip', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/sdp', Authorization: 'Bearer nope' },
+          body: 'v=0\r\n',
+        }).then((r) => r.status),
+        whep: await fetch('/whep/any', { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' }).then(
+          (r) => r.status,
+        ),
         sessions: await get('/api/sessions'),
         pairing: await get('/api/pairing'),
         rotate: await post('/api/pairing/rotate', {}, { Authorization: `Bearer ${controlToken}` }),
       };
     }, lan.app.controlToken);
     // Even with the control token (leaked, say), the control API answers only the laptop itself.
-    assert.deepEqual(statuses, { offer: 401, wrongToken: 401, iceServers: 401, whip: 401, whipWrongToken: 401, whep: 401, sessions: 403, pairing: 403, rotate: 403 });
+    assert.deepEqual(statuses, {
+      offer: 401,
+      wrongToken: 401,
+      iceServers: 401,
+      whip: 401,
+      whipWrongToken: 401,
+      whep: 401,
+      sessions: 403,
+      pairing: 403,
+      rotate: 403,
+    });
     assert.equal((await lan.api<SessionInfo[]>('/api/sessions')).length, 0, 'the server lives on, with no session opened');
     await phone.context().close();
   });

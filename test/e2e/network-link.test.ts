@@ -14,7 +14,9 @@ interface ProbeResult {
 }
 
 async function probe(host: Host, count: number, gapMs: number, size = 100): Promise<ProbeResult> {
-  return JSON.parse(await host.run(SYSTEM_PYTHON, [PROBE, 'probe', LAPTOP_ADDRESS, String(PORT), String(count), String(gapMs), String(size)])) as ProbeResult;
+  return JSON.parse(
+    await host.run(SYSTEM_PYTHON, [PROBE, 'probe', LAPTOP_ADDRESS, String(PORT), String(count), String(gapMs), String(size)]),
+  ) as ProbeResult;
 }
 
 const percentile = (values: number[], p: number) => quantile(values, p) ?? NaN;

@@ -50,7 +50,9 @@ describe('a phone behind NAT, through TURN', () => {
   it('the NAT passes no direct UDP to the laptop', async () => {
     const echo = network.laptop.spawn(SYSTEM_PYTHON, [PROBE, 'echo', '7000'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((resolve) => echo.stdout!.once('data', resolve));
-    const result = JSON.parse(await overUdp.run(SYSTEM_PYTHON, [PROBE, 'probe', LAPTOP_ADDRESS, '7000', '10', '10', '100'])) as { received: number };
+    const result = JSON.parse(await overUdp.run(SYSTEM_PYTHON, [PROBE, 'probe', LAPTOP_ADDRESS, '7000', '10', '10', '100'])) as {
+      received: number;
+    };
     echo.kill('SIGKILL');
     assert.equal(result.received, 0);
   });
@@ -64,9 +66,14 @@ describe('a phone behind NAT, through TURN', () => {
       const browser = await launchBrowserOn(host());
       browsers.push(browser);
       const phone = await openPastCertificateWarning(browser, pairing.urls[0]!.url);
-      const iceServers = await phone.evaluate(async () => (await (await fetch(`ice-servers${location.search}`)).json()) as { iceServers: RTCIceServer[] });
+      const iceServers = await phone.evaluate(
+        async () => (await (await fetch(`ice-servers${location.search}`)).json()) as { iceServers: RTCIceServer[] },
+      );
       const expiry = Number(String(iceServers.iceServers[0]!.username).split(':')[0]);
-      assert.ok(expiry > Date.now() / 1000 && expiry < Date.now() / 1000 + 86_400, `TURN REST username ${iceServers.iceServers[0]!.username}`);
+      assert.ok(
+        expiry > Date.now() / 1000 && expiry < Date.now() / 1000 + 86_400,
+        `TURN REST username ${iceServers.iceServers[0]!.username}`,
+      );
       assert.deepEqual(
         iceServers.iceServers.map((s) => s.urls),
         [`turn:${LAPTOP_ADDRESS}:${TURN_PORT}?transport=udp`, `turn:${LAPTOP_ADDRESS}:${TURN_PORT}?transport=tcp`],

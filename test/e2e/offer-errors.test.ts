@@ -13,7 +13,11 @@ const videoOffer = (codecLines: string) =>
   ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', codecLines, 'c=IN IP4 0.0.0.0', 'a=mid:0', 'a=sendrecv', ''].join('\r\n');
 
 async function postOffer(body: string | object, contentType = 'application/json') {
-  const response = await fetch(`${server.url}/offer`, { method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(`${server.url}/offer`, {
+    method: 'POST',
+    headers: { 'Content-Type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as { error?: string } };
 }
 
@@ -23,15 +27,45 @@ describe('POST /offer rejects bad input with a 4xx and a reason', () => {
     ['a JSON array', '[]', 400, /JSON object/],
     ['a missing sdp', { type: 'offer' }, 400, /sdp must be a non-empty string/],
     ['an sdp that is not a string', { type: 'offer', sdp: 42 }, 400, /sdp must be/],
-    ['type "answer"', { type: 'answer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000') }, 400, /type must be "offer"/],
+    [
+      'type "answer"',
+      { type: 'answer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000') },
+      400,
+      /type must be "offer"/,
+    ],
     ['an sdp that is not SDP', { type: 'offer', sdp: 'hello' }, 400, /v=0/],
-    ['an offer of nothing we answer (G.722 audio alone)', { type: 'offer', sdp: videoOffer('m=audio 9 UDP/TLS/RTP/SAVPF 9\r\na=rtpmap:9 G722/8000') }, 400, /nothing CamLoop answers/],
-    ['an offer with only VP9', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 98\r\na=rtpmap:98 VP9/90000') }, 400, /no video codec we support/],
-    ['an unknown transform', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), video_transform: 'sharpen' }, 400, /invalid video_transform: unknown transform "sharpen"/],
+    [
+      'an offer of nothing we answer (G.722 audio alone)',
+      { type: 'offer', sdp: videoOffer('m=audio 9 UDP/TLS/RTP/SAVPF 9\r\na=rtpmap:9 G722/8000') },
+      400,
+      /nothing CamLoop answers/,
+    ],
+    [
+      'an offer with only VP9',
+      { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 98\r\na=rtpmap:98 VP9/90000') },
+      400,
+      /no video codec we support/,
+    ],
+    [
+      'an unknown transform',
+      { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), video_transform: 'sharpen' },
+      400,
+      /invalid video_transform: unknown transform "sharpen"/,
+    ],
     ['an sdp over 64 KB', { type: 'offer', sdp: 'v=0\r\n' + 'a=x\r\n'.repeat(20_000) }, 413, /larger than/],
     ['a body over 256 KB', { type: 'offer', sdp: 'v=0' + ' '.repeat(300_000) }, 413, /larger than/],
-    ['a replaces that is not a session id', { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), replaces: 'not an id!' }, 400, /replaces must be the id of a session/],
-    ['a video offer werift cannot parse', { type: 'offer', sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n' }, 400, /cannot answer/],
+    [
+      'a replaces that is not a session id',
+      { type: 'offer', sdp: videoOffer('m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000'), replaces: 'not an id!' },
+      400,
+      /replaces must be the id of a session/,
+    ],
+    [
+      'a video offer werift cannot parse',
+      { type: 'offer', sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n' },
+      400,
+      /cannot answer/,
+    ],
   ];
   for (const [what, body, status, message] of cases) {
     it(`${what} -> ${status}`, async () => {
@@ -126,7 +160,8 @@ describe('an offer whose peer never connects', () => {
       const ids = async () => ((await (await api(quick, '/api/sessions')).json()) as { id: string }[]).map((s) => s.id);
       assert.equal((await ids()).length, 2);
       // Its connect timeout is 2 s here: waited for, not slept through.
-      for (const deadline = Date.now() + 6000; (await ids()).includes(ghostId) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+      for (const deadline = Date.now() + 6000; (await ids()).includes(ghostId) && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 100));
       const left = await ids();
       assert.ok(!left.includes(ghostId), 'the session that never connected is gone');
       assert.equal(left.length, 1, 'the connected camera is still served');

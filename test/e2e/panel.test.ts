@@ -58,11 +58,20 @@ describe('control panel', () => {
     await panel.waitForSelector('.camera .transform');
     await panel.waitForFunction(() => !(document.getElementById('preview') as HTMLVideoElement).hidden, null, { timeout: 10_000 });
     await panel.selectOption('.camera .transform', 'edges');
-    await phone.waitForFunction(() => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40, null, { timeout: 5000, polling: 50 });
+    await phone.waitForFunction(
+      () => (window as unknown as { sampleVideo: (s: string) => { meanLuma: number } }).sampleVideo('#remote').meanLuma < 40,
+      null,
+      { timeout: 5000, polling: 50 },
+    );
     await panel.waitForFunction(
       () => {
         const text = document.querySelector('.camera .stats')!.textContent!;
-        return /processing [\d.]+ ms\/frame/.test(text) && /out [1-9]/.test(text) && /in [1-9][\d.]* fps 0*[1-9.][\d.]* Mbps/.test(text) && /RTT \d+ ms/.test(text);
+        return (
+          /processing [\d.]+ ms\/frame/.test(text) &&
+          /out [1-9]/.test(text) &&
+          /in [1-9][\d.]* fps 0*[1-9.][\d.]* Mbps/.test(text) &&
+          /RTT \d+ ms/.test(text)
+        );
       },
       null,
       { timeout: 8000 },
@@ -72,13 +81,18 @@ describe('control panel', () => {
     await panel.waitForFunction(() => document.querySelector('.camera .record')!.textContent === 'Stop recording');
     const file = await panel.getAttribute('.camera .record', 'title');
     // Recording until the file holds a few seconds' worth, not for a fixed time.
-    for (const deadline = Date.now() + 8000; Date.now() < deadline && !(file && existsSync(file) && statSync(file).size > 10_000); ) await new Promise((r) => setTimeout(r, 100));
+    for (const deadline = Date.now() + 8000; Date.now() < deadline && !(file && existsSync(file) && statSync(file).size > 10_000);)
+      await new Promise((r) => setTimeout(r, 100));
     await panel.click('.camera .record');
     await panel.waitForFunction(() => document.querySelector('.camera .record')!.textContent === 'Record');
     assert.ok(file && statSync(file).size > 10_000, `recorded ${file}`);
     // The preview shows the same processed stream (another receiver of the encoded packets).
     await panel.evaluate(installFrameProbe, '#preview');
-    await panel.waitForFunction(() => (window as unknown as { probes: Record<string, { frames: number }> }).probes['#preview'].frames >= 20, null, { timeout: 10_000 });
+    await panel.waitForFunction(
+      () => (window as unknown as { probes: Record<string, { frames: number }> }).probes['#preview'].frames >= 20,
+      null,
+      { timeout: 10_000 },
+    );
     const shown = await sample(panel, '#preview');
     assert.equal(shown.width, 640);
     assert.ok(shown.meanLuma < 40, `the preview shows the edges too (luma ${shown.meanLuma.toFixed(1)})`);

@@ -17,11 +17,21 @@ describe('camera page', () => {
       await waitForFrames(page, 10);
       const [session] = server.sessions.list();
       await page.click('#flip');
-      await page.waitForFunction(() => (window as unknown as { fakeCamera: { requests: MediaStreamConstraints[] } }).fakeCamera.requests.length === 2);
-      const asked = await page.evaluate(() => (window as unknown as { fakeCamera: { requests: { video: { facingMode: unknown } }[] } }).fakeCamera.requests.map((r) => r.video.facingMode));
+      await page.waitForFunction(
+        () => (window as unknown as { fakeCamera: { requests: MediaStreamConstraints[] } }).fakeCamera.requests.length === 2,
+      );
+      const asked = await page.evaluate(() =>
+        (window as unknown as { fakeCamera: { requests: { video: { facingMode: unknown } }[] } }).fakeCamera.requests.map(
+          (r) => r.video.facingMode,
+        ),
+      );
       assert.deepEqual(asked, [{ ideal: 'user' }, { ideal: 'environment' }]);
       await waitForFrames(page, 20);
-      assert.deepEqual(server.sessions.list().map((s) => s.id), [session.id], 'same call');
+      assert.deepEqual(
+        server.sessions.list().map((s) => s.id),
+        [session.id],
+        'same call',
+      );
     } finally {
       await page.close();
       await server.sessions.closeAll();
@@ -30,23 +40,29 @@ describe('camera page', () => {
 
   it('turned to portrait and back mid-call, the processed picture follows each time', async () => {
     const page = await openCameraPage(browser, server.url, { transform: 'edges' });
-    const turn = () => page.evaluate(() => {
-      const canvas = (window as unknown as { fakeCamera: { canvas: HTMLCanvasElement } }).fakeCamera.canvas;
-      [canvas.width, canvas.height] = [canvas.height, canvas.width];
-    });
-    const shown = () => page.evaluate(() => {
-      const video = document.getElementById('remote') as HTMLVideoElement;
-      return `${video.videoWidth}x${video.videoHeight}`;
-    });
+    const turn = () =>
+      page.evaluate(() => {
+        const canvas = (window as unknown as { fakeCamera: { canvas: HTMLCanvasElement } }).fakeCamera.canvas;
+        [canvas.width, canvas.height] = [canvas.height, canvas.width];
+      });
+    const shown = () =>
+      page.evaluate(() => {
+        const video = document.getElementById('remote') as HTMLVideoElement;
+        return `${video.videoWidth}x${video.videoHeight}`;
+      });
     try {
       await waitForFrames(page, 10);
       assert.equal(await shown(), '640x480');
       for (const size of ['480x640', '640x480']) {
         await turn();
-        await page.waitForFunction((want) => {
-          const video = document.getElementById('remote') as HTMLVideoElement;
-          return `${video.videoWidth}x${video.videoHeight}` === want;
-        }, size, { timeout: 10_000 });
+        await page.waitForFunction(
+          (want) => {
+            const video = document.getElementById('remote') as HTMLVideoElement;
+            return `${video.videoWidth}x${video.videoHeight}` === want;
+          },
+          size,
+          { timeout: 10_000 },
+        );
         await waitForFrames(page, 15);
         const frame = await sample(page);
         assert.equal(`${frame.width}x${frame.height}`, size);

@@ -20,7 +20,7 @@ const paint = (rgb: [number, number, number]) => `export default {
 `;
 /** A plugin slower than the camera: 80 ms of busy work per frame (at most ~12 fps). */
 const slow = `export default { id: 'slow', label: 'Slow', params: [], create() { return { apply() { const end = performance.now() + 80; while (performance.now() < end); }, dispose() {} }; } };\n`;
-/** A plugin that means the same at any size (workWidth), slower than the camera at 640x480: 60 ms of busy work there, less with the area. */
+/** A plugin that means the same at any size (workWidth), slower than the camera at 640x480: 60 ms of work there, less when smaller. */
 const heavy = `export default { id: 'heavy', label: 'Heavy', params: [], workWidth: Infinity, create() { return { apply(frame) { const end = performance.now() + (60 * frame.width * frame.height) / (640 * 480); while (performance.now() < end); }, dispose() {} }; } };\n`;
 const throwing = `export default { id: 'explodes', label: 'Explodes', params: [], create() { return { apply() { throw new Error('kaboom'); }, dispose() {} }; } };\n`;
 
@@ -54,7 +54,10 @@ describe('user plugins', () => {
     assert.ok(transforms.some((t) => t.id === 'paint' && t.plugin));
     assert.ok(transforms.some((t) => t.id === 'edges' && !t.plugin));
     const { errors } = (await (await api(server, `/api/plugins`)).json()) as { errors: { file: string; message: string }[] };
-    assert.deepEqual(errors.map((e) => e.file), ['broken.mjs']);
+    assert.deepEqual(
+      errors.map((e) => e.file),
+      ['broken.mjs'],
+    );
   });
 
   it('run in the pipeline, and an edited file is picked up live (hot reload)', async () => {
@@ -87,12 +90,21 @@ describe('user plugins', () => {
       assert.deepEqual(info.errors, ['"explodes" threw: kaboom; the frame passes through it'], 'reported once, not per frame');
       assert.equal(info.connectionState, 'connected');
       const [out, source] = await Promise.all([sample(page), sample(page, '#local')]);
-      assert.ok(thumbDifference(out, source) < 12, `the untouched picture comes back (difference ${thumbDifference(out, source).toFixed(1)})`);
+      assert.ok(
+        thumbDifference(out, source) < 12,
+        `the untouched picture comes back (difference ${thumbDifference(out, source).toFixed(1)})`,
+      );
 
-      await api(server, `/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: 'explodes' }, { id: 'invert' }]) });
+      await api(server, `/api/sessions/${session.id}/transform`, {
+        method: 'PUT',
+        body: JSON.stringify([{ id: 'explodes' }, { id: 'invert' }]),
+      });
       const [after, sent] = await sampleUntil(page, (o, s) => thumbDifference(o, invertedThumb(s)) < 12, 5000);
       const difference = thumbDifference(after, invertedThumb(sent));
-      assert.ok(difference < 12, `the rest of the chain (invert) still runs on the real picture (difference to the inverted source ${difference.toFixed(1)})`);
+      assert.ok(
+        difference < 12,
+        `the rest of the chain (invert) still runs on the real picture (difference to the inverted source ${difference.toFixed(1)})`,
+      );
     } finally {
       await page.close();
       await server.sessions.closeAll();
@@ -102,7 +114,11 @@ describe('user plugins', () => {
   it('with a filter slower than the camera, the phone lowers its frame rate to what the server processes, and restores it for a fast one', async () => {
     const page = await openCameraPage(browser, server.url, { transform: 'slow' });
     const maxFramerate = () =>
-      page.evaluate(() => (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!.getSenders()[0].getParameters().encodings[0]?.maxFramerate ?? null);
+      page.evaluate(
+        () =>
+          (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1)!.getSenders()[0].getParameters()
+            .encodings[0]?.maxFramerate ?? null,
+      );
     let fps: number | null = null;
     for (let i = 0; i < 30 && (fps === null || fps > 20); i++) {
       await new Promise((r) => setTimeout(r, 500));
@@ -127,7 +143,10 @@ describe('user plugins', () => {
       await new Promise((r) => setTimeout(r, 3000));
       const s = stats()!;
       const fps = (s.framesOut - before) / 3;
-      assert.ok(s.sentWidth < s.width && s.sentWidth / s.sentHeight === s.width / s.height, `sent at ${s.sentWidth}x${s.sentHeight} of ${s.width}x${s.height}`);
+      assert.ok(
+        s.sentWidth < s.width && s.sentWidth / s.sentHeight === s.width / s.height,
+        `sent at ${s.sentWidth}x${s.sentHeight} of ${s.width}x${s.height}`,
+      );
       assert.deepEqual([s.workWidth, s.workHeight], [s.sentWidth, s.sentHeight], 'the plugin ran at the size sent');
       // Unscaled it managed ~15 fps (60 ms a frame); smaller, the camera's rate.
       assert.ok(fps >= 24, `${fps.toFixed(1)} fps processed at ${s.sentWidth}x${s.sentHeight}`);
@@ -161,12 +180,21 @@ describe('transform API validation', () => {
         const r = await api(server, `/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
         return { status: r.status, error: ((await r.json()) as { error?: string }).error };
       };
-      assert.deepEqual(await put({ id: 'edges', params: { low: -5 } }), { status: 400, error: 'param "low" of "edges" must be between 0 and 500' });
+      assert.deepEqual(await put({ id: 'edges', params: { low: -5 } }), {
+        status: 400,
+        error: 'param "low" of "edges" must be between 0 and 500',
+      });
       assert.deepEqual(await put({ id: 'edges', params: { colour: 1 } }), { status: 400, error: '"edges" has no param "colour"' });
-      assert.deepEqual(await put({ id: 'mirror', params: { axis: 'diagonal' } }), { status: 400, error: 'param "axis" of "mirror" must be one of horizontal, vertical, both' });
+      assert.deepEqual(await put({ id: 'mirror', params: { axis: 'diagonal' } }), {
+        status: 400,
+        error: 'param "axis" of "mirror" must be one of horizontal, vertical, both',
+      });
       assert.equal((await put(Array(9).fill('invert'))).status, 400);
       assert.equal((await put({ chain: [{ id: 'mirror' }, { id: 'edges', params: { low: 50, high: 150 } }] })).status, 200);
-      assert.deepEqual(session.info().transform.map((c) => c.id), ['mirror', 'edges']);
+      assert.deepEqual(
+        session.info().transform.map((c) => c.id),
+        ['mirror', 'edges'],
+      );
     } finally {
       await page.close();
       await server.sessions.closeAll();

@@ -34,7 +34,8 @@ const cleanups = useServerAndBrowser(
 );
 
 const session = (): SessionInfo => server.sessions.list()[0].info();
-const setTransform = (body: unknown) => api(server, `/api/sessions/${session().id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
+const setTransform = (body: unknown) =>
+  api(server, `/api/sessions/${session().id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
 
 async function withCamera(transform: string, run: (page: Page) => Promise<void>): Promise<void> {
   const page = await openCameraPage(browser, server.url, { transform });
@@ -48,19 +49,36 @@ async function withCamera(transform: string, run: (page: Page) => Promise<void>)
 }
 
 describe('Python filters (Debian python3-opencv)', { timeout: 120_000 }, () => {
-  it('are listed beside the built-ins; a file with a syntax error is reported with Python\'s words', async () => {
-    const transforms = (await (await fetch(`${server.url}/api/transforms`)).json()) as { id: string; plugin: boolean; params: { name: string }[] }[];
-    for (const id of ['py-invert', 'py-paint', 'py-canny']) assert.ok(transforms.some((t) => t.id === id && t.plugin), `${id} listed`);
-    assert.deepEqual(transforms.find((t) => t.id === 'py-canny')?.params.map((p) => p.name), ['low', 'high']);
+  it("are listed beside the built-ins; a file with a syntax error is reported with Python's words", async () => {
+    const transforms = (await (await fetch(`${server.url}/api/transforms`)).json()) as {
+      id: string;
+      plugin: boolean;
+      params: { name: string }[];
+    }[];
+    for (const id of ['py-invert', 'py-paint', 'py-canny'])
+      assert.ok(
+        transforms.some((t) => t.id === id && t.plugin),
+        `${id} listed`,
+      );
+    assert.deepEqual(
+      transforms.find((t) => t.id === 'py-canny')?.params.map((p) => p.name),
+      ['low', 'high'],
+    );
     const { errors } = (await (await api(server, '/api/plugins')).json()) as { errors: { file: string; message: string }[] };
-    assert.deepEqual(errors.map((e) => e.file), ['broken.py']);
+    assert.deepEqual(
+      errors.map((e) => e.file),
+      ['broken.py'],
+    );
     assert.match(errors[0].message, /SyntaxError/);
   });
 
   it('cv2.bitwise_not in Python: the phone gets back its own picture inverted', () =>
     withCamera('py-invert', async (page) => {
       const [out, source] = await sampleUntil(page, (o, s) => thumbDifference(o, invertedThumb(s)) < 12, 5000);
-      assert.ok(thumbDifference(out, invertedThumb(source)) < 12, `255 - what was sent (mean difference ${thumbDifference(out, invertedThumb(source)).toFixed(1)}; to the source itself ${thumbDifference(out, source).toFixed(1)})`);
+      assert.ok(
+        thumbDifference(out, invertedThumb(source)) < 12,
+        `255 - what was sent (mean difference ${thumbDifference(out, invertedThumb(source)).toFixed(1)}; to the source itself ${thumbDifference(out, source).toFixed(1)})`,
+      );
       assert.equal(out.width, 640);
       assert.deepEqual(session().errors, []);
     }));
@@ -68,7 +86,10 @@ describe('Python filters (Debian python3-opencv)', { timeout: 120_000 }, () => {
   it('the example cv2.Canny filter draws edges', () =>
     withCamera('py-canny', async (page) => {
       const [out] = await sampleUntil(page, (o) => o.meanLuma < 40 && o.bright > 0.002, 5000);
-      assert.ok(out.meanLuma < 40 && out.bright > 0.002 && out.bright < 0.2, `dark with bright lines (mean ${out.meanLuma.toFixed(1)}, bright ${(out.bright * 100).toFixed(2)} %)`);
+      assert.ok(
+        out.meanLuma < 40 && out.bright > 0.002 && out.bright < 0.2,
+        `dark with bright lines (mean ${out.meanLuma.toFixed(1)}, bright ${(out.bright * 100).toFixed(2)} %)`,
+      );
     }));
 
   it('params change live, results reach the API, and an edited file is re-imported', () =>
@@ -90,7 +111,10 @@ describe('Python filters (Debian python3-opencv)', { timeout: 120_000 }, () => {
     withCamera('edges', async (page) => {
       assert.equal((await setTransform([{ id: 'edges' }, { id: 'py-invert' }])).status, 200);
       const [out] = await sampleUntil(page, (o) => o.meanLuma > 215, 5000);
-      assert.ok(out.meanLuma > 215 && out.dark > 0.002, `white with dark lines (mean ${out.meanLuma.toFixed(1)}, dark ${(out.dark * 100).toFixed(2)} %)`);
+      assert.ok(
+        out.meanLuma > 215 && out.dark > 0.002,
+        `white with dark lines (mean ${out.meanLuma.toFixed(1)}, dark ${(out.dark * 100).toFixed(2)} %)`,
+      );
     }));
 
   it('a filter that raises: its traceback is in the errors, the picture passes through, the video goes on', () =>

@@ -50,7 +50,11 @@ describe('--record-to', () => {
       const server = await startServer({ host: '127.0.0.1', port: 0, log: silentLogger, recordTo: join(dir, file) });
       const client = await serveAiortcClient(server.url);
       try {
-        const page = await startAiortcClient(browser, client.url, { video: { transform: 'edges', codec }, audio: { codec: audio }, datachannel: false });
+        const page = await startAiortcClient(browser, client.url, {
+          video: { transform: 'edges', codec },
+          audio: { codec: audio },
+          datachannel: false,
+        });
         await waitForAiortcVideo(page, 10);
         const started = Date.now();
         await new Promise((r) => setTimeout(r, 3000));
@@ -83,14 +87,22 @@ describe('record button (API): the processed video', () => {
     const server = await startServer({ host: '127.0.0.1', port: 0, log: silentLogger, videosDir: dir });
     const client = await serveAiortcClient(server.url);
     try {
-      const page = await startAiortcClient(browser, client.url, { video: { transform: 'edges', codec: 'VP8/90000' }, audio: false, datachannel: false });
+      const page = await startAiortcClient(browser, client.url, {
+        video: { transform: 'edges', codec: 'VP8/90000' },
+        audio: false,
+        datachannel: false,
+      });
       await waitForAiortcVideo(page, 10);
       const [session] = server.sessions.list();
-      const started = (await (await api(server, `/api/sessions/${session.id}/recording`, { method: 'POST' })).json()) as { recording: string };
+      const started = (await (await api(server, `/api/sessions/${session.id}/recording`, { method: 'POST' })).json()) as {
+        recording: string;
+      };
       assert.match(started.recording, /CamLoop-.*\.webm$/);
       assert.equal(session.info().recording, started.recording);
       await new Promise((r) => setTimeout(r, 2500));
-      const stopped = (await (await api(server, `/api/sessions/${session.id}/recording`, { method: 'DELETE' })).json()) as { recorded: string };
+      const stopped = (await (await api(server, `/api/sessions/${session.id}/recording`, { method: 'DELETE' })).json()) as {
+        recorded: string;
+      };
       assert.equal(stopped.recorded, started.recording);
       await page.close();
 
@@ -98,7 +110,21 @@ describe('record button (API): the processed video', () => {
       assert.equal(probe.streams[0].codec_name, 'vp8');
       assert.ok(Math.abs(Number(probe.format.duration) - 2.5) < 1, `duration ${probe.format.duration}`);
       decodesCleanly(stopped.recorded);
-      const gray = execFileSync('ffmpeg', ['-v', 'error', '-ss', '1', '-i', stopped.recorded, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+      const gray = execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-ss',
+        '1',
+        '-i',
+        stopped.recorded,
+        '-frames:v',
+        '1',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'gray',
+        '-',
+      ]);
       const mean = gray.reduce((sum, v) => sum + v, 0) / gray.length;
       assert.ok(mean < 40, `the recording holds the processed (edges) picture, mean luma ${mean.toFixed(1)}`);
     } finally {

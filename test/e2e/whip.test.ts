@@ -27,7 +27,8 @@ async function sessions(): Promise<SessionInfo[]> {
 
 /** Mean luma of the thumbnail's top and bottom halves (the pattern: bright above, dark below). */
 function halves(frame: FrameSample): { top: number; bottom: number } {
-  const mean = (rows: number[]) => rows.reduce((sum, row) => sum + frame.thumb.slice(row * 32, row * 32 + 32).reduce((a, b) => a + b, 0), 0) / (rows.length * 32);
+  const mean = (rows: number[]) =>
+    rows.reduce((sum, row) => sum + frame.thumb.slice(row * 32, row * 32 + 32).reduce((a, b) => a + b, 0), 0) / (rows.length * 32);
   return { top: mean([1, 2, 3, 4, 5, 6, 7, 8]), bottom: mean([16, 17, 18, 19, 20, 21, 22]) };
 }
 
@@ -46,10 +47,13 @@ let camera: SessionInfo;
 
 it("FFmpeg's whip muxer publishes a camera: listed as WHIP, filtered by ?transform=, played by two WHEP viewers without a second encode", async () => {
   publisher = new WhipPublisher(`${server.url}/whip?transform=invert`);
-  camera = await waitFor(() => `a WHIP camera sending frames (publisher: ${publisher?.log.slice(-600)})`, async () => {
-    if (publisher?.exitCode !== undefined) throw new Error(`the publisher ended: ${publisher.log.slice(-600)}`);
-    return (await sessions()).find((s) => s.source === 'whip' && (s.stats?.framesIn ?? 0) > 10);
-  });
+  camera = await waitFor(
+    () => `a WHIP camera sending frames (publisher: ${publisher?.log.slice(-600)})`,
+    async () => {
+      if (publisher?.exitCode !== undefined) throw new Error(`the publisher ended: ${publisher.log.slice(-600)}`);
+      return (await sessions()).find((s) => s.source === 'whip' && (s.stats?.framesIn ?? 0) > 10);
+    },
+  );
   assert.equal(camera.codec, 'h264');
   assert.equal(camera.transform[0].id, 'invert');
   assert.equal(camera.connectionState, 'connected');
@@ -70,10 +74,13 @@ it("FFmpeg's whip muxer publishes a camera: listed as WHIP, filtered by ?transfo
   for (const page of [one, two]) await waitForFrames(page, 20, '#video');
   // The pattern is bright above and dark below: inverted, dark above and bright below.
   const seen = halves(await sample(one, '#video'));
-  assert.ok(seen.top < 255 - PATTERN.bright + 40 && seen.bottom > 255 - PATTERN.dark - 40, `the viewer shows the inverted pattern (top ${seen.top.toFixed(0)}, bottom ${seen.bottom.toFixed(0)})`);
+  assert.ok(
+    seen.top < 255 - PATTERN.bright + 40 && seen.bottom > 255 - PATTERN.dark - 40,
+    `the viewer shows the inverted pattern (top ${seen.top.toFixed(0)}, bottom ${seen.bottom.toFixed(0)})`,
+  );
   const info = (await sessions()).find((s) => s.id === camera.id)!;
   assert.equal(info.viewers, 2);
-  assert.equal((await one.evaluate(() => document.body.dataset.state)), 'playing');
+  assert.equal(await one.evaluate(() => document.body.dataset.state), 'playing');
 
   // No filter: the publisher's own packets go to the viewers (forwarded, no decode or encode).
   await api(server, `/api/sessions/${camera.id}/transform`, { method: 'PUT', body: JSON.stringify('none') });
@@ -99,7 +106,10 @@ it('bad WHIP and WHEP requests get the RFC status and the camera lives on', asyn
   const frag = { 'Content-Type': 'application/trickle-ice-sdpfrag' };
   const viewer = { Authorization: `Bearer ${server.access.viewerToken}` };
 
-  const preflight = await whip('/whip', { method: 'OPTIONS', headers: { Origin: 'https://obs.example', 'Access-Control-Request-Method': 'POST' } });
+  const preflight = await whip('/whip', {
+    method: 'OPTIONS',
+    headers: { Origin: 'https://obs.example', 'Access-Control-Request-Method': 'POST' },
+  });
   assert.equal(preflight.status, 204);
   assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
   assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
@@ -121,10 +131,35 @@ it('bad WHIP and WHEP requests get the RFC status and the camera lives on', asyn
   assert.equal((await whip('/whip/no-such-session', { method: 'PATCH', headers: frag, body: 'a=end-of-candidates\r\n' })).status, 404);
   assert.equal((await whip(resource, { method: 'PATCH', headers: sdp, body: 'a=end-of-candidates\r\n' })).status, 415);
   assert.equal((await whip(resource, { method: 'PATCH', headers: frag, body: 'garbage\r\n' })).status, 400);
-  assert.equal((await whip(resource, { method: 'PATCH', headers: frag, body: 'm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2 nonsense\r\n' })).status, 400);
-  assert.equal((await whip(resource, { method: 'PATCH', headers: { ...frag, 'If-Match': '"stale"' }, body: 'a=end-of-candidates\r\n' })).status, 412);
-  assert.equal((await whip(resource, { method: 'PATCH', headers: { ...frag, 'If-Match': '*' }, body: 'a=ice-ufrag:new1\r\na=ice-pwd:newpasswordnewpasswordnew\r\n' })).status, 422);
-  assert.equal((await whip(resource, { method: 'PATCH', headers: frag, body: 'a=ice-ufrag:other\r\na=ice-pwd:otherpasswordotherpassword\r\n' })).status, 422);
+  assert.equal(
+    (
+      await whip(resource, {
+        method: 'PATCH',
+        headers: frag,
+        body: 'm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:1 1 udp 2 nonsense\r\n',
+      })
+    ).status,
+    400,
+  );
+  assert.equal(
+    (await whip(resource, { method: 'PATCH', headers: { ...frag, 'If-Match': '"stale"' }, body: 'a=end-of-candidates\r\n' })).status,
+    412,
+  );
+  assert.equal(
+    (
+      await whip(resource, {
+        method: 'PATCH',
+        headers: { ...frag, 'If-Match': '*' },
+        body: 'a=ice-ufrag:new1\r\na=ice-pwd:newpasswordnewpasswordnew\r\n',
+      })
+    ).status,
+    422,
+  );
+  assert.equal(
+    (await whip(resource, { method: 'PATCH', headers: frag, body: 'a=ice-ufrag:other\r\na=ice-pwd:otherpasswordotherpassword\r\n' }))
+      .status,
+    422,
+  );
   const trickled = await whip(resource, {
     method: 'PATCH',
     headers: frag,
@@ -148,10 +183,31 @@ it('bad WHIP and WHEP requests get the RFC status and the camera lives on', asyn
   await offer.close();
   const endpoint = `/whep/${camera.id}`;
   assert.equal((await whip(endpoint, { method: 'POST', headers: sdp, body: viewerOffer })).status, 401);
-  assert.equal((await whip(endpoint, { method: 'POST', headers: { ...sdp, Authorization: `Bearer ${server.access.controlToken}` }, body: viewerOffer })).status, 401);
-  assert.equal((await whip(endpoint, { method: 'POST', headers: { ...sdp, Authorization: `Bearer ${server.access.pairingToken}` }, body: viewerOffer })).status, 401);
+  assert.equal(
+    (
+      await whip(endpoint, {
+        method: 'POST',
+        headers: { ...sdp, Authorization: `Bearer ${server.access.controlToken}` },
+        body: viewerOffer,
+      })
+    ).status,
+    401,
+  );
+  assert.equal(
+    (
+      await whip(endpoint, {
+        method: 'POST',
+        headers: { ...sdp, Authorization: `Bearer ${server.access.pairingToken}` },
+        body: viewerOffer,
+      })
+    ).status,
+    401,
+  );
   assert.equal((await whip('/whep/no-such-camera', { method: 'POST', headers: { ...sdp, ...viewer }, body: viewerOffer })).status, 404);
-  assert.equal((await whip(endpoint, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...viewer }, body: viewerOffer })).status, 415);
+  assert.equal(
+    (await whip(endpoint, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...viewer }, body: viewerOffer })).status,
+    415,
+  );
   assert.equal((await whip(endpoint, { method: 'POST', headers: { ...sdp, ...viewer }, body: 'not sdp' })).status, 400);
   const created = await whip(endpoint, { method: 'POST', headers: { ...sdp, ...viewer }, body: viewerOffer });
   assert.equal(created.status, 201);
@@ -168,7 +224,9 @@ it('bad WHIP and WHEP requests get the RFC status and the camera lives on', asyn
   const info = (await sessions()).find((s) => s.id === camera.id)!;
   assert.equal(info.connectionState, 'connected');
   const framesIn = info.stats!.framesIn;
-  await waitFor('more frames from the publisher', async () => (((await sessions()).find((s) => s.id === camera.id)?.stats?.framesIn ?? 0) > framesIn + 10 ? true : undefined));
+  await waitFor('more frames from the publisher', async () =>
+    ((await sessions()).find((s) => s.id === camera.id)?.stats?.framesIn ?? 0) > framesIn + 10 ? true : undefined,
+  );
 });
 
 it("the publisher's DELETE ends the camera at once, and its viewers say so", async () => {
@@ -190,7 +248,9 @@ it("the publisher's DELETE ends the camera at once, and its viewers say so", asy
   await waitFor('the camera gone', async () => ((await sessions()).some((s) => s.id === camera.id) ? undefined : true), 2000);
   // CamLoop's goodbye (DTLS close_notify) reaches the player at once: no wait for ICE to fail.
   events.push(`+${Date.now() - t0} camera gone`);
-  await page.waitForFunction(() => document.body.dataset.state === 'waiting', null, { timeout: 3000 }).catch((error: Error) => assert.fail(`${error.message}\n${events.join('\n')}`));
+  await page
+    .waitForFunction(() => document.body.dataset.state === 'waiting', null, { timeout: 3000 })
+    .catch((error: Error) => assert.fail(`${error.message}\n${events.join('\n')}`));
   assert.match((await page.locator('#status').textContent()) ?? '', /the camera left|camera not connected/);
   await page.close();
   publisher = undefined;
@@ -199,7 +259,9 @@ it("the publisher's DELETE ends the camera at once, and its viewers say so", asy
 it('a browser publishes over WHIP from another origin (CORS preflights, exposed Location): VP8 and Opus, filtered, nothing sent back', async () => {
   // A publisher's page of its own, served by the test on another port: another origin, so every
   // request below is cross-origin (and both are loopback, which Chrome lets talk without a prompt).
-  const site = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>a WHIP publisher</title>'));
+  const site = createServer((_req, res) =>
+    res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>a WHIP publisher</title>'),
+  );
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   after(() => site.close());
   const page = await browser.newPage();
@@ -215,8 +277,16 @@ it('a browser publishes over WHIP from another origin (CORS preflights, exposed 
       video.setCodecPreferences([...codecs.filter((c) => c.mimeType === 'video/VP8'), ...codecs.filter((c) => c.mimeType !== 'video/VP8')]);
       pc.addTransceiver(stream.getAudioTracks()[0]!, { direction: 'sendonly' });
       await pc.setLocalDescription(await pc.createOffer());
-      await new Promise<void>((resolve) => (pc.iceGatheringState === 'complete' ? resolve() : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve())));
-      const response = await fetch(url!, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` }, body: pc.localDescription!.sdp });
+      await new Promise<void>((resolve) =>
+        pc.iceGatheringState === 'complete'
+          ? resolve()
+          : pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve()),
+      );
+      const response = await fetch(url!, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/sdp', Authorization: `Bearer ${token}` },
+        body: pc.localDescription!.sdp,
+      });
       const answer = await response.text();
       if (response.status !== 201) return { status: response.status, answer };
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
@@ -249,6 +319,10 @@ it('a browser publishes over WHIP from another origin (CORS preflights, exposed 
     [`${server.url}${published.location}`, server.access.pairingToken] as const,
   );
   assert.equal(deleted, 200);
-  assert.equal((await sessions()).some((s) => s.id === id), false, 'DELETE ends the camera');
+  assert.equal(
+    (await sessions()).some((s) => s.id === id),
+    false,
+    'DELETE ends the camera',
+  );
   await page.close();
 });

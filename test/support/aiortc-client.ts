@@ -10,7 +10,8 @@ export const AIORTC_CLIENT_DIR = '/usr/share/doc/python3-aiortc/examples/server'
  * to `target`: the client fetches '/offer' relative to its own origin.
  */
 export async function serveAiortcClient(target: string): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync(`${AIORTC_CLIENT_DIR}/client.js`)) throw new Error(`aiortc's example client is missing from ${AIORTC_CLIENT_DIR}: apt-get install -y python3-aiortc`);
+  if (!existsSync(`${AIORTC_CLIENT_DIR}/client.js`))
+    throw new Error(`aiortc's example client is missing from ${AIORTC_CLIENT_DIR}: apt-get install -y python3-aiortc`);
   const files: Record<string, [string, string]> = {
     '/': ['index.html', 'text/html'],
     '/client.js': ['client.js', 'text/javascript'],

@@ -34,7 +34,9 @@ export async function startAiortcClient(browser: Browser, url: string, options: 
 export async function waitForAiortcVideo(page: Page, frames: number): Promise<void> {
   await page.waitForFunction(() => (document.getElementById('video') as HTMLVideoElement).videoWidth > 0, null, { timeout: 20_000 });
   await page.evaluate(installFrameProbe, '#video');
-  await page.waitForFunction((n) => (window as unknown as { probes: Record<string, ProbeState> }).probes['#video'].frames >= n, frames, { timeout: 20_000 });
+  await page.waitForFunction((n) => (window as unknown as { probes: Record<string, ProbeState> }).probes['#video'].frames >= n, frames, {
+    timeout: 20_000,
+  });
 }
 
 /** The browser's view of the audio it receives (aiortc's client keeps its peer in a global `pc`). */

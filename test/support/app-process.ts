@@ -34,6 +34,7 @@ export async function startApp(args: string[] = [], options: { host?: Host; env?
     });
     app.once('exit', (code) => reject(new Error(`app exited (${code}) before serving:\n${log}`)));
   });
-  const api = async <T>(path: string): Promise<T> => (await (await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${controlToken}` } })).json()) as T;
+  const api = async <T>(path: string): Promise<T> =>
+    (await (await fetch(`${url}${path}`, { headers: { Authorization: `Bearer ${controlToken}` } })).json()) as T;
   return { app, url, controlToken, panelUrl, log: () => log, api };
 }

@@ -101,7 +101,8 @@ export function recordPeerConnections(): void {
       super(config);
       peers.push(this);
       this.addEventListener('iceconnectionstatechange', () => {
-        if (/connected|completed/.test(this.iceConnectionState) && !this.timeline.iceConnectedAt) this.timeline.iceConnectedAt = performance.now();
+        if (/connected|completed/.test(this.iceConnectionState) && !this.timeline.iceConnectedAt)
+          this.timeline.iceConnectedAt = performance.now();
       });
     }
     override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
@@ -151,7 +152,11 @@ export function sample(page: Page, selector = '#remote'): Promise<FrameSample> {
 }
 
 /** Samples the returned video and the sent one until `test` holds or `timeoutMs` passes; returns the last pair. */
-export async function sampleUntil(page: Page, test: (out: FrameSample, source: FrameSample) => boolean, timeoutMs: number): Promise<[FrameSample, FrameSample]> {
+export async function sampleUntil(
+  page: Page,
+  test: (out: FrameSample, source: FrameSample) => boolean,
+  timeoutMs: number,
+): Promise<[FrameSample, FrameSample]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pair = await Promise.all([sample(page), sample(page, '#local')]);

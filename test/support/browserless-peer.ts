@@ -57,7 +57,11 @@ export class BrowserlessPeer {
    * Gathers, posts our offer and returns the server's answer without applying it (connect() does;
    * a test of a peer that never connects stops here).
    */
-  async postOffer(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<{ sdp: string; type: 'answer'; id: string }> {
+  async postOffer(
+    serverUrl: string,
+    transform: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ sdp: string; type: 'answer'; id: string }> {
     const response = await fetch(`${serverUrl}/offer`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...headers },

@@ -29,7 +29,8 @@ export function makeVp8Clip(width = 640, height = 480, count = 60, bitrate = 1_5
   const scene = new Uint8Array(sceneW * height);
   for (let row = 0; row < height; row++) {
     for (let col = 0; col < sceneW; col++) {
-      const texture = 45 * Math.sin(col / 17) * Math.cos(row / 23) + 25 * Math.sin((col + 2 * row) / 9) + 20 * Math.sin(col / 57 + row / 43);
+      const texture =
+        45 * Math.sin(col / 17) * Math.cos(row / 23) + 25 * Math.sin((col + 2 * row) / 9) + 20 * Math.sin(col / 57 + row / 43);
       scene[row * sceneW + col] = Math.max(16, Math.min(235, Math.round(120 + texture + (80 * col) / sceneW)));
     }
   }
@@ -47,7 +48,7 @@ export function makeVp8Clip(width = 640, height = 480, count = 60, bitrate = 1_5
     for (let row = 0; row < height; row++) {
       for (let col = 0; col < width; col++) {
         const inDisc = (col - cx) ** 2 + (row - cy) ** 2 < r * r;
-        const base = inDisc ? ((((col >> 3) + (row >> 3)) & 1) ? 220 : 30) : scene[row * sceneW + col + pan];
+        const base = inDisc ? (((col >> 3) + (row >> 3)) & 1 ? 220 : 30) : scene[row * sceneW + col + pan];
         y[row * ys + col] = Math.max(16, Math.min(235, base + noise()));
       }
     }

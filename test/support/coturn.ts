@@ -47,7 +47,8 @@ export class Coturn {
 
   /** Allocations coturn granted so far, by transport to it. */
   allocations(): { udp: number; tcp: number } {
-    const count = (protocol: string) => (this.output.match(new RegExp(`${protocol} socket.*?\\n?.*ALLOCATE processed, success`, 'gi')) ?? []).length;
+    const count = (protocol: string) =>
+      (this.output.match(new RegExp(`${protocol} socket.*?\\n?.*ALLOCATE processed, success`, 'gi')) ?? []).length;
     return { udp: count('UDP'), tcp: count('TCP') };
   }
 

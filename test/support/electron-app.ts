@@ -27,7 +27,12 @@ export class StubbedElectronApp {
   }
 
   static start(options: { paths: Record<string, string>; port?: number; secondInstance?: boolean }): StubbedElectronApp {
-    const env = { ...process.env, CAMLOOP_STUB_PATHS: JSON.stringify(options.paths), ...(options.port && { CAMLOOP_PORT: String(options.port) }), ...(options.secondInstance && { CAMLOOP_STUB_SECOND_INSTANCE: '1' }) };
+    const env = {
+      ...process.env,
+      CAMLOOP_STUB_PATHS: JSON.stringify(options.paths),
+      ...(options.port && { CAMLOOP_PORT: String(options.port) }),
+      ...(options.secondInstance && { CAMLOOP_STUB_SECOND_INSTANCE: '1' }),
+    };
     return new StubbedElectronApp(fork(MAIN, [], { env, execArgv: ['--import', REGISTER], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
   }
 
@@ -36,7 +41,10 @@ export class StubbedElectronApp {
     const at = this.reports.findIndex((r) => r.event === event);
     if (at >= 0) return Promise.resolve(this.reports.splice(at, 1)[0]!);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no '${event}' from main.ts in ${timeoutMs} ms; its output: ${this.output.slice(-800)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no '${event}' from main.ts in ${timeoutMs} ms; its output: ${this.output.slice(-800)}`)),
+        timeoutMs,
+      );
       this.waiters.push({ event, resolve: (report) => (clearTimeout(timer), resolve(report)) });
     });
   }

@@ -14,8 +14,10 @@ export const recorded = {
   quits: 0,
   errorBoxes: [] as [string, string][],
   openedExternal: [] as string[],
-  certificateVerifyProc: undefined as undefined | ((request: { hostname: string; certificate: { fingerprint: string } }, callback: (verdict: number) => void) => void),
-  permissionRequestHandler: undefined as undefined | ((contents: { getURL(): string }, permission: string, callback: (allowed: boolean) => void) => void),
+  certificateVerifyProc: undefined as
+    undefined | ((request: { hostname: string; certificate: { fingerprint: string } }, callback: (verdict: number) => void) => void),
+  permissionRequestHandler: undefined as
+    undefined | ((contents: { getURL(): string }, permission: string, callback: (allowed: boolean) => void) => void),
   permissionCheckHandler: undefined as undefined | ((contents: unknown, permission: string, origin: string) => boolean),
 };
 
@@ -50,7 +52,12 @@ class App extends EventEmitter {
 
   /** What Electron does on quit: 'before-quit' with an event that may be prevented. */
   requestQuit(): { defaultPrevented: boolean } {
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('before-quit', event);
     return event;
   }
@@ -138,7 +145,9 @@ process.on('message', (message: StubCommand) => {
   if (message.command === 'emit') (message.target === 'app' ? app : window)?.emit(message.name);
   else if (message.command === 'requestQuit') report({ event: 'quitRequested', defaultPrevented: app.requestQuit().defaultPrevented });
   else if (message.command === 'verifyCertificate') {
-    recorded.certificateVerifyProc?.({ hostname: message.hostname, certificate: { fingerprint: message.fingerprint } }, (verdict) => report({ event: 'verdict', verdict }));
+    recorded.certificateVerifyProc?.({ hostname: message.hostname, certificate: { fingerprint: message.fingerprint } }, (verdict) =>
+      report({ event: 'verdict', verdict }),
+    );
   } else if (message.command === 'minimize') {
     if (window) window.minimized = true;
   } else if (message.command === 'windowState') {

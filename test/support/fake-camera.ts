@@ -10,7 +10,14 @@
  */
 export function installFakeCamera(): void {
   type Scene = 'card' | 'flat' | 'checker' | 'noise' | 'texture';
-  const state = { scene: 'card' as Scene, switchedAt: 0, switches: [] as number[], probe: false, canvas: null as HTMLCanvasElement | null, requests: [] as MediaStreamConstraints[] };
+  const state = {
+    scene: 'card' as Scene,
+    switchedAt: 0,
+    switches: [] as number[],
+    probe: false,
+    canvas: null as HTMLCanvasElement | null,
+    requests: [] as MediaStreamConstraints[],
+  };
   (window as unknown as { fakeCamera: typeof state }).fakeCamera = state;
 
   /** A fine-grained scene twice the picture's size, for 'texture' (made on first use). */
@@ -67,13 +74,14 @@ export function installFakeCamera(): void {
       if (state.scene === 'checker') {
         const cell = Math.round(height / 24);
         ctx.fillStyle = '#fff';
-        for (let y = 0; y < height; y += cell) for (let x = (y / cell) % 2 ? cell : 0; x < width; x += 2 * cell) ctx.fillRect(x, y, cell, cell);
+        for (let y = 0; y < height; y += cell)
+          for (let x = (y / cell) % 2 ? cell : 0; x < width; x += 2 * cell) ctx.fillRect(x, y, cell, cell);
       }
     }
     // A moving ball along the bottom keeps the encoder honest (real cameras never stand still).
     ctx.fillStyle = '#e03030';
     ctx.beginPath();
-    ctx.arc(((t / 20) % width), height - height / 10, height / 20, 0, 2 * Math.PI);
+    ctx.arc((t / 20) % width, height - height / 10, height / 20, 0, 2 * Math.PI);
     ctx.fill();
   }
 
@@ -82,7 +90,8 @@ export function installFakeCamera(): void {
   navigator.mediaDevices.getUserMedia = async (constraints?: MediaStreamConstraints) => {
     state.requests.push(JSON.parse(JSON.stringify(constraints ?? {})));
     const video = (constraints?.video ?? {}) as MediaTrackConstraints;
-    const ideal = (c: ConstrainULong | undefined, fallback: number) => (typeof c === 'number' ? c : (c as { ideal?: number; exact?: number })?.ideal ?? (c as { exact?: number })?.exact ?? fallback);
+    const ideal = (c: ConstrainULong | undefined, fallback: number) =>
+      typeof c === 'number' ? c : ((c as { ideal?: number; exact?: number })?.ideal ?? (c as { exact?: number })?.exact ?? fallback);
     const width = ideal(video.width, 640);
     const height = ideal(video.height, 480);
     const canvas = document.createElement('canvas');

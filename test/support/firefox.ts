@@ -54,7 +54,9 @@ export class FirefoxPhone {
     let log = '';
     firefox.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
     const socketPath = join(dir, `marionette-${host.ns}.sock`);
-    const relay = host.spawn(process.execPath, ['-e', RELAY, socketPath, String(MARIONETTE_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const relay = host.spawn(process.execPath, ['-e', RELAY, socketPath, String(MARIONETTE_PORT)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise((resolve) => relay.stdout!.once('data', resolve));
     // Firefox opens its Marionette port a second or two after it starts.
     const deadline = Date.now() + 30_000;
@@ -65,7 +67,8 @@ export class FirefoxPhone {
         s.once('error', () => resolve(undefined));
       });
       const phone = socket && new FirefoxPhone(socket, [firefox, relay]);
-      const ready = phone && (await Promise.race([phone.greeted.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]));
+      const ready =
+        phone && (await Promise.race([phone.greeted.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]));
       if (phone && ready) {
         await phone.command('WebDriver:NewSession', { capabilities: { alwaysMatch: { acceptInsecureCerts: false } } });
         return phone;
@@ -98,7 +101,11 @@ export class FirefoxPhone {
   /** Runs `fn(...args)` in the page (it may return a promise) and resolves with its JSON result. */
   async evaluate<T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T> {
     const script = `const done = arguments[arguments.length - 1]; Promise.resolve((${fn.toString()})(...Array.from(arguments).slice(0, -1))).then((v) => done({ ok: v }), (e) => done({ error: String(e && e.stack || e) }));`;
-    const { value } = await this.command<{ value: { ok?: T; error?: string } }>('WebDriver:ExecuteAsyncScript', { script, args, scriptTimeout: 60_000 });
+    const { value } = await this.command<{ value: { ok?: T; error?: string } }>('WebDriver:ExecuteAsyncScript', {
+      script,
+      args,
+      scriptTimeout: 60_000,
+    });
     if (value.error) throw new Error(`in Firefox: ${value.error}`);
     return value.ok as T;
   }
@@ -113,7 +120,10 @@ export class FirefoxPhone {
   }
 
   async click(selector: string): Promise<void> {
-    const element = await this.command<{ value: Record<string, string> }>('WebDriver:FindElement', { using: 'css selector', value: selector });
+    const element = await this.command<{ value: Record<string, string> }>('WebDriver:FindElement', {
+      using: 'css selector',
+      value: selector,
+    });
     await this.command('WebDriver:ElementClick', { id: Object.values(element.value)[0] });
   }
 
@@ -125,7 +135,10 @@ export class FirefoxPhone {
   }
 
   async close(): Promise<void> {
-    await Promise.race([this.command('Marionette:Quit', { flags: ['eForceQuit'] }).catch(() => {}), new Promise((r) => setTimeout(r, 3000))]);
+    await Promise.race([
+      this.command('Marionette:Quit', { flags: ['eForceQuit'] }).catch(() => {}),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]);
     this.socket.destroy();
     for (const child of this.processes) child.kill('SIGKILL');
   }

@@ -36,7 +36,10 @@ export function useServerAndBrowser(
 ): Cleanups {
   const cleanups = new Cleanups();
   before(async () => {
-    const [server, browser] = await Promise.allSettled([(async () => startTestServer(typeof options === 'function' ? await options() : options))(), launchBrowser()]);
+    const [server, browser] = await Promise.allSettled([
+      (async () => startTestServer(typeof options === 'function' ? await options() : options))(),
+      launchBrowser(),
+    ]);
     if (server.status === 'fulfilled') cleanups.add(() => server.value.close());
     if (browser.status === 'fulfilled') cleanups.add(() => browser.value.close());
     if (server.status === 'rejected') throw server.reason;

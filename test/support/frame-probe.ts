@@ -46,7 +46,9 @@ export function installFrameProbe(selector: string): void {
     ctx.drawImage(v, 0, 0);
     const data = ctx.getImageData(0, 0, width, height).data;
     const luma = (i: number) => 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
-    let sum = 0, bright = 0, dark = 0;
+    let sum = 0,
+      bright = 0,
+      dark = 0;
     const colours = new Set<number>();
     for (let i = 0; i < data.length; i += 4) {
       const l = luma(i);
@@ -59,10 +61,16 @@ export function installFrameProbe(selector: string): void {
     const cw = Math.max(1, Math.round(width / 10));
     const ch = Math.max(1, Math.round(height / 10));
     let corner = 0;
-    for (const [x0, y0] of [[0, 0], [width - cw, 0], [0, height - ch], [width - cw, height - ch]]) {
+    for (const [x0, y0] of [
+      [0, 0],
+      [width - cw, 0],
+      [0, height - ch],
+      [width - cw, height - ch],
+    ]) {
       for (let y = y0; y < y0 + ch; y++) for (let x = x0; x < x0 + cw; x++) corner += luma((y * width + x) * 4);
     }
-    let contrast = 0, count = 0;
+    let contrast = 0,
+      count = 0;
     for (let y = Math.floor(height / 3); y < (2 * height) / 3; y++) {
       for (let x = Math.floor(width / 3) + 1; x < (2 * width) / 3; x++) {
         contrast += Math.abs(luma((y * width + x) * 4) - luma((y * width + x - 1) * 4));
@@ -70,8 +78,20 @@ export function installFrameProbe(selector: string): void {
       }
     }
     const thumb: number[] = [];
-    for (let ty = 0; ty < 24; ty++) for (let tx = 0; tx < 32; tx++) thumb.push(luma((Math.floor(((ty + 0.5) * height) / 24) * width + Math.floor(((tx + 0.5) * width) / 32)) * 4));
-    return { width, height, meanLuma: sum / n, bright: bright / n, dark: dark / n, colours: colours.size, cornerLuma: corner / (4 * cw * ch), centreContrast: contrast / count, thumb };
+    for (let ty = 0; ty < 24; ty++)
+      for (let tx = 0; tx < 32; tx++)
+        thumb.push(luma((Math.floor(((ty + 0.5) * height) / 24) * width + Math.floor(((tx + 0.5) * width) / 32)) * 4));
+    return {
+      width,
+      height,
+      meanLuma: sum / n,
+      bright: bright / n,
+      dark: dark / n,
+      colours: colours.size,
+      cornerLuma: corner / (4 * cw * ch),
+      centreContrast: contrast / count,
+      thumb,
+    };
   };
 
   /** Contrast of the central crop at 1:1 scale: high for the checkered scene, ~0 for the flat one. */

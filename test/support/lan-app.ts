@@ -24,7 +24,10 @@ export class LanApp {
 
   static async start(network: TestNetwork, args: string[] = []): Promise<LanApp> {
     const configDir = await mkdtemp(join(tmpdir(), 'camloop-config-'));
-    const app = await startApp(['--host', '0.0.0.0', '--port', String(LAN_PORT), ...args], { host: network.laptop, env: { XDG_CONFIG_HOME: configDir } });
+    const app = await startApp(['--host', '0.0.0.0', '--port', String(LAN_PORT), ...args], {
+      host: network.laptop,
+      env: { XDG_CONFIG_HOME: configDir },
+    });
     const panelBrowser = await launchBrowserOn(network.laptop);
     // The panel is this machine's own page (the desktop app trusts its own certificate).
     const panel = await (await panelBrowser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1100, height: 760 } })).newPage();
@@ -34,10 +37,10 @@ export class LanApp {
 
   /** GET on the control API from the panel's page (the only place it answers). */
   api<T>(path: string): Promise<T> {
-    return this.panel.evaluate(
-      async ([p, token]) => (await fetch(p!, { headers: { Authorization: `Bearer ${token}` } })).json(),
-      [path, this.app.controlToken] as const,
-    ) as Promise<T>;
+    return this.panel.evaluate(async ([p, token]) => (await fetch(p!, { headers: { Authorization: `Bearer ${token}` } })).json(), [
+      path,
+      this.app.controlToken,
+    ] as const) as Promise<T>;
   }
 
   async stop(): Promise<void> {
@@ -60,11 +63,11 @@ export async function openPastCertificateWarning(browser: Browser, url: string):
     () => undefined,
     (e: Error) => e,
   );
-  if (!error?.message.includes('ERR_CERT_AUTHORITY_INVALID')) throw new Error(`expected the self-signed certificate's warning, got ${error?.message ?? 'the page'}`);
+  if (!error?.message.includes('ERR_CERT_AUTHORITY_INVALID'))
+    throw new Error(`expected the self-signed certificate's warning, got ${error?.message ?? 'the page'}`);
   await page.click('#details-button');
   await page.click('#proceed-link');
   await page.waitForURL(url);
   await page.waitForFunction(() => (document.getElementById('transform') as HTMLSelectElement | null)?.options.length);
   return page;
 }
-

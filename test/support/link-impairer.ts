@@ -38,7 +38,9 @@ export class LinkImpairer {
     const child = middle.spawn(SYSTEM_PYTHON, [IMPAIRER_SCRIPT, a, b, `--seed=${seed}`], { stdio: ['pipe', 'pipe', 'inherit'] });
     const impairer = new LinkImpairer(child);
     const ready = impairer.next();
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`link_impairer.py exited (${code}) before it was ready`))));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`link_impairer.py exited (${code}) before it was ready`))),
+    );
     await Promise.race([ready, exited]);
     return impairer;
   }

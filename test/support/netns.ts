@@ -26,7 +26,7 @@ export async function run(command: string, args: string[]): Promise<string> {
     return (await execFileAsync(command, args, { maxBuffer: 1 << 24 })).stdout;
   } catch (error) {
     const e = error as { stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
+    throw new Error(`${command} ${args.join(' ')}: ${e.stderr?.trim() || e.message}`, { cause: error });
   }
 }
 

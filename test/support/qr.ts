@@ -21,4 +21,3 @@ export async function readQr(panel: Page): Promise<string | undefined> {
   });
   return jsQR(Uint8ClampedArray.from(image), 400, 400)?.data;
 }
-

@@ -25,11 +25,16 @@ export function postRawOffer(
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
     const headers = { 'Content-Type': 'application/json', ...options.headers };
-    const req = httpRequest({ host: url.hostname, port: url.port, path: '/offer', method: 'POST', localAddress: options.localAddress, headers }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as { error?: string; id?: string } }));
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: '/offer', method: 'POST', localAddress: options.localAddress, headers },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: JSON.parse(text) as { error?: string; id?: string } }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });

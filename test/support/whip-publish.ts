@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     // WHIP publishers send no B-frames (FFmpeg's muxer refuses them).
     maxBFrames: 0,
     configure: (context) => {
-      for (const [name, value] of Object.entries({ preset: 'ultrafast', tune: 'zerolatency', profile: 'baseline' })) context.setOption(name, value);
+      for (const [name, value] of Object.entries({ preset: 'ultrafast', tune: 'zerolatency', profile: 'baseline' }))
+        context.setOption(name, value);
     },
   });
   const muxer = await Muxer.open(url, { format: 'whip', options: { ...(token && { authorization: token }), handshake_timeout: 8000 } });
@@ -56,7 +57,12 @@ async function main(): Promise<void> {
   process.stdin.once('data', () => (stop = true));
   let frames = 0;
   for (; frames < seconds * fps && !stop; frames++) {
-    const frame = Frame.fromVideoBuffer(patternFrame(width, height, frames), { width, height, format: AV_PIX_FMT_YUV420P, timeBase: { num: 1, den: fps } });
+    const frame = Frame.fromVideoBuffer(patternFrame(width, height, frames), {
+      width,
+      height,
+      format: AV_PIX_FMT_YUV420P,
+      timeBase: { num: 1, den: fps },
+    });
     frame.pts = BigInt(frames);
     // Synchronous calls: the async ones crashed the process about one start in two here.
     for (const packet of encoder.encodeAllSync(frame)) {

@@ -21,10 +21,21 @@ export class WhipPublisher {
   private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
 
   constructor(url: string, options: PublisherOptions = {}) {
-    const args = [SCRIPT, url, '--seconds', String(options.seconds ?? 60), '--size', options.size ?? '640x480', '--fps', String(options.fps ?? 30)];
+    const args = [
+      SCRIPT,
+      url,
+      '--seconds',
+      String(options.seconds ?? 60),
+      '--size',
+      options.size ?? '640x480',
+      '--fps',
+      String(options.fps ?? 30),
+    ];
     if (options.token) args.push('--token', options.token);
     const spawnOptions = { stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'] };
-    this.child = (options.host ? options.host.spawn(process.execPath, args, spawnOptions) : spawn(process.execPath, args, spawnOptions)) as ChildProcessByStdio<Writable, Readable, Readable>;
+    this.child = (
+      options.host ? options.host.spawn(process.execPath, args, spawnOptions) : spawn(process.execPath, args, spawnOptions)
+    ) as ChildProcessByStdio<Writable, Readable, Readable>;
     this.child.stdout.on('data', (chunk: Buffer) => (this.output += chunk));
     this.child.stderr.on('data', (chunk: Buffer) => (this.output += chunk));
     this.exited = new Promise((resolve) =>

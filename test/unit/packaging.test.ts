@@ -29,7 +29,7 @@ describe('dependencies', () => {
 });
 
 describe('packaging (electron-builder)', () => {
-  it('the configuration passes electron-builder\'s own validation', async () => {
+  it("the configuration passes electron-builder's own validation", async () => {
     const { validateConfiguration } = (await import('app-builder-lib/out/util/config/config.js')) as unknown as {
       validateConfiguration: (config: unknown, debug: unknown) => Promise<void>;
     };
@@ -46,11 +46,21 @@ describe('packaging (electron-builder)', () => {
   });
 
   it('unpacks every native file of the production dependencies from the asar archive', () => {
-    const production = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT }).toString().split('\n').filter((line) => line.includes('node_modules'));
+    const production = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT })
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('node_modules'));
     const natives = [...new Set(production.flatMap((dir) => walk(dir)))].filter((file) => NATIVE.test(file));
-    assert.ok(natives.some((f) => f.endsWith('node-av.node')), `node-av's binary is among them (${natives.join(', ')})`);
+    assert.ok(
+      natives.some((f) => f.endsWith('node-av.node')),
+      `node-av's binary is among them (${natives.join(', ')})`,
+    );
     const unpacked = (file: string) => pkg.build.asarUnpack.some((glob: string) => minimatch(file, glob, { dot: true }));
-    assert.deepEqual(natives.filter((file) => !unpacked(file)), [], 'native files left inside the asar');
+    assert.deepEqual(
+      natives.filter((file) => !unpacked(file)),
+      [],
+      'native files left inside the asar',
+    );
   });
 
   it('ships the Python filter host outside the asar archive (a Python process cannot read inside it)', () => {
@@ -60,7 +70,7 @@ describe('packaging (electron-builder)', () => {
     assert.ok(packed('python/camloop_host.py') && unpacked('python/camloop_host.py'));
   });
 
-  it('the main bundle is built and points at Electron\'s entry', () => {
+  it("the main bundle is built and points at Electron's entry", () => {
     assert.equal(pkg.main, 'dist/electron/main.js');
     assert.ok(existsSync(join(ROOT, pkg.main)), 'run npm run build');
   });
@@ -68,22 +78,28 @@ describe('packaging (electron-builder)', () => {
 
 describe('layering', () => {
   const sources = (dir: string) => walk(join(ROOT, dir)).filter((f) => /\.(ts|js|mjs)$/.test(f));
-  const imports = (file: string) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  const imports = (file: string) =>
+    [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
 
   it('electron/core never imports electron (it runs headless in plain Node)', () => {
     for (const file of sources('electron/core')) assert.ok(!imports(file).includes('electron'), file);
   });
   it('renderer never imports the core (pages talk to it over HTTP only); its types come through one type-only file', () => {
     const bridge = 'renderer/shared/api-types.d.ts';
-    for (const file of sources('renderer').filter((f) => f !== bridge)) assert.ok(!imports(file).some((i) => i.includes('electron/')), file);
-    const lines = readFileSync(join(ROOT, bridge), 'utf8').split('\n').filter((line) => /from\s+['"]/.test(line));
+    for (const file of sources('renderer').filter((f) => f !== bridge))
+      assert.ok(!imports(file).some((i) => i.includes('electron/')), file);
+    const lines = readFileSync(join(ROOT, bridge), 'utf8')
+      .split('\n')
+      .filter((line) => /from\s+['"]/.test(line));
     assert.ok(lines.length > 0 && lines.every((line) => line.startsWith('export type {')), `${bridge} re-exports types only`);
   });
 
   it('no import cycles in electron/ (type-only imports count: they tie modules together as much)', () => {
     const graph = new Map<string, string[]>();
     for (const file of sources('electron')) {
-      const local = imports(file).filter((i) => i.startsWith('.')).map((i) => join(dirname(file), i).replace(/\.js$/, '.ts'));
+      const local = imports(file)
+        .filter((i) => i.startsWith('.'))
+        .map((i) => join(dirname(file), i).replace(/\.js$/, '.ts'));
       graph.set(file, local);
     }
     const state = new Map<string, 'visiting' | 'done'>();
@@ -100,7 +116,9 @@ describe('layering', () => {
   });
 
   it("only webrtc/werift-internals.ts reaches past werift's public API (casts through unknown)", () => {
-    const offenders = sources('electron/core').filter((file) => !file.endsWith('werift-internals.ts') && readFileSync(join(ROOT, file), 'utf8').includes('as unknown as'));
+    const offenders = sources('electron/core').filter(
+      (file) => !file.endsWith('werift-internals.ts') && readFileSync(join(ROOT, file), 'utf8').includes('as unknown as'),
+    );
     assert.deepEqual(offenders, []);
   });
 });

@@ -84,7 +84,8 @@ export function parseConfig(argv: string[]): Config {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535 (got ${values.port})`);
   const maxBitrate = values['max-bitrate'] === undefined ? undefined : Number(values['max-bitrate']);
-  if (maxBitrate !== undefined && !(Number.isInteger(maxBitrate) && maxBitrate >= 100_000)) throw new Error('--max-bitrate must be an integer of at least 100000');
+  if (maxBitrate !== undefined && !(Number.isInteger(maxBitrate) && maxBitrate >= 100_000))
+    throw new Error('--max-bitrate must be an integer of at least 100000');
   if (values.audio !== 'loop' && values.audio !== 'echo') throw new Error(`--audio must be loop or echo (got ${values.audio})`);
   const recordTo = values['record-to'];
   if (recordTo !== undefined && !/\.(webm|mkv|mp4)$/i.test(recordTo)) throw new Error('--record-to must end in .webm, .mkv or .mp4');
@@ -110,7 +111,7 @@ function readTls(certFile: string | undefined, keyFile: string | undefined): Con
     try {
       return readFileSync(file, 'utf8');
     } catch (error) {
-      throw new Error(`${flag}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+      throw new Error(`${flag}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`, { cause: error });
     }
   };
   return { cert: read(certFile, '--cert-file'), key: read(keyFile, '--key-file') };
@@ -119,10 +120,12 @@ function readTls(certFile: string | undefined, keyFile: string | undefined): Con
 function iceServers(stun: string[], turn: string[], username?: string, password?: string, secret?: string): IceServers {
   for (const url of stun) if (!/^stuns?:[^\s]+$/.test(url)) throw new Error(`--stun must look like stun:host[:port] (got ${url})`);
   for (const url of turn) if (!/^turns?:[^\s]+$/.test(url)) throw new Error(`--turn must look like turn:host[:port] (got ${url})`);
-  if (secret !== undefined && (username !== undefined || password !== undefined)) throw new Error('--turn-secret makes the credentials: leave out --turn-username and --turn-password');
+  if (secret !== undefined && (username !== undefined || password !== undefined))
+    throw new Error('--turn-secret makes the credentials: leave out --turn-username and --turn-password');
   if (secret !== undefined && !turn.length) throw new Error('--turn-secret needs a --turn URL');
   if (secret === '') throw new Error('--turn-secret must not be empty');
-  if (turn.length && secret === undefined && (!username || !password)) throw new Error('--turn needs --turn-secret, or --turn-username and --turn-password');
+  if (turn.length && secret === undefined && (!username || !password))
+    throw new Error('--turn needs --turn-secret, or --turn-username and --turn-password');
   return new IceServers({ stun, turn, username, password, secret });
 }
 

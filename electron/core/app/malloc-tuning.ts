@@ -24,7 +24,10 @@ export function mallocTuned(env: NodeJS.ProcessEnv = process.env, platform = pro
  * becomes ours. Used once at the headless entry; the child sees the settings and runs the core.
  */
 export function rerunTuned(): Promise<never> {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...MALLOC_ENV } });
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...MALLOC_ENV },
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
   return new Promise<never>(() => {
     child.once('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

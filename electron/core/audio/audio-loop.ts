@@ -9,8 +9,18 @@ import type { EncodedClip } from './clip-encoder.js';
 export class AudioLoop {
   private timer?: NodeJS.Timeout;
   private sent = 0;
-  constructor(private readonly track: MediaStreamTrack, private readonly clip: EncodedClip, codec: AudioCodecName, payloadType: number) {
-    this.packetizer = codec === 'opus' ? new OpusPacketizer({ payloadType }) : codec === 'pcmu' ? new PcmuPacketizer({ payloadType }) : new PcmaPacketizer({ payloadType });
+  constructor(
+    private readonly track: MediaStreamTrack,
+    private readonly clip: EncodedClip,
+    codec: AudioCodecName,
+    payloadType: number,
+  ) {
+    this.packetizer =
+      codec === 'opus'
+        ? new OpusPacketizer({ payloadType })
+        : codec === 'pcmu'
+          ? new PcmuPacketizer({ payloadType })
+          : new PcmaPacketizer({ payloadType });
   }
 
   private readonly packetizer: OpusPacketizer | PcmuPacketizer | PcmaPacketizer;

@@ -30,7 +30,10 @@ export class SessionAudio {
   }
 
   /** 'receive': the caller only sends (a WHIP publisher): nothing goes back, its audio is recorded. */
-  constructor(private readonly transceiver: RTCRtpTransceiver, private readonly mode: AudioMode | 'receive') {
+  constructor(
+    private readonly transceiver: RTCRtpTransceiver,
+    private readonly mode: AudioMode | 'receive',
+  ) {
     if (mode === 'receive') return;
     transceiver.setDirection('sendrecv');
     transceiver.sender.replaceTrack(this.outgoing);

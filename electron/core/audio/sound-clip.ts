@@ -12,13 +12,15 @@ export function loadChime(): Int16Array {
 export function readWavMono16(file: Buffer): Int16Array {
   if (file.toString('ascii', 0, 4) !== 'RIFF' || file.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a WAV file');
   let format: { channels: number; rate: number; bits: number } | undefined;
-  for (let offset = 12; offset + 8 <= file.length; ) {
+  for (let offset = 12; offset + 8 <= file.length;) {
     const id = file.toString('ascii', offset, offset + 4);
     const size = file.readUInt32LE(offset + 4);
     const body = offset + 8;
-    if (id === 'fmt ') format = { channels: file.readUInt16LE(body + 2), rate: file.readUInt32LE(body + 4), bits: file.readUInt16LE(body + 14) };
+    if (id === 'fmt ')
+      format = { channels: file.readUInt16LE(body + 2), rate: file.readUInt32LE(body + 4), bits: file.readUInt16LE(body + 14) };
     if (id === 'data') {
-      if (!format || format.channels !== 1 || format.bits !== 16 || format.rate !== CLIP_RATE) throw new Error('expected 48 kHz mono 16-bit PCM');
+      if (!format || format.channels !== 1 || format.bits !== 16 || format.rate !== CLIP_RATE)
+        throw new Error('expected 48 kHz mono 16-bit PCM');
       const bytes = file.subarray(body, body + size);
       return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     }

@@ -38,7 +38,8 @@ export class AccessControl {
     if (!LOOPBACK_HOST.test(req.headers.host ?? '')) throw new HttpError(403, 'the control API needs a loopback Host header');
     const origin = req.headers.origin;
     if (origin !== undefined && !isLoopbackOrigin(origin)) throw new HttpError(403, `origin ${origin} may not use the control API`);
-    if (!sameToken(bearerToken(req), this.controlToken)) throw new HttpError(401, 'missing or wrong control token (Authorization: Bearer <token>)');
+    if (!sameToken(bearerToken(req), this.controlToken))
+      throw new HttpError(401, 'missing or wrong control token (Authorization: Bearer <token>)');
   }
 
   /**
@@ -49,16 +50,22 @@ export class AccessControl {
    */
   checkOffer(req: IncomingMessage, token: string | undefined): void {
     if (sameToken(token, this.pairingToken)) return;
-    if (!isLoopbackAddress(req.socket.remoteAddress)) throw new HttpError(401, 'this camera is not paired: scan the QR code shown by CamLoop');
+    if (!isLoopbackAddress(req.socket.remoteAddress))
+      throw new HttpError(401, 'this camera is not paired: scan the QR code shown by CamLoop');
     const host = req.headers.host ?? '';
-    if (!LOOPBACK_HOST.test(host)) throw new HttpError(403, `Host ${JSON.stringify(host)} is not this machine's: offers through another name need the pairing token`);
+    if (!LOOPBACK_HOST.test(host))
+      throw new HttpError(403, `Host ${JSON.stringify(host)} is not this machine's: offers through another name need the pairing token`);
     const origin = req.headers.origin;
-    if (origin !== undefined && !isLoopbackOrigin(origin)) throw new HttpError(403, `pages from ${origin} may not open sessions without the pairing token`);
+    if (origin !== undefined && !isLoopbackOrigin(origin))
+      throw new HttpError(403, `pages from ${origin} may not open sessions without the pairing token`);
   }
 
   /** A WHEP player needs the viewer token, from anywhere (an OBS on this machine too: any local page could ask). */
   checkViewer(req: IncomingMessage): void {
-    if (!sameToken(bearerToken(req), this.viewerToken)) throw new HttpError(401, 'missing or wrong viewer token (Authorization: Bearer <viewer token>, shown in the panel)', { 'WWW-Authenticate': 'Bearer' });
+    if (!sameToken(bearerToken(req), this.viewerToken))
+      throw new HttpError(401, 'missing or wrong viewer token (Authorization: Bearer <viewer token>, shown in the panel)', {
+        'WWW-Authenticate': 'Bearer',
+      });
   }
 }
 

@@ -25,7 +25,13 @@ export interface ControlContext {
  * The panel's API (loopback + control token, checked by the caller): cameras, their filters,
  * recording and hang-up, plugins, and the pairing QR code. Returns false for paths it does not own.
  */
-export async function handleControl(ctx: ControlContext, req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<boolean> {
+export async function handleControl(
+  ctx: ControlContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  method: string,
+): Promise<boolean> {
   const { sessions, access } = ctx;
   if (path === '/api/plugins' && method === 'GET') {
     sendJson(res, 200, { dir: ctx.plugins?.dir ?? null, errors: ctx.plugins?.errors ?? [] });
@@ -41,7 +47,11 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
     return true;
   }
   if (path === '/api/sessions' && method === 'GET') {
-    sendJson(res, 200, sessions.list().map((s) => s.info()));
+    sendJson(
+      res,
+      200,
+      sessions.list().map((s) => s.info()),
+    );
     return true;
   }
   const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording|\/preview|\/max-bitrate)?$/);
@@ -58,7 +68,8 @@ export async function handleControl(ctx: ControlContext, req: IncomingMessage, r
     sendJson(res, 200, session.info());
   } else if (sub === '/preview' && method === 'POST') {
     const offer = (await readJson(req)) as { sdp?: unknown; type?: unknown } | null;
-    if (offer?.type !== 'offer' || typeof offer.sdp !== 'string' || !offer.sdp.startsWith('v=0')) throw new HttpError(400, 'body must be {sdp, type: "offer"}');
+    if (offer?.type !== 'offer' || typeof offer.sdp !== 'string' || !offer.sdp.startsWith('v=0'))
+      throw new HttpError(400, 'body must be {sdp, type: "offer"}');
     const { sdp } = await session.addViewer(offer.sdp, { localAddress: req.socket.localAddress, remoteAddress: req.socket.remoteAddress });
     sendJson(res, 200, { type: 'answer', sdp });
   } else if (sub === '/recording' && method === 'POST') {
@@ -83,7 +94,10 @@ function parseMaxBitrate(body: unknown): number | undefined {
   const value = body && typeof body === 'object' ? (body as { maxBitrate?: unknown }).maxBitrate : undefined;
   if (value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MAX_BITRATE_RANGE.min || value > MAX_BITRATE_RANGE.max) {
-    throw new HttpError(400, `body must be {"maxBitrate": null or an integer from ${MAX_BITRATE_RANGE.min} to ${MAX_BITRATE_RANGE.max} (bits/s)}`);
+    throw new HttpError(
+      400,
+      `body must be {"maxBitrate": null or an integer from ${MAX_BITRATE_RANGE.min} to ${MAX_BITRATE_RANGE.max} (bits/s)}`,
+    );
   }
   return value;
 }
@@ -100,7 +114,12 @@ async function pairing(ctx: ControlContext) {
   const urls = await Promise.all(
     lanAddresses().map(async (lan) => {
       const url = phoneUrl(ctx.scheme, lan.address, ctx.port(), token);
-      return { ...lan, url, whipUrl: whipUrl(ctx.scheme, lan.address, ctx.port()), qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
+      return {
+        ...lan,
+        url,
+        whipUrl: whipUrl(ctx.scheme, lan.address, ctx.port()),
+        qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }),
+      };
     }),
   );
   // Listening on loopback only, a publisher on this machine is the only one that can reach us.

@@ -51,7 +51,6 @@ export interface ServerOptions {
   departureMs?: number;
 }
 
-
 export interface CamLoopServer {
   url: string;
   /** The control panel, with its token: open it on this machine only. */
@@ -80,7 +79,11 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const control: ControlContext = { sessions, access, plugins, videosDir, scheme, port: () => port, reachable };
 
   /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
-  async function openCamera(offer: OfferRequest, req: IncomingMessage, source: 'offer' | 'whip'): Promise<{ session: Session; sdp: string }> {
+  async function openCamera(
+    offer: OfferRequest,
+    req: IncomingMessage,
+    source: 'offer' | 'whip',
+  ): Promise<{ session: Session; sdp: string }> {
     const remoteAddress = req.socket.remoteAddress ?? '';
     // A page reconnecting after a drop: its old session goes now (before it is counted against
     // the camera limit), not when its departure is noticed, so the panel never shows the camera twice.

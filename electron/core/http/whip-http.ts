@@ -52,7 +52,8 @@ export function checkIfMatch(req: IncomingMessage, etag: string): void {
   const ifMatch = req.headers['if-match'];
   if (ifMatch === undefined) return;
   if (ifMatch.trim() === '*') throw new HttpError(422, 'ICE restarts are not supported: end this session (DELETE) and publish again');
-  if (!ifMatch.split(',').some((tag) => tag.trim() === etag)) throw new HttpError(412, `If-Match ${ifMatch} does not match this session's ETag ${etag}`);
+  if (!ifMatch.split(',').some((tag) => tag.trim() === etag))
+    throw new HttpError(412, `If-Match ${ifMatch} does not match this session's ETag ${etag}`);
 }
 
 /** RFC 9725 4.4: the ICE servers a client should use, as Link headers. */
@@ -68,7 +69,10 @@ export function iceServerLinks(servers: IceServer[]): string[] {
 }
 
 /** 201 Created with the answer, where the session lives, its ETag and the ICE servers. */
-export function sendCreated(res: ServerResponse, { location, sdp, etag, iceServers }: { location: string; sdp: string; etag: string; iceServers: IceServer[] }): void {
+export function sendCreated(
+  res: ServerResponse,
+  { location, sdp, etag, iceServers }: { location: string; sdp: string; etag: string; iceServers: IceServer[] },
+): void {
   const links = iceServerLinks(iceServers);
   res.writeHead(201, {
     'Content-Type': SDP_TYPE,

@@ -50,7 +50,12 @@ export async function handleWhip(ctx: WhipContext, req: IncomingMessage, res: Se
     const offer = parseOffer({ sdp, type: 'offer', video_transform: transformParam(url) });
     if (offer.videoCodecs.length === 0) throw new HttpError(400, 'a WHIP publisher must send video (H.264 or VP8): CamLoop filters video');
     const { session, sdp: answer } = await ctx.openCamera(offer, req);
-    sendCreated(res, { location: `/whip/${session.id}`, sdp: answer, etag: iceEtag(session.iceUfrag), iceServers: ctx.iceServers.forPhone() });
+    sendCreated(res, {
+      location: `/whip/${session.id}`,
+      sdp: answer,
+      etag: iceEtag(session.iceUfrag),
+      iceServers: ctx.iceServers.forPhone(),
+    });
     return true;
   }
   const whip = path.match(WHIP_RESOURCE);
@@ -72,8 +77,16 @@ export async function handleWhip(ctx: WhipContext, req: IncomingMessage, res: Se
     if (!session) throw new HttpError(404, 'no such camera');
     const sdp = await readTyped(req, SDP_TYPE);
     if (!sdp.startsWith('v=0')) throw new HttpError(400, 'the body is not a session description (must start with v=0)');
-    const { viewer, sdp: answer } = await session.addViewer(sdp, { localAddress: req.socket.localAddress, remoteAddress: req.socket.remoteAddress });
-    sendCreated(res, { location: `/whep/${session.id}/${viewer.id}`, sdp: answer, etag: iceEtag(viewer.iceUfrag), iceServers: ctx.iceServers.forPhone() });
+    const { viewer, sdp: answer } = await session.addViewer(sdp, {
+      localAddress: req.socket.localAddress,
+      remoteAddress: req.socket.remoteAddress,
+    });
+    sendCreated(res, {
+      location: `/whep/${session.id}/${viewer.id}`,
+      sdp: answer,
+      etag: iceEtag(viewer.iceUfrag),
+      iceServers: ctx.iceServers.forPhone(),
+    });
     return true;
   }
   const whep = path.match(WHEP_RESOURCE);
@@ -101,7 +114,8 @@ async function resource(req: IncomingMessage, res: ServerResponse, method: strin
     res.end();
     return true;
   }
-  if (method !== 'PATCH') throw new HttpError(405, `${method} is not allowed here: PATCH (trickle ICE) or DELETE`, { Allow: 'OPTIONS, PATCH, DELETE' });
+  if (method !== 'PATCH')
+    throw new HttpError(405, `${method} is not allowed here: PATCH (trickle ICE) or DELETE`, { Allow: 'OPTIONS, PATCH, DELETE' });
   const etag = iceEtag(target.iceUfrag);
   checkIfMatch(req, etag);
   const fragment = parseSdpFragment(await readTyped(req, SDPFRAG_TYPE));

@@ -12,7 +12,7 @@ export function carriesIdr(payload: Buffer): boolean {
   if (type === NAL_FU_A || type === NAL_FU_B) return (payload[1]! & 0x1f) === NAL_IDR;
   if (type !== NAL_STAP_A) return type === NAL_IDR;
   // STAP-A: 16-bit sizes, each followed by a NAL unit.
-  for (let at = 1; at + 2 < payload.length; ) {
+  for (let at = 1; at + 2 < payload.length;) {
     const size = payload.readUInt16BE(at);
     if ((payload[at + 2]! & 0x1f) === NAL_IDR) return true;
     at += 2 + size;

@@ -15,7 +15,15 @@ export const vp8 = {
   packetizer: (payloadType: number): Packetizer => new Vp8Packetizer({ payloadType }),
   acceptsFmtp: (): boolean => true,
   // cpu-used 16, libvpx's fastest real-time speed: at 640x480 it halved encode time for ~1 dB PSNR.
-  encoderOptions: { deadline: 'realtime', 'cpu-used': '16', 'lag-in-frames': '0', 'auto-alt-ref': '0', 'max-intra-rate': '300', 'noise-sensitivity': '0', 'static-thresh': '0' },
+  encoderOptions: {
+    deadline: 'realtime',
+    'cpu-used': '16',
+    'lag-in-frames': '0',
+    'auto-alt-ref': '0',
+    'max-intra-rate': '300',
+    'noise-sensitivity': '0',
+    'static-thresh': '0',
+  },
   /** libvpx's quantiser range (0..63). */
   maxQuantiser: 63,
   /** libvpx caps keyframes (max-intra-rate), so a scene cut is cheaper coded again as one (see VideoEncoder). */

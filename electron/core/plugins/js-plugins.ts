@@ -33,7 +33,8 @@ export async function loadPlugins(dir: string): Promise<LoadedPlugins> {
       const { mtimeMs, size } = await stat(path);
       const module = (await import(`${pathToFileURL(path).href}?v=${mtimeMs}-${size}`)) as { default?: unknown; transform?: unknown };
       const transform = checkShape(module.default ?? module.transform);
-      if (isBuiltin(transform.id) || transforms.some((t) => t.id === transform.id)) throw new Error(`id "${transform.id}" is already taken`);
+      if (isBuiltin(transform.id) || transforms.some((t) => t.id === transform.id))
+        throw new Error(`id "${transform.id}" is already taken`);
       transforms.push(transform);
     } catch (error) {
       errors.push({ file, message: error instanceof Error ? error.message : String(error) });
@@ -51,7 +52,9 @@ function checkShape(value: unknown): Transform {
   const params = t.params ?? [];
   if (!Array.isArray(params)) throw new Error(`"${t.id}": params must be an array`);
   params.forEach((p) => checkParamSpec(t.id!, p));
-  if (t.input !== undefined && t.input !== 'rgba' && t.input !== 'gray' && t.input !== 'yuv') throw new Error(`"${t.id}": input must be 'rgba', 'gray' or 'yuv'`);
-  if (t.workWidth !== undefined && !(typeof t.workWidth === 'number' && t.workWidth >= 16)) throw new Error(`"${t.id}": workWidth must be a number of pixels (16 or more, or Infinity)`);
+  if (t.input !== undefined && t.input !== 'rgba' && t.input !== 'gray' && t.input !== 'yuv')
+    throw new Error(`"${t.id}": input must be 'rgba', 'gray' or 'yuv'`);
+  if (t.workWidth !== undefined && !(typeof t.workWidth === 'number' && t.workWidth >= 16))
+    throw new Error(`"${t.id}": workWidth must be a number of pixels (16 or more, or Infinity)`);
   return { id: t.id, label: t.label, params, input: t.input, workWidth: t.workWidth, identity: false, create: t.create };
 }

@@ -28,7 +28,11 @@ export class PluginHost {
   private readonly listeners = new Set<() => void>();
   private debounce?: NodeJS.Timeout;
 
-  constructor(readonly dir: string, private readonly log: Logger, readonly pythonPath = DEFAULT_PYTHON) {}
+  constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+    readonly pythonPath = DEFAULT_PYTHON,
+  ) {}
 
   /** What a camera's worker loads. */
   get forWorker(): Required<PluginSet> {

@@ -27,7 +27,14 @@ export async function describePythonPlugins(dir: string, python: string): Promis
   } catch {
     return { plugins: [], errors: [] }; // no folder: loadPlugins reports it for JS and Python alike
   }
-  const described = await Promise.all(files.map((file) => describeOne(python, join(dir, file)).then((info) => ({ file, info }), (error: Error) => ({ file, error }))));
+  const described = await Promise.all(
+    files.map((file) =>
+      describeOne(python, join(dir, file)).then(
+        (info) => ({ file, info }),
+        (error: Error) => ({ file, error }),
+      ),
+    ),
+  );
   const plugins: PythonPluginInfo[] = [];
   const errors: PluginError[] = [];
   for (const entry of described) {
@@ -40,7 +47,11 @@ export async function describePythonPlugins(dir: string, python: string): Promis
 async function describeOne(python: string, file: string): Promise<PythonPluginInfo> {
   const output = await new Promise<string>((resolve, reject) => {
     // The answer comes on fd 4, so that prints at import time cannot be mistaken for it.
-    const child = spawn(python, [HOST_SCRIPT, 'describe', file], { cwd: dirname(file), env: pythonEnv(), stdio: ['ignore', 'ignore', 'pipe', 'ignore', 'pipe'] });
+    const child = spawn(python, [HOST_SCRIPT, 'describe', file], {
+      cwd: dirname(file),
+      env: pythonEnv(),
+      stdio: ['ignore', 'ignore', 'pipe', 'ignore', 'pipe'],
+    });
     let answer = '';
     let stderr = '';
     let timedOut = false;
@@ -56,8 +67,12 @@ async function describeOne(python: string, file: string): Promise<PythonPluginIn
     });
     child.on('close', () => {
       clearTimeout(timer);
-      if (timedOut) reject(new Error(`importing it took more than ${DESCRIBE_TIMEOUT_MS / 1000} s (load models in setup(), not at import)`));
-      else if (!answer.trim()) reject(new Error(`Python "${python}" gave no description${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+      if (timedOut)
+        reject(new Error(`importing it took more than ${DESCRIBE_TIMEOUT_MS / 1000} s (load models in setup(), not at import)`));
+      else if (!answer.trim())
+        reject(
+          new Error(`Python "${python}" gave no description${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`),
+        );
       else resolve(answer);
     });
   });

@@ -100,7 +100,9 @@ export class MessageReader {
       this.bodyFill += take;
       offset += take;
       if (this.bodyFill < total) break;
-      const json = header.jsonLength ? (JSON.parse(this.body.toString('utf8', 0, header.jsonLength)) as Record<string, unknown>) : undefined;
+      const json = header.jsonLength
+        ? (JSON.parse(this.body.toString('utf8', 0, header.jsonLength)) as Record<string, unknown>)
+        : undefined;
       messages.push({ header, info: json, payload: this.body.subarray(header.jsonLength, total) });
       this.current = undefined;
       this.headerFill = 0;

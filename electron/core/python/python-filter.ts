@@ -58,12 +58,18 @@ export class PythonFilter implements TransformInstance {
   private disposed = false;
   private readonly now: () => number;
 
-  constructor(private readonly info: PythonPluginInfo, private readonly options: PythonFilterOptions) {
+  constructor(
+    private readonly info: PythonPluginInfo,
+    private readonly options: PythonFilterOptions,
+  ) {
     this.now = options.now ?? Date.now;
     this.start();
   }
 
-  apply(frame: { image: { data: Uint8Array }; width: number; height: number; time: number }, params: Record<string, unknown>): Promise<TransformResult | void> | void {
+  apply(
+    frame: { image: { data: Uint8Array }; width: number; height: number; time: number },
+    params: Record<string, unknown>,
+  ): Promise<TransformResult | void> | void {
     const process = this.process;
     if (!process || process.state === 'gone') {
       if (this.now() >= this.restartAt) this.start();
@@ -71,7 +77,8 @@ export class PythonFilter implements TransformInstance {
       return;
     }
     if (process.state === 'starting') {
-      if (this.now() - this.startedAt > (this.options.startMs ?? START_MS)) process.kill(`import and setup() took more than ${(this.options.startMs ?? START_MS) / 1000} s`);
+      if (this.now() - this.startedAt > (this.options.startMs ?? START_MS))
+        process.kill(`import and setup() took more than ${(this.options.startMs ?? START_MS) / 1000} s`);
       return;
     }
     if (this.readyAt !== undefined && this.now() - this.readyAt > HEALTHY_MS) this.delay = FIRST_RESTART_MS;
@@ -84,7 +91,11 @@ export class PythonFilter implements TransformInstance {
     this.process = undefined;
   }
 
-  private async exchange(process: PythonProcess, frame: { image: { data: Uint8Array }; width: number; height: number; time: number }, params: Record<string, unknown>): Promise<TransformResult | void> {
+  private async exchange(
+    process: PythonProcess,
+    frame: { image: { data: Uint8Array }; width: number; height: number; time: number },
+    params: Record<string, unknown>,
+  ): Promise<TransformResult | void> {
     const hangMs = this.options.hangMs ?? HANG_MS;
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<never>((_, reject) => {
@@ -94,17 +105,25 @@ export class PythonFilter implements TransformInstance {
       }, hangMs);
     });
     try {
-      const sent = process.exchange({ pixels: frame.image.data, width: frame.width, height: frame.height, sequence: this.sequence++, timestamp: frame.time, params });
+      const sent = process.exchange({
+        pixels: frame.image.data,
+        width: frame.width,
+        height: frame.height,
+        sequence: this.sequence++,
+        timestamp: frame.time,
+        params,
+      });
       const reply = await Promise.race([sent, hung]);
       if (reply.header.kind === Kind.error) throw new Error(describeFailure(reply.info));
-      if (reply.header.kind !== Kind.result || reply.payload.length !== frame.image.data.byteLength) throw new Error('the Python process answered with a frame of the wrong size');
+      if (reply.header.kind !== Kind.result || reply.payload.length !== frame.image.data.byteLength)
+        throw new Error('the Python process answered with a frame of the wrong size');
       // Read the Mat's view only now: the WASM heap may have grown (and moved) while we waited.
       frame.image.data.set(reply.payload);
       const results = reply.info?.results;
       return results && typeof results === 'object' ? (results as TransformResult) : undefined;
     } catch (error) {
       // The process ended under this frame (hang, crash): say why and when it comes back.
-      if (process.state === 'gone' && this.why) throw new Error(this.why);
+      if (process.state === 'gone' && this.why) throw new Error(this.why, { cause: error });
       throw error;
     } finally {
       clearTimeout(timer);
@@ -117,10 +136,13 @@ export class PythonFilter implements TransformInstance {
     this.process = process;
     this.startedAt = this.now();
     this.readyAt = undefined;
-    void process.ready.then(() => {
-      this.readyAt = this.now();
-      this.why = undefined;
-    }, () => {});
+    void process.ready.then(
+      () => {
+        this.readyAt = this.now();
+        this.why = undefined;
+      },
+      () => {},
+    );
     process.onEnd(({ why }) => {
       if (this.disposed || this.process !== process) return;
       this.why = `${why}; restarting in ${this.delay / 1000} s (frames pass through meanwhile)`;

@@ -13,7 +13,9 @@ export const DEFAULT_PYTHON = 'python3';
 
 /** Why `python` could not be started, said for a user. */
 export function cannotRun(python: string, error: NodeJS.ErrnoException): string {
-  return error.code === 'ENOENT' ? `cannot run Python "${python}": not found (install Python 3, or point --python at it)` : `cannot run Python "${python}": ${error.message}`;
+  return error.code === 'ENOENT'
+    ? `cannot run Python "${python}": not found (install Python 3, or point --python at it)`
+    : `cannot run Python "${python}": ${error.message}`;
 }
 
 /** The environment of every Python process we start: unbuffered prints reach the log at once; no .pyc litter. */
@@ -56,7 +58,11 @@ export class PythonProcess {
   state: 'starting' | 'ready' | 'gone' = 'starting';
 
   constructor(python: string, file: string, onOutput: (line: string, stream: 'stdout' | 'stderr') => void) {
-    this.child = spawn(python, [HOST_SCRIPT, 'run', file], { cwd: dirname(file), env: pythonEnv(), stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+    this.child = spawn(python, [HOST_SCRIPT, 'run', file], {
+      cwd: dirname(file),
+      env: pythonEnv(),
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+    });
     this.toPython = this.child.stdio[3] as Writable;
     const fromPython = this.child.stdio[4] as Readable;
     forEachLine(this.child.stdout!, (line) => onOutput(line, 'stdout'));
@@ -107,7 +113,16 @@ export class PythonProcess {
     const body = Buffer.from(JSON.stringify(frame.params));
     if (this.staging.length !== frame.pixels.byteLength) this.staging = Buffer.alloc(frame.pixels.byteLength);
     this.staging.set(frame.pixels);
-    const header = encodeHeader({ kind: Kind.frame, format: Format.bgr24, width: frame.width, height: frame.height, sequence: frame.sequence, timestamp: frame.timestamp, jsonLength: body.length, payloadLength: this.staging.length });
+    const header = encodeHeader({
+      kind: Kind.frame,
+      format: Format.bgr24,
+      width: frame.width,
+      height: frame.height,
+      sequence: frame.sequence,
+      timestamp: frame.timestamp,
+      jsonLength: body.length,
+      payloadLength: this.staging.length,
+    });
     return new Promise<Message>((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.toPython.write(Buffer.concat([header, body]));

@@ -109,9 +109,15 @@ export class SendPolicy {
     const factor = this.factor;
     const sent = scaledSize(width, height, factor);
     const bitrate = this.rate.desired(sent.width, sent.height);
-    const reopen = cameraSizeChanged || sent.width !== this.opened?.width || sent.height !== this.opened.height || this.rate.shouldChange(bitrate);
+    const reopen =
+      cameraSizeChanged || sent.width !== this.opened?.width || sent.height !== this.opened.height || this.rate.shouldChange(bitrate);
     if (reopen) {
-      this.opened = { ...sent, factor, workFactor: this.loadFactor, scaledFor: factor === 1 ? undefined : factor === this.scale.factor ? 'link' : 'cpu' };
+      this.opened = {
+        ...sent,
+        factor,
+        workFactor: this.loadFactor,
+        scaledFor: factor === 1 ? undefined : factor === this.scale.factor ? 'link' : 'cpu',
+      };
       // Another size or bitrate: what was usual for inter frames is no more.
       this.usualBits = undefined;
       this.rate.opened(bitrate);
@@ -127,8 +133,10 @@ export class SendPolicy {
   encoded(bytes: number, keyframe: boolean, quantiser: number, recodedFrom?: number): void {
     this.rate.spent(bytes);
     const interBytes = keyframe ? recodedFrom : bytes;
-    if (interBytes !== undefined) this.usualBits = this.usualBits === undefined ? interBytes * 8 : 0.9 * this.usualBits + 0.1 * interBytes * 8;
-    if (!keyframe && !this.rate.settings.keepSize) this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), this.opened?.factor ?? 1);
+    if (interBytes !== undefined)
+      this.usualBits = this.usualBits === undefined ? interBytes * 8 : 0.9 * this.usualBits + 0.1 * interBytes * 8;
+    if (!keyframe && !this.rate.settings.keepSize)
+      this.scale.interFrame(bytes * 8, quantiser, this.rate.linkRate(), this.opened?.factor ?? 1);
   }
 
   /**

@@ -1,4 +1,11 @@
-import { ReceiverEstimatedMaxBitrate, RTP_EXTENSION_URI, RtcpPayloadSpecificFeedback, RtcpTransportLayerFeedback, TransportWideCC, type RTCRtpSender } from 'werift';
+import {
+  ReceiverEstimatedMaxBitrate,
+  RTP_EXTENSION_URI,
+  RtcpPayloadSpecificFeedback,
+  RtcpTransportLayerFeedback,
+  TransportWideCC,
+  type RTCRtpSender,
+} from 'werift';
 import { seqDelta } from '../media/rtp-math.js';
 import { interceptSentRtp, senderExtensionId } from '../webrtc/werift-internals.js';
 import { feedbackResults } from './feedback-results.js';
@@ -33,8 +40,10 @@ export function attachLinkEstimator(sender: RTCRtpSender, estimator: LinkEstimat
     }
   });
   const { unSubscribe } = transport.onRtcp.subscribe((packet) => {
-    if (packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof TransportWideCC) estimator.onFeedback(feedbackResults(packet.feedback));
-    else if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback instanceof ReceiverEstimatedMaxBitrate) estimator.onRemb(Number(packet.feedback.bitrate));
+    if (packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof TransportWideCC)
+      estimator.onFeedback(feedbackResults(packet.feedback));
+    else if (packet instanceof RtcpPayloadSpecificFeedback && packet.feedback instanceof ReceiverEstimatedMaxBitrate)
+      estimator.onRemb(Number(packet.feedback.bitrate));
   });
   return () => {
     unSubscribe();

@@ -48,7 +48,11 @@ export class SessionBitrate {
 
   info(): BitrateInfo {
     const acked = this.estimator.ackedBps;
-    return { estimate: this.estimator.measured ? this.estimator.bps : null, acked: acked === undefined ? null : Math.round(acked), max: this.cap ?? null };
+    return {
+      estimate: this.estimator.measured ? this.estimator.bps : null,
+      acked: acked === undefined ? null : Math.round(acked),
+      max: this.cap ?? null,
+    };
   }
 
   stop(): void {
@@ -60,9 +64,14 @@ export class SessionBitrate {
   private update(): void {
     const caps = [this.cap, this.ceiling].filter((c) => c !== undefined);
     // Before any feedback (or from a peer that never sends any) the estimate is its starting value, as in GCC.
-    const settings: RateSettings = { estimate: this.estimator.bps, cap: caps.length ? Math.min(...caps) : undefined, keepSize: this.keepSize };
+    const settings: RateSettings = {
+      estimate: this.estimator.bps,
+      cap: caps.length ? Math.min(...caps) : undefined,
+      keepSize: this.keepSize,
+    };
     const last = this.posted;
-    const moved = !last || last.cap !== settings.cap || last.keepSize !== settings.keepSize || Math.abs(settings.estimate! / last.estimate! - 1) > 0.03;
+    const moved =
+      !last || last.cap !== settings.cap || last.keepSize !== settings.keepSize || Math.abs(settings.estimate! / last.estimate! - 1) > 0.03;
     if (!moved) return;
     this.posted = settings;
     this.apply(settings);

@@ -45,7 +45,8 @@ export class TrendlineEstimator {
       return;
     }
     if (group) {
-      if (this.previous) this.update(group.lastSendMs - this.previous.lastSendMs, group.lastArrivalMs - this.previous.lastArrivalMs, group.lastArrivalMs);
+      if (this.previous)
+        this.update(group.lastSendMs - this.previous.lastSendMs, group.lastArrivalMs - this.previous.lastArrivalMs, group.lastArrivalMs);
       this.previous = group;
     }
     this.group = { firstSendMs: sendMs, lastSendMs: sendMs, lastArrivalMs: arrivalMs };

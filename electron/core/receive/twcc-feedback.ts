@@ -70,7 +70,8 @@ export class TwccFeedback {
       deltas.push(new RecvDelta({ type, delta: delta * TICK_US }));
     }
     const chunks = runLengthChunks(statuses);
-    const payloadBytes = 16 + 2 * chunks.length + deltas.reduce((sum, d) => sum + (d.type === PacketStatus.TypeTCCPacketReceivedSmallDelta ? 1 : 2), 0);
+    const payloadBytes =
+      16 + 2 * chunks.length + deltas.reduce((sum, d) => sum + (d.type === PacketStatus.TypeTCCPacketReceivedSmallDelta ? 1 : 2), 0);
     const packet = new RtcpTransportLayerFeedback({
       feedback: new TransportWideCC({
         senderSsrc: this.senderSsrc,
@@ -106,7 +107,7 @@ export class TwccFeedback {
 
 function runLengthChunks(statuses: PacketStatus[]): RunLengthChunk[] {
   const chunks: RunLengthChunk[] = [];
-  for (let i = 0; i < statuses.length; ) {
+  for (let i = 0; i < statuses.length;) {
     let run = 1;
     while (i + run < statuses.length && statuses[i + run] === statuses[i] && run < 8191) run++;
     chunks.push(new RunLengthChunk({ packetStatus: statuses[i], runLength: run }));

@@ -1,10 +1,5 @@
 import { FormatContext, Packet, Rational, type Stream } from 'node-av/lib';
-import {
-  AV_CHANNEL_LAYOUT_MONO,
-  AV_CHANNEL_LAYOUT_STEREO,
-  AVMEDIA_TYPE_AUDIO,
-  AVMEDIA_TYPE_VIDEO,
-} from 'node-av/constants';
+import { AV_CHANNEL_LAYOUT_MONO, AV_CHANNEL_LAYOUT_STEREO, AVMEDIA_TYPE_AUDIO, AVMEDIA_TYPE_VIDEO } from 'node-av/constants';
 import { timestampDelta } from '../media/rtp-math.js';
 import { AUDIO_CODECS, VIDEO_CODECS, type AudioCodecName, type VideoCodecName } from '../media/codecs.js';
 
@@ -30,7 +25,11 @@ export class Recorder {
   private closed = false;
   private waitingForKeyframe = true;
 
-  constructor(readonly path: string, video: { codec: VideoCodecName; width: number; height: number }, audio?: AudioCodecName) {
+  constructor(
+    readonly path: string,
+    video: { codec: VideoCodecName; width: number; height: number },
+    audio?: AudioCodecName,
+  ) {
     check(this.format.allocOutputContext2(null, null, path), `cannot record to ${path}`);
     const v = this.format.newStream(null);
     v.codecpar.codecType = AVMEDIA_TYPE_VIDEO;

@@ -33,16 +33,23 @@ const RETRY_AFTER_S = 10;
  * offer holds no codec worker (one is taken when video arrives) and at most a few pending slots.
  */
 export class Admission {
-  constructor(private readonly sessions: Sessions, readonly maxLive: number) {}
+  constructor(
+    private readonly sessions: Sessions,
+    readonly maxLive: number,
+  ) {}
 
   /** Before answering an offer from `address`: 503 when every camera slot is taken; makes room among pending offers. */
   admit(address: string): void {
     const all = this.sessions.list();
     const live = all.filter((s) => s.everConnected).length;
-    if (live >= this.maxLive) throw new HttpError(503, `CamLoop is serving its maximum of ${this.maxLive} cameras: try again when one leaves`, { 'Retry-After': String(RETRY_AFTER_S) });
+    if (live >= this.maxLive)
+      throw new HttpError(503, `CamLoop is serving its maximum of ${this.maxLive} cameras: try again when one leaves`, {
+        'Retry-After': String(RETRY_AFTER_S),
+      });
     const pending = all.filter((s) => !s.everConnected).sort((a, b) => a.createdAt - b.createdAt);
     const fromHere = pending.filter((s) => s.remoteAddress === address);
-    if (fromHere.length >= PENDING_PER_ADDRESS) this.drop(fromHere[0], `more than ${PENDING_PER_ADDRESS} offers from ${address} still connecting`);
+    if (fromHere.length >= PENDING_PER_ADDRESS)
+      this.drop(fromHere[0], `more than ${PENDING_PER_ADDRESS} offers from ${address} still connecting`);
     else if (pending.length >= PENDING_TOTAL) this.drop(pending[0], `more than ${PENDING_TOTAL} offers still connecting`);
   }
 

@@ -21,7 +21,8 @@ export interface OfferRequest {
 export const MAX_SDP_BYTES = 64 * 1024;
 
 export function parseOffer(body: unknown): OfferRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object {sdp, type, video_transform}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new HttpError(400, 'body must be a JSON object {sdp, type, video_transform}');
   const { sdp, type, video_transform: videoTransform = 'none', replaces } = body as Record<string, unknown>;
   if (type !== 'offer') throw new HttpError(400, `type must be "offer" (got ${JSON.stringify(type) ?? 'nothing'})`);
   if (typeof sdp !== 'string' || sdp.trim() === '') throw new HttpError(400, 'sdp must be a non-empty string');
@@ -31,12 +32,17 @@ export function parseOffer(body: unknown): OfferRequest {
   const sections = sdp.split(/\r?\nm=/);
   const videoSection = sections.find((section) => section.startsWith('video '));
   const videoCodecs = videoSection ? codecsOf(videoSection, videoCodecName) : [];
-  if (videoSection && videoCodecs.length === 0) throw new HttpError(400, 'the offer has no video codec we support (VP8, H264 packetization-mode=1)');
+  if (videoSection && videoCodecs.length === 0)
+    throw new HttpError(400, 'the offer has no video codec we support (VP8, H264 packetization-mode=1)');
   const audioSection = sections.find((section) => section.startsWith('audio '));
   const audioCodecs = audioSection ? codecsOf(audioSection, audioCodecName) : [];
-  const dataChannel = sections.some((section) => section.startsWith('application ') && /webrtc-datachannel/i.test(section.split(/\r?\n/)[0]));
-  if (!videoSection && audioCodecs.length === 0 && !dataChannel) throw new HttpError(400, 'the offer has nothing CamLoop answers: video (VP8, H264), audio (opus, PCMU, PCMA) or a data channel');
-  if (replaces !== undefined && (typeof replaces !== 'string' || !/^[\w-]{1,64}$/.test(replaces))) throw new HttpError(400, 'replaces must be the id of a session');
+  const dataChannel = sections.some(
+    (section) => section.startsWith('application ') && /webrtc-datachannel/i.test(section.split(/\r?\n/)[0]),
+  );
+  if (!videoSection && audioCodecs.length === 0 && !dataChannel)
+    throw new HttpError(400, 'the offer has nothing CamLoop answers: video (VP8, H264), audio (opus, PCMU, PCMA) or a data channel');
+  if (replaces !== undefined && (typeof replaces !== 'string' || !/^[\w-]{1,64}$/.test(replaces)))
+    throw new HttpError(400, 'replaces must be the id of a session');
   const sendOnly = (section: string | undefined) => section !== undefined && /^a=sendonly\s*$/m.test(section);
   return {
     sdp,
@@ -75,7 +81,8 @@ function codecsOf<T extends string>(section: string, name: (rtpmap: string, fmtp
   const found: T[] = [];
   for (const pt of payloadTypes) {
     if (!/^\d{1,3}$/.test(pt)) continue;
-    const rtpmap = section.match(new RegExp(`a=rtpmap:${pt} ([\\w-]+)/`, 'i'))?.[1].toUpperCase() ?? (pt === '0' ? 'PCMU' : pt === '8' ? 'PCMA' : '');
+    const rtpmap =
+      section.match(new RegExp(`a=rtpmap:${pt} ([\\w-]+)/`, 'i'))?.[1].toUpperCase() ?? (pt === '0' ? 'PCMU' : pt === '8' ? 'PCMA' : '');
     const fmtp = section.match(new RegExp(`a=fmtp:${pt} (.*)`))?.[1] ?? '';
     const codec = name(rtpmap, fmtp);
     if (codec && !found.includes(codec)) found.push(codec);

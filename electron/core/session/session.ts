@@ -14,11 +14,18 @@ import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js
 import { sayGoodbye } from '../webrtc/goodbye.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
 import { audioCodecParameters, hintStartBitrate, videoCodecList, videoHeaderExtensions } from '../webrtc/media-config.js';
-import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, waitForGathering, type TrickledCandidate } from '../webrtc/ice-config.js';
+import {
+  addTrickledCandidate,
+  iceOptionsFor,
+  localIceUfrag,
+  putCandidatesFirst,
+  remoteIceUfrag,
+  waitForGathering,
+  type TrickledCandidate,
+} from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
 import type { CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
-
 
 const MAX_ERRORS = 20;
 
@@ -45,7 +52,11 @@ export class Session {
   private results: Record<string, TransformResult> = {};
   private readonly errors: string[] = [];
 
-  private constructor(private transform: TransformChain, private readonly options: SessionOptions, offer: OfferRequest) {
+  private constructor(
+    private transform: TransformChain,
+    private readonly options: SessionOptions,
+    offer: OfferRequest,
+  ) {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.remoteAddress = options.remoteAddress ?? '';
     this.source = options.source ?? 'offer';
@@ -56,7 +67,9 @@ export class Session {
       iceServers: options.iceServers ?? [],
       ...iceOptionsFor(options.localAddress, { withLoopback: this.source === 'whip' }),
       // werift drops a packet when x/100 < random(), i.e. it keeps x %.
-      debug: options.lossPercent ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent } : undefined,
+      debug: options.lossPercent
+        ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent }
+        : undefined,
     });
     this.pc.connectionStateChange.subscribe((state) => {
       this.log.info(`connection ${state}`);
@@ -121,7 +134,11 @@ export class Session {
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     const media = offer.videoCodecs.length > 0 || offer.audioCodecs.length > 0;
     const quietMs = media ? (this.options.departureMs ?? MEDIA_QUIET_MS) : DATA_ONLY_QUIET_MS;
-    this.watch = new PeerWatch(this.pc, { log: this.log, connectTimeoutMs: this.options.connectTimeoutMs, quietMs }, () => void this.close());
+    this.watch = new PeerWatch(
+      this.pc,
+      { log: this.log, connectTimeoutMs: this.options.connectTimeoutMs, quietMs },
+      () => void this.close(),
+    );
     await waitForGathering(this.pc);
     return putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
   }

@@ -31,7 +31,9 @@ export const cartoon: Transform = {
         const resized = frame.width > WORK_WIDTH;
         const scale = WORK_WIDTH / frame.width;
         // Even multiples of 4 keep pyrDown/pyrUp sizes symmetric (pyrUp is given the size to restore, so others work too).
-        const workSize = resized ? new cv.Size(Math.max(4, Math.round((frame.width * scale) / 4) * 4), Math.max(4, Math.round((frame.height * scale) / 4) * 4)) : new cv.Size(frame.width, frame.height);
+        const workSize = resized
+          ? new cv.Size(Math.max(4, Math.round((frame.width * scale) / 4) * 4), Math.max(4, Math.round((frame.height * scale) / 4) * 4))
+          : new cv.Size(frame.width, frame.height);
         if (resized) cv.resize(frame.image, small, workSize, 0, 0, cv.INTER_AREA);
         cv.cvtColor(resized ? small : frame.image, rgb, cv.COLOR_RGBA2RGB);
 

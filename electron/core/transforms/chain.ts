@@ -51,7 +51,8 @@ function checkParam(id: string, spec: ParamSpec, value: unknown): number | boole
       if (typeof value !== 'boolean') throw new ChainError(`${where} must be true or false`);
       return value;
     case 'choice':
-      if (typeof value !== 'string' || !spec.choices.includes(value)) throw new ChainError(`${where} must be one of ${spec.choices.join(', ')}`);
+      if (typeof value !== 'string' || !spec.choices.includes(value))
+        throw new ChainError(`${where} must be one of ${spec.choices.join(', ')}`);
       return value;
   }
 }

@@ -42,9 +42,20 @@ export const faces: Transform = {
         const boxes: { x: number; y: number; width: number; height: number }[] = [];
         for (let i = 0; i < found.size(); i++) {
           const r = found.get(i);
-          const box = { x: Math.round(r.x / scale), y: Math.round(r.y / scale), width: Math.round(r.width / scale), height: Math.round(r.height / scale) };
+          const box = {
+            x: Math.round(r.x / scale),
+            y: Math.round(r.y / scale),
+            width: Math.round(r.width / scale),
+            height: Math.round(r.height / scale),
+          };
           boxes.push(box);
-          cv.rectangle(frame.image, new cv.Point(box.x, box.y), new cv.Point(box.x + box.width, box.y + box.height), new cv.Scalar(40, 255, 40, 255), Math.max(2, Math.round(frame.height / 180)));
+          cv.rectangle(
+            frame.image,
+            new cv.Point(box.x, box.y),
+            new cv.Point(box.x + box.width, box.y + box.height),
+            new cv.Scalar(40, 255, 40, 255),
+            Math.max(2, Math.round(frame.height / 180)),
+          );
         }
         return { faces: boxes };
       },

@@ -14,7 +14,8 @@ export function checkParamSpec(id: string, p: ParamSpec): void {
   const bad = (why: string) => new Error(`"${id}": param ${JSON.stringify(p?.name)} ${why}`);
   if (typeof p?.name !== 'string' || typeof p.label !== 'string') throw bad('needs a name and a label');
   if (p.type === 'number') {
-    if (![p.min, p.max, p.step, p.default].every((n) => typeof n === 'number' && Number.isFinite(n)) || p.min > p.max) throw bad('needs numeric min <= max, step and default');
+    if (![p.min, p.max, p.step, p.default].every((n) => typeof n === 'number' && Number.isFinite(n)) || p.min > p.max)
+      throw bad('needs numeric min <= max, step and default');
   } else if (p.type === 'boolean') {
     if (typeof p.default !== 'boolean') throw bad('needs a boolean default');
   } else if (p.type === 'choice') {

@@ -14,7 +14,22 @@ import { sepia } from './sepia.js';
 import { sketch } from './sketch.js';
 import type { ParamSpec, Transform } from './types.js';
 
-const builtins: Transform[] = [none, edges, cartoon, rotate, grayscale, blur, pixelate, sepia, invert, mirror, sketch, faces, motion, overlay];
+const builtins: Transform[] = [
+  none,
+  edges,
+  cartoon,
+  rotate,
+  grayscale,
+  blur,
+  pixelate,
+  sepia,
+  invert,
+  mirror,
+  sketch,
+  faces,
+  motion,
+  overlay,
+];
 const builtinIds = new Set(builtins.map((t) => t.id));
 
 /** User plugins loaded in this thread (see plugins.ts); replaced as a whole on each reload. */

@@ -79,14 +79,23 @@ export class CameraVideo {
     log.info(`receiving ${codec} (payload type ${negotiated.payloadType}), transform ${describeChain(this.chain)}`);
     const { receiver, sender } = transceiver;
 
-    this.twcc = new TwccFeedback((packet) => void receiver.dtlsTransport.sendRtcp([packet]).catch(() => {}), receiver.rtcpSsrc, () => incoming.ssrc ?? 0);
+    this.twcc = new TwccFeedback(
+      (packet) => void receiver.dtlsTransport.sendRtcp([packet]).catch(() => {}),
+      receiver.rtcpSsrc,
+      () => incoming.ssrc ?? 0,
+    );
     replaceReceiverTwcc(receiver, this.twcc);
     this.assembler = new FrameAssembler(codec);
     this.forwarding = new Forwarding(this.chain);
     this.keyframes = new CameraKeyframes(() => {
       if (incoming.ssrc !== undefined && !this.closed) receiver.sendRtcpPLI(incoming.ssrc).catch(() => {});
     });
-    this.output = new VideoOutput(sender, outgoing, createPacketizer(codec, negotiated.payloadType), senderExtensionId(sender, SOURCE_TIMESTAMP_URI));
+    this.output = new VideoOutput(
+      sender,
+      outgoing,
+      createPacketizer(codec, negotiated.payloadType),
+      senderExtensionId(sender, SOURCE_TIMESTAMP_URI),
+    );
     this.output.onSent = (frame) => options.recordings.processedVideo(frame);
     this.viewers = new CameraViewers({ codec, output: this.output, requestKeyframe: () => this.requestKeyframe() }, options.iceServers);
     this.bitrate = new SessionBitrate(

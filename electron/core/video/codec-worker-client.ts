@@ -39,7 +39,10 @@ export interface VideoStats {
   height: number;
   /** The encoder's bitrate (bits/s); 0 before the first processed frame. */
   encoderBitrate: number;
-  /** The size encoded: the camera's, or smaller when the link cannot carry it or the worker cannot keep up at it; 0 before the first processed frame. */
+  /**
+   * The size encoded: the camera's, or smaller when the link cannot carry it or the worker cannot keep
+   * up at it; 0 before the first processed frame.
+   */
   sentWidth: number;
   sentHeight: number;
   /** Why the size encoded is smaller than the camera's: 'link' or 'cpu' (absent: it is not). */
@@ -53,7 +56,21 @@ export interface VideoStats {
 
 /** The main-thread side of one camera's codec worker: frames in, processed frames out. */
 export class CodecWorkerClient {
-  readonly stats: VideoStats = { framesIn: 0, framesOut: 0, dropped: 0, skipped: 0, recoded: 0, width: 0, height: 0, encoderBitrate: 0, sentWidth: 0, sentHeight: 0, workWidth: 0, workHeight: 0, timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 } };
+  readonly stats: VideoStats = {
+    framesIn: 0,
+    framesOut: 0,
+    dropped: 0,
+    skipped: 0,
+    recoded: 0,
+    width: 0,
+    height: 0,
+    encoderBitrate: 0,
+    sentWidth: 0,
+    sentHeight: 0,
+    workWidth: 0,
+    workHeight: 0,
+    timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
+  };
   private closed = false;
 
   constructor(

@@ -17,8 +17,15 @@ export interface DataChannelInfo {
 export function serveDataChannels(pc: RTCPeerConnection, log: Logger, onControl: (text: string) => object): DataChannelInfo[] {
   const channels: DataChannelInfo[] = [];
   pc.onDataChannel.subscribe((channel) => {
-    channels.push({ label: channel.label, ordered: channel.ordered, maxRetransmits: channel.maxRetransmits ?? null, maxPacketLifeTime: channel.maxPacketLifeTime ?? null });
-    log.debug(`data channel "${channel.label}" ordered=${channel.ordered} maxRetransmits=${channel.maxRetransmits} maxPacketLifeTime=${channel.maxPacketLifeTime}`);
+    channels.push({
+      label: channel.label,
+      ordered: channel.ordered,
+      maxRetransmits: channel.maxRetransmits ?? null,
+      maxPacketLifeTime: channel.maxPacketLifeTime ?? null,
+    });
+    log.debug(
+      `data channel "${channel.label}" ordered=${channel.ordered} maxRetransmits=${channel.maxRetransmits} maxPacketLifeTime=${channel.maxPacketLifeTime}`,
+    );
     channel.onMessage.subscribe((message) => {
       if (typeof message !== 'string') return;
       if (message.startsWith('ping')) channel.send(`pong${message.slice(4)}`);

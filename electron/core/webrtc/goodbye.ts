@@ -3,7 +3,9 @@ import { dtlsSocketOf, srtcpSessionOf, type DtlsRecord, type SrtcpSession } from
 
 /** Every DTLS transport of a peer (media and SCTP; one when bundled), each once. */
 function dtlsTransportsOf(pc: RTCPeerConnection) {
-  return [...new Set([...pc.getTransceivers().map((t) => t.dtlsTransport), pc.sctpTransport?.dtlsTransport])].filter((t) => t !== undefined);
+  return [...new Set([...pc.getTransceivers().map((t) => t.dtlsTransport), pc.sctpTransport?.dtlsTransport])].filter(
+    (t) => t !== undefined,
+  );
 }
 
 /** RTCP packet type of a BYE (RFC 3550 6.6). */
@@ -11,7 +13,7 @@ const RTCP_BYE = 203;
 
 /** True when a (decrypted, compound) RTCP packet holds a BYE. */
 export function hasRtcpBye(compound: Buffer): boolean {
-  for (let at = 0; at + 4 <= compound.length; ) {
+  for (let at = 0; at + 4 <= compound.length;) {
     if (compound[at + 1] === RTCP_BYE) return true;
     at += (compound.readUInt16BE(at + 2) + 1) * 4;
   }
@@ -77,7 +79,13 @@ export async function sayGoodbye(pc: RTCPeerConnection): Promise<void> {
       if (!socket) return;
       const { dtls } = socket;
       const record = socket.cipher.encryptPacket({
-        recordLayerHeader: { contentType: DTLS_ALERT, protocolVersion: dtls.version, epoch: dtls.epoch, sequenceNumber: ++dtls.recordSequenceNumber, contentLen: CLOSE_NOTIFY.length },
+        recordLayerHeader: {
+          contentType: DTLS_ALERT,
+          protocolVersion: dtls.version,
+          epoch: dtls.epoch,
+          sequenceNumber: ++dtls.recordSequenceNumber,
+          contentLen: CLOSE_NOTIFY.length,
+        },
         fragment: Buffer.from(CLOSE_NOTIFY),
       });
       await socket.transport.send(serializeRecord(record));

@@ -19,7 +19,9 @@ const STUN_GATHER_TIMEOUT_S = 2;
 export function iceOptionsFor(
   localAddress: string | undefined,
   { withLoopback = false } = {},
-): Partial<Pick<PeerConfig, 'iceInterfaceAddresses' | 'iceUseIpv4' | 'iceUseIpv6' | 'iceStunGatherTimeout' | 'iceAdditionalHostAddresses'>> {
+): Partial<
+  Pick<PeerConfig, 'iceInterfaceAddresses' | 'iceUseIpv4' | 'iceUseIpv6' | 'iceStunGatherTimeout' | 'iceAdditionalHostAddresses'>
+> {
   const options = { iceStunGatherTimeout: STUN_GATHER_TIMEOUT_S };
   const address = localAddress?.replace(/^::ffff:/, '');
   if (!address || !isIP(address)) return options;
@@ -72,7 +74,11 @@ export interface TrickledCandidate {
 }
 
 /** A candidate the client trickled (a WHIP/WHEP PATCH); `.local` names get its HTTP address, as in offers. */
-export function addTrickledCandidate(pc: RTCPeerConnection, candidate: TrickledCandidate, remoteAddress: string | undefined): Promise<void> {
+export function addTrickledCandidate(
+  pc: RTCPeerConnection,
+  candidate: TrickledCandidate,
+  remoteAddress: string | undefined,
+): Promise<void> {
   const line = resolveMdnsCandidates(`a=${candidate.candidate}`, remoteAddress).slice(2);
   return pc.addIceCandidate({ ...candidate, candidate: line });
 }

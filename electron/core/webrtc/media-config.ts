@@ -58,4 +58,9 @@ export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParam
 export const SOURCE_TIMESTAMP_URI = 'urn:camloop:rtp-hdrext:source-timestamp';
 export const useSourceTimestamp = (): RTCRtpHeaderExtensionParameters => new RTCRtpHeaderExtensionParameters({ uri: SOURCE_TIMESTAMP_URI });
 
-export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [useSdesMid(), useAbsSendTime(), useTransportWideCC(), useSourceTimestamp()];
+export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [
+  useSdesMid(),
+  useAbsSendTime(),
+  useTransportWideCC(),
+  useSourceTimestamp(),
+];

@@ -13,7 +13,10 @@ export class NetworkSampler {
   private readonly timer: NodeJS.Timeout;
 
   /** `onReport`: each report, for other readers of the same stats (see DepartureWatch). */
-  constructor(private readonly pc: RTCPeerConnection, private readonly onReport: (report: Record<string, unknown>[]) => void = () => {}) {
+  constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly onReport: (report: Record<string, unknown>[]) => void = () => {},
+  ) {
     this.timer = setInterval(() => void this.sample(), 1000);
     this.timer.unref();
   }
@@ -36,13 +39,18 @@ export class NetworkSampler {
         received += Number(stat.bytesReceived ?? 0);
         sent += Number(stat.bytesSent ?? 0);
       }
-      if (stat.type === 'remote-inbound-rtp' && stat.kind === 'video' && typeof stat.roundTripTime === 'number') rtt = stat.roundTripTime * 1000;
+      if (stat.type === 'remote-inbound-rtp' && stat.kind === 'video' && typeof stat.roundTripTime === 'number')
+        rtt = stat.roundTripTime * 1000;
     }
     const now = performance.now();
     const last = this.lastBytes;
     if (last) {
       const seconds = (now - last.at) / 1000;
-      this.stats = { receivedBps: Math.round(((received - last.received) * 8) / seconds), sentBps: Math.round(((sent - last.sent) * 8) / seconds), rttMs: rtt };
+      this.stats = {
+        receivedBps: Math.round(((received - last.received) * 8) / seconds),
+        sentBps: Math.round(((sent - last.sent) * 8) / seconds),
+        rttMs: rtt,
+      };
     }
     this.lastBytes = { at: now, received, sent };
   }

@@ -32,7 +32,11 @@ export class PeerWatch {
   private gone = false;
   private readonly connectTimer: NodeJS.Timeout;
 
-  constructor(pc: RTCPeerConnection, options: PeerWatchOptions, private readonly onGone: () => void) {
+  constructor(
+    pc: RTCPeerConnection,
+    options: PeerWatchOptions,
+    private readonly onGone: () => void,
+  ) {
     const { log } = options;
     const departure = new DepartureWatch(options.quietMs);
     this.network = new NetworkSampler(pc, (report) => {

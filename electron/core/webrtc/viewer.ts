@@ -7,7 +7,15 @@ import type { IceServer } from './ice-servers.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
 import { onPeerKeyframeRequest } from './peer-keyframe-requests.js';
 import { videoCodecParameters } from './media-config.js';
-import { addTrickledCandidate, iceOptionsFor, localIceUfrag, putCandidatesFirst, remoteIceUfrag, waitForGathering, type TrickledCandidate } from './ice-config.js';
+import {
+  addTrickledCandidate,
+  iceOptionsFor,
+  localIceUfrag,
+  putCandidatesFirst,
+  remoteIceUfrag,
+  waitForGathering,
+  type TrickledCandidate,
+} from './ice-config.js';
 import { MEDIA_QUIET_MS } from './departure-watch.js';
 import { sayGoodbye } from './goodbye.js';
 import { PeerWatch } from './peer-watch.js';
@@ -81,7 +89,11 @@ export class Viewer {
         }
       });
       await pc.setLocalDescription(await pc.createAnswer());
-      viewer.watch = new PeerWatch(pc, { log, connectTimeoutMs: options.connectTimeoutMs, quietMs: options.departureMs ?? MEDIA_QUIET_MS }, () => viewer.close());
+      viewer.watch = new PeerWatch(
+        pc,
+        { log, connectTimeoutMs: options.connectTimeoutMs, quietMs: options.departureMs ?? MEDIA_QUIET_MS },
+        () => viewer.close(),
+      );
       await waitForGathering(pc);
       return { viewer, sdp: putCandidatesFirst(pc.localDescription!.sdp, options.localAddress) };
     } catch (error) {

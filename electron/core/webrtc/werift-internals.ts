@@ -67,7 +67,13 @@ export interface DtlsSocket {
 }
 
 export interface DtlsRecord {
-  recordLayerHeader: { contentType: number; protocolVersion: { major: number; minor: number }; epoch: number; sequenceNumber: number; contentLen: number };
+  recordLayerHeader: {
+    contentType: number;
+    protocolVersion: { major: number; minor: number };
+    epoch: number;
+    sequenceNumber: number;
+    contentLen: number;
+  };
   fragment: Buffer;
 }
 

@@ -17,7 +17,12 @@ function post(message: FromWorker): void {
   else port.postMessage(message);
 }
 
-const loop = new FrameLoop(cv, post, () => receiveMessageOnPort(port)?.message as ToWorker | undefined, () => port.close());
+const loop = new FrameLoop(
+  cv,
+  post,
+  () => receiveMessageOnPort(port)?.message as ToWorker | undefined,
+  () => port.close(),
+);
 
 // A spare warms its transforms up until a camera arrives; a failure there only costs speed.
 let started = false;

@@ -27,7 +27,10 @@ export class FrameConverter {
   /** Each decoded frame is copied here (av_frame_copy) so that its planes are read through Buffers made once. */
   private readonly staging = new Frame();
   private readonly stagingPlanes: Buffer[];
-  /** `yuv` at the size sent, when that is not the work size: smaller for the link (see LinkScale), or larger than a chain that works small (cartoon). */
+  /**
+   * `yuv` at the size sent, when that is not the work size: smaller for the link (see LinkScale), or
+   * larger than a chain that works small (cartoon).
+   */
   private smaller?: { frame: Frame; scaler: SoftwareScaleContext };
   /** Size of the U and V planes (YUV 4:2:0). */
   readonly chromaWidth: number;
@@ -113,7 +116,11 @@ export class FrameConverter {
   decodedToPlanes(decoded: Frame, planes: [Mat, Mat, Mat]): void {
     const source = this.decodedPlanes(decoded);
     if (this.toPlanes) {
-      this.toPlanes.scaleSync(source.planes, source.linesize, 0, this.height, planes.map(matView), [this.workWidth, this.chromaWidth, this.chromaWidth]);
+      this.toPlanes.scaleSync(source.planes, source.linesize, 0, this.height, planes.map(matView), [
+        this.workWidth,
+        this.chromaWidth,
+        this.chromaWidth,
+      ]);
       return;
     }
     planes.forEach((plane, i) => this.planeToMat(source, i, plane));

@@ -68,7 +68,8 @@ export class FrameLoop {
       case 'init':
         return this.init(message);
       case 'frame':
-        if (this.processor && !this.processor.decode(message.data, message.timestamp)) this.post({ type: 'need-keyframe', reason: 'decode error' });
+        if (this.processor && !this.processor.decode(message.data, message.timestamp))
+          this.post({ type: 'need-keyframe', reason: 'decode error' });
         return this.reportSize();
       case 'chain':
         this.chain = message.chain;

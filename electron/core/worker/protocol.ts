@@ -22,7 +22,7 @@ export interface EncodedFrame {
   results: Record<string, TransformResult>;
   /** The encoder's bitrate (bits/s). */
   bitrate: number;
-  /** The size encoded: the camera's, or smaller when the link cannot carry it (see LinkScale) or the worker cannot keep up at it (CpuScale). */
+  /** The size encoded: the camera's, or smaller for the link (LinkScale) or when the worker cannot keep up (CpuScale). */
   sentWidth: number;
   sentHeight: number;
   /** Why the size encoded is smaller than the camera's (undefined: it is not). */

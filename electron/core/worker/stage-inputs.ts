@@ -21,7 +21,12 @@ export class StageInputs {
   constructor(private readonly cv: OpenCV) {}
 
   /** Runs `instance` on `frame`, converted to the form it `wants` and back (in place) if the chain's differs. */
-  apply(instance: TransformInstance, wants: TransformInput, frame: Frame, params: ParamValues): TransformResult | void | Promise<TransformResult | void> {
+  apply(
+    instance: TransformInstance,
+    wants: TransformInput,
+    frame: Frame,
+    params: ParamValues,
+  ): TransformResult | void | Promise<TransformResult | void> {
     const { cv } = this;
     const has: TransformInput = frame.chroma ? 'yuv' : CHANNELS_TO_INPUT[frame.image.channels()];
     if (wants === has || (wants === 'gray' && has === 'yuv')) {
@@ -43,7 +48,9 @@ export class StageInputs {
     }
     if (wants === 'yuv' && has === 'rgba') {
       const planes = this.rgbaToPlanes(frame.image);
-      return then(instance.apply({ ...frame, image: planes.y, chroma: [planes.u, planes.v] }, params), () => this.planesToRgba(planes, frame.image));
+      return then(instance.apply({ ...frame, image: planes.y, chroma: [planes.u, planes.v] }, params), () =>
+        this.planesToRgba(planes, frame.image),
+      );
     }
     // Only the pipeline decides the form (from `input`), so this is a bug, not bad input.
     throw new Error(`cannot hand a ${has} frame to a stage that wants ${wants}`);
@@ -109,4 +116,3 @@ function then<T>(outcome: T | Promise<T>, after: () => void): T | Promise<T> {
 }
 
 const CHANNELS_TO_INPUT: Record<number, TransformInput> = { 1: 'gray', 3: 'bgr', 4: 'rgba' };
-

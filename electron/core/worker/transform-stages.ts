@@ -103,7 +103,12 @@ export class TransformStages {
         continue;
       }
       if (outcome instanceof Promise) {
-        return outcome.then((result) => this.record(stage, result, results), (error: unknown) => this.report(stage, error)).then(() => this.applyFrom(i + 1, results, frame));
+        return outcome
+          .then(
+            (result) => this.record(stage, result, results),
+            (error: unknown) => this.report(stage, error),
+          )
+          .then(() => this.applyFrom(i + 1, results, frame));
       }
       this.record(stage, outcome, results);
     }

@@ -61,7 +61,8 @@ export class VideoEncoder {
    */
   encode(frame: Frame, recodeAbove = Infinity): EncodedPicture | undefined {
     const picture = this.encodeOnce(frame);
-    if (!picture || picture.keyframe || !VIDEO_CODECS[this.codec].recodesSceneCuts || picture.data.byteLength * 8 <= recodeAbove) return picture;
+    if (!picture || picture.keyframe || !VIDEO_CODECS[this.codec].recodesSceneCuts || picture.data.byteLength * 8 <= recodeAbove)
+      return picture;
     const { width, height, bitrate } = this.opened!;
     this.open(width, height, bitrate);
     const recoded = this.encodeOnce(frame);

@@ -60,7 +60,11 @@ export class VideoProcessor {
   private encoderPts = 0n;
 
   /** No chain: paused from the start (the camera's packets are forwarded). */
-  constructor(private readonly cv: OpenCV, codec: VideoCodecName, chain: TransformChain | undefined) {
+  constructor(
+    private readonly cv: OpenCV,
+    codec: VideoCodecName,
+    chain: TransformChain | undefined,
+  ) {
     this.decoder = new VideoDecoder(codec);
     this.encoder = new VideoEncoder(codec);
     this.stages = new TransformStages(cv);
@@ -151,22 +155,32 @@ export class VideoProcessor {
     const input = this.stages.input;
     // Read now: frames decoded while an asynchronous transform works replace `decoded`.
     const planes = this.planes!;
-    const frame: InFlight = { pts: decoded.pts, gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n, width, height, input, planes, transformStart: performance.now() };
+    const frame: InFlight = {
+      pts: decoded.pts,
+      gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n,
+      width,
+      height,
+      input,
+      planes,
+      transformStart: performance.now(),
+    };
     const time = Number(frame.pts) / CLOCK_RATE;
     planes.fill(decoded, input);
     const { workWidth, workHeight } = planes.converter;
     const results = this.stages.apply(planes.imageFor(input), workWidth, workHeight, time, input === 'yuv' ? planes.chroma : undefined);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
     this.inFlight = true;
-    return results.then((done) => (this.disposed ? undefined : this.encodeTransformed(frame, done))).finally(() => {
-      this.inFlight = false;
-      const pending = this.pendingChain;
-      this.pendingChain = undefined;
-      if (pending && !this.disposed) {
-        if (pending.rebuild) this.stages.set([]);
-        this.setChain(pending.chain);
-      }
-    });
+    return results
+      .then((done) => (this.disposed ? undefined : this.encodeTransformed(frame, done)))
+      .finally(() => {
+        this.inFlight = false;
+        const pending = this.pendingChain;
+        this.pendingChain = undefined;
+        if (pending && !this.disposed) {
+          if (pending.rebuild) this.stages.set([]);
+          this.setChain(pending.chain);
+        }
+      });
   }
 
   private encodeTransformed(frame: InFlight, results: Record<string, TransformResult>): EncodedFrame | undefined {

@@ -14,12 +14,18 @@ const HEIGHT = 240;
  * `stop()` says so (a camera arrived): a camera never waits for more than one transform's warm-up.
  * Returns the milliseconds each transform took, cold, and what failed (nothing, unless a bug).
  */
-export async function warmUp(cv: OpenCV, stop: () => boolean = () => false): Promise<{ spentMs: Record<string, number>; errors: string[] }> {
+export async function warmUp(
+  cv: OpenCV,
+  stop: () => boolean = () => false,
+): Promise<{ spentMs: Record<string, number>; errors: string[] }> {
   const spentMs: Record<string, number> = {};
   const stages = new TransformStages(cv);
   const rgba = new cv.Mat(HEIGHT, WIDTH, cv.CV_8UC4);
   const luma = new cv.Mat(HEIGHT, WIDTH, cv.CV_8UC1);
-  const chroma: [Mat, Mat] = [new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(110)), new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(150))];
+  const chroma: [Mat, Mat] = [
+    new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(110)),
+    new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(150)),
+  ];
   try {
     for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity)) {
       await new Promise((resolve) => setImmediate(resolve));

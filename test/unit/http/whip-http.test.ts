@@ -51,13 +51,29 @@ describe('parseSdpFragment (RFC 8840)', () => {
   });
 
   it('takes credentials alone (an ICE restart) and a bare end-of-candidates', () => {
-    assert.deepEqual(parseSdpFragment('a=ice-ufrag:x\na=ice-pwd:y\n'), { iceUfrag: 'x', icePwd: 'y', candidates: [], endOfCandidates: false });
+    assert.deepEqual(parseSdpFragment('a=ice-ufrag:x\na=ice-pwd:y\n'), {
+      iceUfrag: 'x',
+      icePwd: 'y',
+      candidates: [],
+      endOfCandidates: false,
+    });
     assert.equal(parseSdpFragment('a=end-of-candidates\r\n').endOfCandidates, true);
   });
 
   it('refuses what is not an sdpfrag with 400', () => {
-    for (const bad of ['', '\r\n', 'hello', 'm=video 9 RTP 0\r\na=candidate:1 1 udp 2 nonsense', 'a=candidate:1 1 udp 2 192.0.2.1 9 typ host', 'm=video 9 RTP 0\r\na=candidate:1 1 sctp 2 192.0.2.1 9 typ host']) {
-      assert.equal(status(() => parseSdpFragment(bad)), 400, JSON.stringify(bad));
+    for (const bad of [
+      '',
+      '\r\n',
+      'hello',
+      'm=video 9 RTP 0\r\na=candidate:1 1 udp 2 nonsense',
+      'a=candidate:1 1 udp 2 192.0.2.1 9 typ host',
+      'm=video 9 RTP 0\r\na=candidate:1 1 sctp 2 192.0.2.1 9 typ host',
+    ]) {
+      assert.equal(
+        status(() => parseSdpFragment(bad)),
+        400,
+        JSON.stringify(bad),
+      );
     }
   });
 });
@@ -68,17 +84,38 @@ describe('WHIP resource headers', () => {
   it('If-Match: absent or our ETag passes, * is an ICE restart (422), another ETag is stale (412)', () => {
     const etag = iceEtag('abcd');
     assert.equal(etag, '"abcd"');
-    assert.equal(status(() => checkIfMatch(request(), etag)), 'ok');
-    assert.equal(status(() => checkIfMatch(request('"abcd"'), etag)), 'ok');
-    assert.equal(status(() => checkIfMatch(request('"old", "abcd"'), etag)), 'ok');
-    assert.equal(status(() => checkIfMatch(request('*'), etag)), 422);
-    assert.equal(status(() => checkIfMatch(request('"old"'), etag)), 412);
+    assert.equal(
+      status(() => checkIfMatch(request(), etag)),
+      'ok',
+    );
+    assert.equal(
+      status(() => checkIfMatch(request('"abcd"'), etag)),
+      'ok',
+    );
+    assert.equal(
+      status(() => checkIfMatch(request('"old", "abcd"'), etag)),
+      'ok',
+    );
+    assert.equal(
+      status(() => checkIfMatch(request('*'), etag)),
+      422,
+    );
+    assert.equal(
+      status(() => checkIfMatch(request('"old"'), etag)),
+      412,
+    );
   });
 
   it('ICE servers become Link headers with their credentials quoted (RFC 9725 4.4)', () => {
-    assert.deepEqual(iceServerLinks([{ urls: 'stun:stun.example.net' }, { urls: 'turn:turn.example.net?transport=udp', username: '1700000000:camloop', credential: 'pa"ss' }]), [
-      '<stun:stun.example.net>; rel="ice-server"',
-      '<turn:turn.example.net?transport=udp>; rel="ice-server"; username="1700000000:camloop"; credential="pa\\"ss"; credential-type="password"',
-    ]);
+    assert.deepEqual(
+      iceServerLinks([
+        { urls: 'stun:stun.example.net' },
+        { urls: 'turn:turn.example.net?transport=udp', username: '1700000000:camloop', credential: 'pa"ss' },
+      ]),
+      [
+        '<stun:stun.example.net>; rel="ice-server"',
+        '<turn:turn.example.net?transport=udp>; rel="ice-server"; username="1700000000:camloop"; credential="pa\\"ss"; credential-type="password"',
+      ],
+    );
   });
 });

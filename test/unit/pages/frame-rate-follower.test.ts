@@ -14,16 +14,27 @@ interface Follower {
 type FollowerClass = new (apply: (fps: number | null) => void, now: () => number) => Follower;
 
 // The camera page's own module (plain JS, served as is), driven here with a clock of the test's.
-const { FrameRateFollower } = (await import(new URL('../../../../renderer/shared/frame-rate-follower.js', import.meta.url).href)) as { FrameRateFollower: FollowerClass };
+const { FrameRateFollower } = (await import(new URL('../../../../renderer/shared/frame-rate-follower.js', import.meta.url).href)) as {
+  FrameRateFollower: FollowerClass;
+};
 
 /** A call whose server processes `processed` and drops `dropped` frames a second, reported each second. */
 function call() {
   let now = 0;
   const applied: (number | null)[] = [];
-  const follower = new FrameRateFollower((fps) => applied.push(fps), () => now);
+  const follower = new FrameRateFollower(
+    (fps) => applied.push(fps),
+    () => now,
+  );
   follower.start();
   const totals = { framesOut: 0, dropped: 0 };
-  const seconds = (n: number, processed: number, dropped: number, extra: Info = {}, timings?: { decodeMs: number; transformMs: number; encodeMs: number }) => {
+  const seconds = (
+    n: number,
+    processed: number,
+    dropped: number,
+    extra: Info = {},
+    timings?: { decodeMs: number; transformMs: number; encodeMs: number },
+  ) => {
     for (let i = 0; i < n; i++) {
       now += 1000;
       totals.framesOut += processed;
@@ -96,7 +107,10 @@ describe("the camera page's frame-rate follower", () => {
 
   it('applies nothing before a call, and nothing twice', () => {
     const applied: (number | null)[] = [];
-    const idle = new FrameRateFollower((fps) => applied.push(fps), () => 0);
+    const idle = new FrameRateFollower(
+      (fps) => applied.push(fps),
+      () => 0,
+    );
     idle.set(12);
     assert.deepEqual(applied, []);
     idle.start();

@@ -55,11 +55,14 @@ describe('a Python filter process', { timeout: 60_000 }, () => {
     const f = frame(100);
     const results = await filter.apply(f, { k: 5 });
     assert.deepEqual(results, { seen: 105 });
-    assert.ok(f.image.data.every((v) => v === 105), 'every byte moved by k');
+    assert.ok(
+      f.image.data.every((v) => v === 105),
+      'every byte moved by k',
+    );
     filter.dispose();
   });
 
-  it("prints go to the log, not into the frame", async () => {
+  it('prints go to the log, not into the frame', async () => {
     const { filter, output } = await readyFilter('chatty');
     const f = frame(10);
     await filter.apply(f, {});
@@ -74,19 +77,28 @@ describe('a Python filter process', { timeout: 60_000 }, () => {
     const f = frame(0);
     f.image.data.forEach((_, i) => (f.image.data[i] = i % 3)); // B=0 G=1 R=2
     await grey.apply(f, {});
-    assert.ok(f.image.data.every((v) => v === 1), 'the G channel in all three');
+    assert.ok(
+      f.image.data.every((v) => v === 1),
+      'the G channel in all three',
+    );
     grey.dispose();
     const wrong = (await readyFilter('wrong')).filter;
     const g = frame(9);
     await assert.rejects(Promise.resolve(wrong.apply(g, {})), /shape \(2, 8, 3\): expected \(6, 8, 3\)/);
-    assert.ok(g.image.data.every((v) => v === 9), 'untouched');
+    assert.ok(
+      g.image.data.every((v) => v === 9),
+      'untouched',
+    );
     wrong.dispose();
   });
 
   it('an exception is reported with its traceback, the frame passes through, the next frame is filtered', async () => {
     const { filter } = await readyFilter('raises');
     const f = frame(7);
-    await assert.rejects(Promise.resolve(filter.apply(f, { k: 1 })), (error: Error) => /ValueError: k must not be 1/.test(error.message) && /raises\.py", line \d+, in apply/.test(error.message));
+    await assert.rejects(
+      Promise.resolve(filter.apply(f, { k: 1 })),
+      (error: Error) => /ValueError: k must not be 1/.test(error.message) && /raises\.py", line \d+, in apply/.test(error.message),
+    );
     assert.ok(f.image.data.every((v) => v === 7));
     assert.ok((await applyOnce(filter, frame(7), { k: 0 })).error === undefined, 'the same process goes on');
     filter.dispose();
@@ -137,10 +149,12 @@ describe('a Python filter process', { timeout: 60_000 }, () => {
 });
 
 describe('describing the .py files of a plugins folder', { timeout: 60_000 }, () => {
-  it('lists each filter with its params, and each file that cannot be one with Python\'s reason', async () => {
+  it("lists each filter with its params, and each file that cannot be one with Python's reason", async () => {
     const { plugins, errors } = await describePythonPlugins(dir, PYTHON);
     assert.deepEqual(plugins.map((p) => p.id).sort(), ['add', 'chatty', 'dies', 'grey', 'hangs', 'raises', 'wrong']);
-    assert.deepEqual(plugins.find((p) => p.id === 'add')?.params, [{ name: 'k', label: 'K', type: 'number', min: 0, max: 255, step: 1, default: 10 }]);
+    assert.deepEqual(plugins.find((p) => p.id === 'add')?.params, [
+      { name: 'k', label: 'K', type: 'number', min: 0, max: 255, step: 1, default: 10 },
+    ]);
     const reasons = Object.fromEntries(errors.map((e) => [e.file, e.message]));
     assert.deepEqual(Object.keys(reasons).sort(), ['broken.py', 'noid.py']);
     assert.match(reasons['broken.py'], /SyntaxError/);

@@ -4,18 +4,31 @@ import { encodeHeader, Format, Kind, MessageReader } from '../../../electron/cor
 
 function message(kind: number, json: object | undefined, payload: Buffer): Buffer {
   const body = json ? Buffer.from(JSON.stringify(json)) : Buffer.alloc(0);
-  const header = encodeHeader({ kind, format: payload.length ? Format.bgr24 : Format.none, width: 2, height: 1, sequence: 7, timestamp: 1.5, jsonLength: body.length, payloadLength: payload.length });
+  const header = encodeHeader({
+    kind,
+    format: payload.length ? Format.bgr24 : Format.none,
+    width: 2,
+    height: 1,
+    sequence: 7,
+    timestamp: 1.5,
+    jsonLength: body.length,
+    payloadLength: payload.length,
+  });
   return Buffer.concat([header, body, payload]);
 }
 
 describe('the Python filter protocol', () => {
   it('cuts a stream into messages however the pipe splits it', () => {
-    const stream = Buffer.concat([message(Kind.ready, undefined, Buffer.alloc(0)), message(Kind.result, { results: { n: 1 } }, Buffer.from([1, 2, 3, 4, 5, 6]))]);
+    const stream = Buffer.concat([
+      message(Kind.ready, undefined, Buffer.alloc(0)),
+      message(Kind.result, { results: { n: 1 } }, Buffer.from([1, 2, 3, 4, 5, 6])),
+    ]);
     for (const size of [1, 5, 36, 37, stream.length]) {
       const reader = new MessageReader();
       const got: string[] = [];
       for (let at = 0; at < stream.length; at += size) {
-        for (const m of reader.push(stream.subarray(at, at + size))) got.push(`${m.header.kind}:${m.header.sequence}:${m.header.timestamp}:${JSON.stringify(m.info)}:${[...m.payload].join(',')}`);
+        for (const m of reader.push(stream.subarray(at, at + size)))
+          got.push(`${m.header.kind}:${m.header.sequence}:${m.header.timestamp}:${JSON.stringify(m.info)}:${[...m.payload].join(',')}`);
       }
       assert.deepEqual(got, ['2:7:1.5:undefined:', '3:7:1.5:{"results":{"n":1}}:1,2,3,4,5,6'], `chunks of ${size}`);
     }
@@ -23,7 +36,12 @@ describe('the Python filter protocol', () => {
 
   it('two frames in one chunk keep their own pixels', () => {
     const reader = new MessageReader();
-    const [a, b] = reader.push(Buffer.concat([message(Kind.result, undefined, Buffer.from([1, 1, 1, 1, 1, 1])), message(Kind.result, undefined, Buffer.from([2, 2, 2, 2, 2, 2]))]));
+    const [a, b] = reader.push(
+      Buffer.concat([
+        message(Kind.result, undefined, Buffer.from([1, 1, 1, 1, 1, 1])),
+        message(Kind.result, undefined, Buffer.from([2, 2, 2, 2, 2, 2])),
+      ]),
+    );
     assert.deepEqual([a.payload[0], b.payload[0]], [1, 2]);
   });
 

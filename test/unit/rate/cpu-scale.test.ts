@@ -8,7 +8,12 @@ import { CpuScale } from '../../../electron/core/rate/cpu-scale.js';
  * which takes `workMs(factor)` at the scale it is given. `arrivals` may bunch frames (released
  * together after a lost packet was resent).
  */
-function simulate(scale: CpuScale, clock: { now: number }, seconds: number, { workMs, decodeMs = 2, fps = 30, bunch = 1 }: { workMs: (factor: number) => number; decodeMs?: number; fps?: number; bunch?: number }) {
+function simulate(
+  scale: CpuScale,
+  clock: { now: number },
+  seconds: number,
+  { workMs, decodeMs = 2, fps = 30, bunch = 1 }: { workMs: (factor: number) => number; decodeMs?: number; fps?: number; bunch?: number },
+) {
   const end = clock.now + seconds * 1000;
   let nextFrame = clock.now;
   let queued = 0;

@@ -25,10 +25,10 @@ function simulate(link: Link, seconds: number) {
   let seq = 0;
   let budget = 0;
   let queueFreeAt = 0;
-  let pending: PacketFeedback[] = [];
+  const pending: PacketFeedback[] = [];
   let lastFeedback = 0;
   let random = 42;
-  const rand = () => ((random = (random * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (random = (random * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const trace: { atMs: number; bps: number; delayMs: number }[] = [];
   for (let frame = 0; frame < seconds * 30; frame++) {
     now = (frame * 1000) / 30;
@@ -100,8 +100,18 @@ describe('feedbackResults', () => {
   it('reads every packet of a transport-cc packet, lost ones included, with sub-millisecond arrivals', () => {
     let nowUs = 0;
     const sent: RtcpTransportLayerFeedback[] = [];
-    const twcc = new TwccFeedback((p) => sent.push(p), 1, () => 2, () => nowUs);
-    const arrivals: [number, number][] = [[65534, 640_000], [65535, 640_250], [1, 641_000], [2, 700_500]];
+    const twcc = new TwccFeedback(
+      (p) => sent.push(p),
+      1,
+      () => 2,
+      () => nowUs,
+    );
+    const arrivals: [number, number][] = [
+      [65534, 640_000],
+      [65535, 640_250],
+      [1, 641_000],
+      [2, 700_500],
+    ];
     for (const [seq, us] of arrivals) {
       nowUs = us;
       twcc.handleTWCC(seq);
@@ -119,7 +129,7 @@ describe('feedbackResults', () => {
     ]);
   });
 
-  it('reads status-vector chunks (what Chrome sends), which werift\'s packetResults skips', () => {
+  it("reads status-vector chunks (what Chrome sends), which werift's packetResults skips", () => {
     const deltas = [1000, -1000, 500, 250];
     const feedback = new TransportWideCC({
       senderSsrc: 1,

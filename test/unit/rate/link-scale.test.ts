@@ -9,7 +9,15 @@ import { LinkScale } from '../../../electron/core/rate/link-scale.js';
  * (rate control), its quantiser the finer the more room there is; when not, the frame is as big as
  * it must be at the coarsest quantiser. The budget (EncoderRate's token bucket) skips what the link cannot carry.
  */
-function simulate(scale: LinkScale, clock: { now: number }, seconds: number, link: number | ((ms: number) => number), bitsPerPixel: number, camera = { width: 640, height: 480 }, fps = 30) {
+function simulate(
+  scale: LinkScale,
+  clock: { now: number },
+  seconds: number,
+  link: number | ((ms: number) => number),
+  bitsPerPixel: number,
+  camera = { width: 640, height: 480 },
+  fps = 30,
+) {
   let budget = 0;
   let sent = 0;
   for (let i = 0; i < seconds * fps; i++) {

@@ -39,7 +39,7 @@ describe('SendPolicy: how much to send and at what size', () => {
     policy.setRate({ estimate: 200_000 });
     policy.plan(640, 480, true);
     assert.equal(policy.mayEncode(false), true);
-    policy.encoded(100_000 / 8 * 4, false, 1); // two seconds' worth of bits at once
+    policy.encoded((100_000 / 8) * 4, false, 1); // two seconds' worth of bits at once
     clock.now += 33;
     assert.equal(policy.mayEncode(false), false, 'the link is owed');
     assert.equal(policy.mayEncode(true), true, 'an asked-for keyframe still goes');

@@ -30,7 +30,10 @@ describe('FrameAssembler', () => {
     const frames = vp8Frames(5);
     const { frames: out, lost } = feed(new FrameAssembler('vp8'), frames.flat());
     assert.equal(lost, false);
-    assert.deepEqual(out.map((f) => f.timestamp), [1000, 4000, 7000, 10000, 13000]);
+    assert.deepEqual(
+      out.map((f) => f.timestamp),
+      [1000, 4000, 7000, 10000, 13000],
+    );
     assert.equal(out[0].keyframe, true);
     assert.equal(out[1].keyframe, false);
     assert.equal(out[2].data.length, 3000);
@@ -53,7 +56,10 @@ describe('FrameAssembler', () => {
     assert.equal(feed(assembler, early).frames.length, 1);
     const { frames: out, lost } = feed(assembler, [late]);
     assert.equal(lost, false);
-    assert.deepEqual(out.map((f) => f.timestamp), [4000, 7000]);
+    assert.deepEqual(
+      out.map((f) => f.timestamp),
+      [4000, 7000],
+    );
   });
 
   it('gives a lost frame up, reports the loss and emits nothing until the next keyframe', () => {
@@ -65,7 +71,11 @@ describe('FrameAssembler', () => {
     // ...then it is given up.
     const { frames: out, lost } = feed(assembler, frames.slice(13, 19).flat());
     assert.equal(lost, true);
-    assert.deepEqual(out.map((f) => f.timestamp), [], 'inter frames after the loss are held back');
+    assert.deepEqual(
+      out.map((f) => f.timestamp),
+      [],
+      'inter frames after the loss are held back',
+    );
     const after = feed(assembler, frames[19]);
     assert.equal(after.frames.length, 1);
     assert.equal(after.frames[0].keyframe, true);
@@ -105,7 +115,10 @@ describe('FrameAssembler', () => {
       ['STAP-A SPS PPS', stapA(nal(7, 0x42, 0xc0, 0x1e), nal(8, 0xce, 0x3c))],
     ];
     for (const [what, payload] of payloads) assert.equal(carriesIdr(payload), H264RtpPayload.deSerialize(payload).isKeyframe, what);
-    assert.deepEqual(payloads.map(([, p]) => carriesIdr(p)), [true, false, true, true, false, true, false]);
+    assert.deepEqual(
+      payloads.map(([, p]) => carriesIdr(p)),
+      [true, false, true, true, false, true, false],
+    );
   });
 
   it('puts the payload together as werift does', () => {

@@ -23,7 +23,11 @@ it('into forwarding: processed frames go on until the camera keyframe switches, 
 it("out of forwarding: the camera's packets go on until the worker's first keyframe takes over", () => {
   const state = new Forwarding(none);
   assert.equal(state.settled, true);
-  assert.deepEqual(state.setChain(edges), { askCamera: true, worker: { chain: edges } }, 'the worker was idle: it resumes at a camera keyframe');
+  assert.deepEqual(
+    state.setChain(edges),
+    { askCamera: true, worker: { chain: edges } },
+    'the worker was idle: it resumes at a camera keyframe',
+  );
   assert.equal(state.settled, false, 'the worker has work again');
   assert.equal(state.now, true);
   assert.equal(state.processedFrame(false), 'drop', 'not from a delta frame');

@@ -31,7 +31,11 @@ class FakeClock implements Clock {
 function paced(targetBps: number) {
   const clock = new FakeClock();
   const sent: { packet: number; at: number }[] = [];
-  const pacer = new Pacer<number>((packet) => sent.push({ packet, at: clock.now() }), () => 1250, clock);
+  const pacer = new Pacer<number>(
+    (packet) => sent.push({ packet, at: clock.now() }),
+    () => 1250,
+    clock,
+  );
   pacer.setLinkRate(targetBps);
   return { clock, sent, pacer };
 }
@@ -39,7 +43,10 @@ function paced(targetBps: number) {
 describe('Pacer', () => {
   it('sends a burst of 40 ms of its rate at once, and spreads the rest of a large frame at 2.5x the link', () => {
     const { clock, sent, pacer } = paced(1_000_000);
-    pacer.enqueue(Array.from({ length: 25 }, (_, i) => i), KEYFRAME_QUEUE_MS); // 31 KB: a dense 640x480 keyframe
+    pacer.enqueue(
+      Array.from({ length: 25 }, (_, i) => i),
+      KEYFRAME_QUEUE_MS,
+    ); // 31 KB: a dense 640x480 keyframe
     // 40 ms at 2.5 Mbps: 12.5 KB, 10 packets of 1250 bytes (the 11th starts within the budget).
     const burst = Math.ceil((BURST_MS * 1_000_000 * PACING_FACTOR) / 8 / 1000 / 1250);
     assert.ok(sent.length >= burst && sent.length <= burst + 1, `at once: ${sent.length}, burst ${burst}`);
@@ -50,13 +57,20 @@ describe('Pacer', () => {
     const spread = sent.slice(burst + 1);
     const spacing = (spread.at(-1)!.at - spread[0]!.at) / (spread.length - 1);
     assert.ok(Math.abs(spacing - (1250 * 8 * 1000) / (1_000_000 * PACING_FACTOR)) < 0.01, `spacing ${spacing} ms`);
-    assert.deepEqual(sent.map((s) => s.packet), [...Array(25).keys()], 'in order');
+    assert.deepEqual(
+      sent.map((s) => s.packet),
+      [...Array(25).keys()],
+      'in order',
+    );
   });
 
-  it('sends a keyframe of the encoder\'s largest size at once (3 frames\' share of the link at 30 fps)', () => {
+  it("sends a keyframe of the encoder's largest size at once (3 frames' share of the link at 30 fps)", () => {
     const { sent, pacer } = paced(2_000_000);
     // 11 KB: a 640x480 keyframe on a 2 Mbps estimate. Spread over 18 ms, it made the browser buffer every frame longer.
-    pacer.enqueue(Array.from({ length: 9 }, (_, i) => i), KEYFRAME_QUEUE_MS);
+    pacer.enqueue(
+      Array.from({ length: 9 }, (_, i) => i),
+      KEYFRAME_QUEUE_MS,
+    );
     assert.equal(sent.length, 9);
   });
 
@@ -72,7 +86,10 @@ describe('Pacer', () => {
 
   it('never holds a keyframe more than 250 ms, another frame more than 40 ms: over its target, it drains faster', () => {
     const { clock, sent, pacer } = paced(100_000);
-    pacer.enqueue(Array.from({ length: 100 }, (_, i) => i), KEYFRAME_QUEUE_MS); // 1 Mbit queued at a 250 kbps pace: 4 s
+    pacer.enqueue(
+      Array.from({ length: 100 }, (_, i) => i),
+      KEYFRAME_QUEUE_MS,
+    ); // 1 Mbit queued at a 250 kbps pace: 4 s
     // Drained at 4 Mbps instead: a 40 ms burst (20 KB) at once, the rest 2.5 ms apart, the last at ~207 ms.
     clock.advance(200);
     assert.ok(sent.length < 100, 'still paced');

@@ -34,11 +34,15 @@ async function publish(base: string): Promise<{ heard: string[]; pc: RTCPeerConn
   pc.addTransceiver(new MediaStreamTrack({ kind: 'video' }), { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
   const answer = await new Promise<string>((resolve, reject) => {
-    const req = request(`${base}/whip`, { method: 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'application/sdp' } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk));
-      res.on('end', () => (res.statusCode === 201 ? resolve(body) : reject(new Error(`${res.statusCode}: ${body}`))));
-    });
+    const req = request(
+      `${base}/whip`,
+      { method: 'POST', rejectUnauthorized: false, headers: { 'Content-Type': 'application/sdp' } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk));
+        res.on('end', () => (res.statusCode === 201 ? resolve(body) : reject(new Error(`${res.statusCode}: ${body}`))));
+      },
+    );
     req.on('error', reject);
     req.end(pc.localDescription!.sdp);
   });
@@ -122,7 +126,11 @@ describe('electron/main.ts', () => {
       await until('the camera to hear its goodbye', () => camera.heard.length > 0, 2000).catch(() => {});
       assert.deepEqual(camera.heard, ['DTLS close_notify'], 'its session was closed, saying so, before the exit');
       await camera.pc.close();
-      const refused = await new Promise<string>((resolve) => connect(Number(url.port), '127.0.0.1').on('connect', () => resolve('connected')).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')));
+      const refused = await new Promise<string>((resolve) =>
+        connect(Number(url.port), '127.0.0.1')
+          .on('connect', () => resolve('connected'))
+          .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')),
+      );
       assert.equal(refused, 'ECONNREFUSED');
     } finally {
       busy.close();

@@ -111,7 +111,8 @@ describe('built-in transforms, on a 160x120 white square (side 40) or a noisy co
       assert.equal(m.rows, 64, transform.id);
       assert.equal(m.type(), cv.CV_8UC4, transform.id);
       m.delete();
-      for (const p of transform.params) if (p.type === 'number') assert.ok(p.min <= p.default && p.default <= p.max, `${transform.id}.${p.name}`);
+      for (const p of transform.params)
+        if (p.type === 'number') assert.ok(p.min <= p.default && p.default <= p.max, `${transform.id}.${p.name}`);
     }
   });
 
@@ -142,16 +143,23 @@ describe('the example plugins', () => {
   });
 });
 
-describe('a plugin\'s shape', () => {
+describe("a plugin's shape", () => {
   it("keeps 'yuv' input and workWidth, and refuses a workWidth that is not a size", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'camloop-plugins-'));
     try {
-      const plugin = (id: string, extra: string) => `export default { id: '${id}', label: '${id}', params: [], ${extra} create() { return { apply() {}, dispose() {} }; } };\n`;
+      const plugin = (id: string, extra: string) =>
+        `export default { id: '${id}', label: '${id}', params: [], ${extra} create() { return { apply() {}, dispose() {} }; } };\n`;
       writeFileSync(join(dir, 'flip.mjs'), plugin('flip', "input: 'yuv', workWidth: Infinity,"));
       writeFileSync(join(dir, 'wide.mjs'), plugin('wide', "workWidth: 'big',"));
       const { transforms, errors } = await loadPlugins(dir);
-      assert.deepEqual(transforms.map((t) => [t.id, t.input, t.workWidth]), [['flip', 'yuv', Infinity]]);
-      assert.deepEqual(errors.map((e) => e.file), ['wide.mjs']);
+      assert.deepEqual(
+        transforms.map((t) => [t.id, t.input, t.workWidth]),
+        [['flip', 'yuv', Infinity]],
+      );
+      assert.deepEqual(
+        errors.map((e) => e.file),
+        ['wide.mjs'],
+      );
       assert.match(errors[0]!.message, /workWidth must be a number of pixels/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -68,7 +68,11 @@ describe('transforms on a white square (160x120, side 40)', () => {
 });
 
 describe('cartoon', () => {
-  for (const [width, height] of [[320, 240], [360, 270], [1280, 720]]) {
+  for (const [width, height] of [
+    [320, 240],
+    [360, 270],
+    [1280, 720],
+  ]) {
     it(`flattens the colours of a noisy ${width}x${height} picture and keeps its size`, () => {
       const card = noisyCard(cv, width, height);
       const [coloursBefore, roughBefore] = [distinctColours(card), roughness(card)];

@@ -18,9 +18,15 @@ describe('DepartureWatch', () => {
 
   it('judges nothing across a stall of our own event loop (unread packets may be waiting)', () => {
     const watch = new DepartureWatch(4000);
-    assert.equal(goneAt(watch, () => 5, 0, 2000), undefined);
+    assert.equal(
+      goneAt(watch, () => 5, 0, 2000),
+      undefined,
+    );
     assert.equal(watch.sample(5, 8000), false, 'a sample 6 s late restarts the window, though 8 s passed');
-    assert.equal(goneAt(watch, () => 5, 9000, 20_000), 12_000);
+    assert.equal(
+      goneAt(watch, () => 5, 9000, 20_000),
+      12_000,
+    );
   });
 
   it("counts the transport's packets and every candidate pair's ICE requests and responses, nothing else", () => {

@@ -31,7 +31,9 @@ it("sayGoodbye sends a DTLS close_notify that the other end hears as one (werift
     await b.setLocalDescription(await b.createAnswer());
     await a.setRemoteDescription(b.localDescription!);
     const connected = (pc: InstanceType<typeof RTCPeerConnection>) =>
-      new Promise<void>((resolve) => (pc.connectionState === 'connected' ? resolve() : pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve())));
+      new Promise<void>((resolve) =>
+        pc.connectionState === 'connected' ? resolve() : pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()),
+      );
     await Promise.all([connected(a), connected(b)]);
     const heard: string[] = [];
     watchGoodbyes(b, (how) => heard.push(how)).connected();

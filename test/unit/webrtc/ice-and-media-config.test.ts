@@ -5,24 +5,42 @@ import { iceOptionsFor, putCandidatesFirst } from '../../../electron/core/webrtc
 
 describe('iceOptionsFor', () => {
   it('gathers only on the LAN address the phone reached us at, in its IP family', () => {
-    assert.deepEqual(iceOptionsFor('192.168.1.20'), { iceStunGatherTimeout: 2, iceInterfaceAddresses: { udp4: '192.168.1.20' }, iceUseIpv4: true, iceUseIpv6: false });
+    assert.deepEqual(iceOptionsFor('192.168.1.20'), {
+      iceStunGatherTimeout: 2,
+      iceInterfaceAddresses: { udp4: '192.168.1.20' },
+      iceUseIpv4: true,
+      iceUseIpv6: false,
+    });
     assert.deepEqual(iceOptionsFor('::ffff:10.0.0.7').iceInterfaceAddresses, { udp4: '10.0.0.7' }, 'IPv4-mapped socket addresses');
-    assert.deepEqual(iceOptionsFor('fd00::1234'), { iceStunGatherTimeout: 2, iceInterfaceAddresses: { udp6: 'fd00::1234' }, iceUseIpv4: false, iceUseIpv6: true });
+    assert.deepEqual(iceOptionsFor('fd00::1234'), {
+      iceStunGatherTimeout: 2,
+      iceInterfaceAddresses: { udp6: 'fd00::1234' },
+      iceUseIpv4: false,
+      iceUseIpv6: true,
+    });
   });
 
   it('leaves a browser on this machine, or an unknown address, with every interface', () => {
-    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1', undefined, 'not-an-ip']) assert.deepEqual(iceOptionsFor(address), { iceStunGatherTimeout: 2 }, String(address));
+    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1', undefined, 'not-an-ip'])
+      assert.deepEqual(iceOptionsFor(address), { iceStunGatherTimeout: 2 }, String(address));
   });
 
   it('adds a loopback candidate for a WHIP/WHEP client on this machine (werift never gathers on loopback)', () => {
-    assert.deepEqual(iceOptionsFor('127.0.0.1', { withLoopback: true }), { iceStunGatherTimeout: 2, iceAdditionalHostAddresses: ['127.0.0.1'] });
+    assert.deepEqual(iceOptionsFor('127.0.0.1', { withLoopback: true }), {
+      iceStunGatherTimeout: 2,
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+    });
     assert.deepEqual(iceOptionsFor('::ffff:127.0.0.1', { withLoopback: true }).iceAdditionalHostAddresses, ['127.0.0.1']);
-    assert.deepEqual(iceOptionsFor('192.168.1.20', { withLoopback: true }), iceOptionsFor('192.168.1.20'), 'a LAN address is gathered on as for phones');
+    assert.deepEqual(
+      iceOptionsFor('192.168.1.20', { withLoopback: true }),
+      iceOptionsFor('192.168.1.20'),
+      'a LAN address is gathered on as for phones',
+    );
   });
 });
 
 describe('putCandidatesFirst', () => {
-  it("moves the candidates on the address the client reached to the top of each m= section, the rest in their order", () => {
+  it('moves the candidates on the address the client reached to the top of each m= section, the rest in their order', () => {
     const sdp = [
       'v=0',
       'm=video 9 UDP/TLS/RTP/SAVPF 96',
@@ -43,7 +61,11 @@ describe('putCandidatesFirst', () => {
       ['3', '1', '2', '5', '4'],
     );
     assert.equal(ordered.length, sdp.split('\r\n').length, 'no line lost or added');
-    assert.equal(ordered.indexOf('a=mid:1') < ordered.findIndex((l) => l.startsWith('a=candidate:5')), true, 'candidates stay in their section');
+    assert.equal(
+      ordered.indexOf('a=mid:1') < ordered.findIndex((l) => l.startsWith('a=candidate:5')),
+      true,
+      'candidates stay in their section',
+    );
     assert.equal(putCandidatesFirst(sdp, undefined), sdp);
   });
 });

@@ -11,18 +11,36 @@ describe('ICE servers', () => {
   });
 
   it('the page gets turn: URLs over UDP and TCP, with fresh credentials each time; our peers get them as given', () => {
-    const ice = new IceServers({ stun: ['stun:stun.example.org'], turn: ['turn:turn.example.org:3478', 'turns:turn.example.org:443?transport=tcp'], secret: 's' });
+    const ice = new IceServers({
+      stun: ['stun:stun.example.org'],
+      turn: ['turn:turn.example.org:3478', 'turns:turn.example.org:443?transport=tcp'],
+      secret: 's',
+    });
     const phone = ice.forPhone(1_000_000);
     assert.deepEqual(
       phone.map((s) => s.urls),
-      ['stun:stun.example.org', 'turn:turn.example.org:3478?transport=udp', 'turn:turn.example.org:3478?transport=tcp', 'turns:turn.example.org:443?transport=tcp'],
+      [
+        'stun:stun.example.org',
+        'turn:turn.example.org:3478?transport=udp',
+        'turn:turn.example.org:3478?transport=tcp',
+        'turns:turn.example.org:443?transport=tcp',
+      ],
     );
     assert.equal(phone[0]!.username, undefined, 'no credentials on STUN');
     assert.equal(phone[1]!.username, `${1000 + TURN_CREDENTIAL_TTL_S}:camloop`);
     assert.notEqual(ice.forPhone(2_000_000)[1]!.credential, phone[1]!.credential);
-    assert.deepEqual(ice.forServer(1_000_000).map((s) => s.urls), ['stun:stun.example.org', 'turn:turn.example.org:3478', 'turns:turn.example.org:443?transport=tcp']);
+    assert.deepEqual(
+      ice.forServer(1_000_000).map((s) => s.urls),
+      ['stun:stun.example.org', 'turn:turn.example.org:3478', 'turns:turn.example.org:443?transport=tcp'],
+    );
     const longTerm = new IceServers({ stun: [], turn: ['turn:t:3478'], username: 'u', password: 'p' }).forPhone();
-    assert.deepEqual(longTerm.map((s) => [s.username, s.credential]), [['u', 'p'], ['u', 'p']]);
+    assert.deepEqual(
+      longTerm.map((s) => [s.username, s.credential]),
+      [
+        ['u', 'p'],
+        ['u', 'p'],
+      ],
+    );
   });
 
   it('--turn-secret: parsed, and refused with a clear message when it cannot work', () => {

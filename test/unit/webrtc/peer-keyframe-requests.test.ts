@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, RtcpHeader, RtcpPayloadSpecificFeedback, type RTCRtpTransceiver } from 'werift';
+import {
+  MediaStreamTrack,
+  PictureLossIndication,
+  RTCPeerConnection,
+  RtcpHeader,
+  RtcpPayloadSpecificFeedback,
+  type RTCRtpTransceiver,
+} from 'werift';
 import { videoCodecList } from '../../../electron/core/webrtc/media-config.js';
 import { onPeerKeyframeRequest } from '../../../electron/core/webrtc/peer-keyframe-requests.js';
 
@@ -25,7 +32,9 @@ describe('keyframe requests from the peer', () => {
     await phone.setRemoteDescription(server.localDescription!);
     phoneSide = phone.getTransceivers()[0]!;
     const connected = (pc: RTCPeerConnection) =>
-      new Promise<void>((resolve) => (pc.connectionState === 'connected' ? resolve() : pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve())));
+      new Promise<void>((resolve) =>
+        pc.connectionState === 'connected' ? resolve() : pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()),
+      );
     await Promise.all([connected(server), connected(phone)]);
   });
   after(async () => {
@@ -42,7 +51,8 @@ describe('keyframe requests from the peer', () => {
     fci.writeUInt32BE(senderSsrc, 0);
     fci.writeUInt32BE(targetSsrc, 8);
     fci.writeUInt8(1, 12);
-    return RtcpPayloadSpecificFeedback.deSerialize(fci, new RtcpHeader({ type: RtcpPayloadSpecificFeedback.type, count: 4, length: 4 })).feedback;
+    return RtcpPayloadSpecificFeedback.deSerialize(fci, new RtcpHeader({ type: RtcpPayloadSpecificFeedback.type, count: 4, length: 4 }))
+      .feedback;
   };
 
   it("hears a PLI signed with the phone's own camera SSRC (werift's router hands that one to our receiver)", async () => {

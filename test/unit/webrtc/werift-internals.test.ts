@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MediaStreamTrack, RTCPeerConnection, RTP_EXTENSION_URI, RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
 import { videoCodecList, videoHeaderExtensions } from '../../../electron/core/webrtc/media-config.js';
-import { dtlsSocketOf, interceptSentRtp, replaceReceiverTwcc, senderExtensionId, srtcpSessionOf, type TwccReceiver } from '../../../electron/core/webrtc/werift-internals.js';
+import {
+  dtlsSocketOf,
+  interceptSentRtp,
+  replaceReceiverTwcc,
+  senderExtensionId,
+  srtcpSessionOf,
+  type TwccReceiver,
+} from '../../../electron/core/webrtc/werift-internals.js';
 
 // Each assumption werift-internals.ts makes about werift's insides, checked against the installed
 // werift with two real peers on loopback: an upgrade that breaks one fails here, by name.
@@ -23,7 +30,9 @@ describe('werift internals CamLoop relies on', () => {
     await receiver.setLocalDescription(await receiver.createAnswer());
     await sender.setRemoteDescription(receiver.localDescription!);
     const connected = (pc: RTCPeerConnection) =>
-      new Promise<void>((resolve) => (pc.connectionState === 'connected' ? resolve() : pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve())));
+      new Promise<void>((resolve) =>
+        pc.connectionState === 'connected' ? resolve() : pc.connectionStateChange.subscribe((s) => s === 'connected' && resolve()),
+      );
     await Promise.all([connected(sender), connected(receiver)]);
   });
   after(async () => {
@@ -41,7 +50,9 @@ describe('werift internals CamLoop relies on', () => {
 
   it('the sender keeps its negotiated header extensions (uri, id) in `headerExtensions`', () => {
     const id = senderExtensionId(sending.sender, RTP_EXTENSION_URI.transportWideCC);
-    const inSdp = sender.localDescription!.sdp.match(/a=extmap:(\d+) http:\/\/www\.ietf\.org\/id\/draft-holmer-rmcat-transport-wide-cc-extensions-01/)?.[1];
+    const inSdp = sender.localDescription!.sdp.match(
+      /a=extmap:(\d+) http:\/\/www\.ietf\.org\/id\/draft-holmer-rmcat-transport-wide-cc-extensions-01/,
+    )?.[1];
     assert.equal(typeof id, 'number');
     assert.equal(String(id), inSdp);
   });
@@ -57,7 +68,10 @@ describe('werift internals CamLoop relies on', () => {
     restore();
     await sendPackets(2);
     assert.equal(seen.length, 5, 'each packet once, none after the undo');
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
     assert.equal(new Set(seen).size, 5, 'each with its own transport-wide number');
   });
 
@@ -80,7 +94,10 @@ describe('werift internals CamLoop relies on', () => {
     await sendPackets(4);
     assert.equal(theirCalls, 0, "werift's own hears nothing more (it sends feedback only from handleTWCC and its loop)");
     assert.equal(numbers.length, 4);
-    assert.ok(numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1), `consecutive: ${numbers.join(',')}`);
+    assert.ok(
+      numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1),
+      `consecutive: ${numbers.join(',')}`,
+    );
   });
 
   it('after DTLS connects, a transport has `srtcp` whose decrypt every RTCP packet in passes', async () => {

@@ -37,7 +37,10 @@ describe('TransformStages hands each chain the cheapest form it can work on', ()
     const v = new cv.Mat(60, 80, cv.CV_8UC1, new cv.Scalar(170));
     stages.apply(y, 160, 120, 1, [u, v]);
     // Edges of a horizontal bar, turned 90 degrees: the lines now run vertically through the centre.
-    assert.ok(y.ucharPtr(20, 70)[0] > 0 || y.ucharPtr(20, 69)[0] > 0 || y.ucharPtr(20, 90)[0] > 0 || y.ucharPtr(20, 89)[0] > 0, 'a vertical edge line above the centre');
+    assert.ok(
+      y.ucharPtr(20, 70)[0] > 0 || y.ucharPtr(20, 69)[0] > 0 || y.ucharPtr(20, 90)[0] > 0 || y.ucharPtr(20, 89)[0] > 0,
+      'a vertical edge line above the centre',
+    );
     assert.equal(y.ucharPtr(60, 30)[0], 0, 'nothing left where the horizontal bar was');
     assert.equal(u.ucharPtr(30, 40)[0], 128, 'chroma neutral after a grey stage');
     assert.equal(v.ucharPtr(30, 40)[0], 128);

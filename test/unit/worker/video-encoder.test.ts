@@ -26,7 +26,7 @@ function picture(luma: (x: number, y: number) => number): Frame {
 function encodeCut(recodeAbove: number): { cut: EncodedPicture; all: EncodedPicture[] } {
   const still = picture((x, y) => (x + y) >> 2);
   let seed = 1;
-  const noise = picture(() => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24));
+  const noise = picture(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
   const encoder = new VideoEncoder('vp8');
   encoder.open(WIDTH, HEIGHT, BITRATE);
   const all: EncodedPicture[] = [];
@@ -53,7 +53,10 @@ describe('VideoEncoder: a scene cut', () => {
     const plain = encodeCut(Infinity);
     assert.equal(plain.cut.keyframe, false);
     const plainBits = plain.cut.data.byteLength * 8;
-    assert.ok(plainBits > 6 * share, `libvpx's inter frame after the cut: ${plainBits} bits, ${(plainBits / share).toFixed(1)} frames' share`);
+    assert.ok(
+      plainBits > 6 * share,
+      `libvpx's inter frame after the cut: ${plainBits} bits, ${(plainBits / share).toFixed(1)} frames' share`,
+    );
 
     const recoded = encodeCut(6 * share);
     const bits = recoded.cut.data.byteLength * 8;

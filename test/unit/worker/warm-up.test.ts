@@ -8,7 +8,9 @@ it('the warm-up runs every built-in transform that changes pixels, without an er
   const { cv } = await loadOpenCV();
   const first = await warmUp(cv);
   assert.deepEqual(first.errors, []);
-  const expected = listTransforms().filter((t) => isBuiltin(t.id) && !t.identity).map((t) => t.id);
+  const expected = listTransforms()
+    .filter((t) => isBuiltin(t.id) && !t.identity)
+    .map((t) => t.id);
   assert.deepEqual(Object.keys(first.spentMs).sort(), expected.sort());
   assert.ok(expected.includes('cartoon') && expected.includes('faces'));
 });

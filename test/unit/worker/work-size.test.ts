@@ -19,7 +19,11 @@ describe('the size a chain works at', () => {
     assert.deepEqual(workSize(camera, { width: 480, height: 360 }, Infinity), { width: 480, height: 360 });
     assert.deepEqual(workSize(camera, { width: 480, height: 360 }, undefined), camera, 'a stage that needs the camera size gets it');
     assert.deepEqual(workSize(camera, camera, 360), { width: 360, height: 270 });
-    assert.deepEqual(workSize({ width: 1280, height: 720 }, { width: 1280, height: 720 }, 360), { width: 360, height: 202 }, 'even, for 4:2:0');
+    assert.deepEqual(
+      workSize({ width: 1280, height: 720 }, { width: 1280, height: 720 }, 360),
+      { width: 360, height: 202 },
+      'even, for 4:2:0',
+    );
     assert.deepEqual(workSize(camera, { width: 320, height: 240 }, 360), { width: 320, height: 240 });
   });
 
@@ -62,7 +66,7 @@ describe('FrameConverter at a smaller work size', () => {
   }
   const at = (mat: Mat, x: number, y: number) => mat.data[y * mat.cols + x];
 
-  it('scales the decoded picture into the chain\'s Mats (grey, planes, RGBA) and the result back up to the size sent', () => {
+  it("scales the decoded picture into the chain's Mats (grey, planes, RGBA) and the result back up to the size sent", () => {
     const decoded = halves();
     const converter = new FrameConverter(640, 480, 320, 240);
     const [luma, u, v] = [new cv.Mat(240, 320, cv.CV_8UC1), new cv.Mat(120, 160, cv.CV_8UC1), new cv.Mat(120, 160, cv.CV_8UC1)];
