@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
-import { minimatch } from 'minimatch';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { builderFiles, builderRequire, globList } from '../support/builder-files.js';
+import { walkRuntimeFiles } from '../support/runtime-files.js';
 
-const ROOT = new URL('../../..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const NATIVE = /\.(node|so(\.\d+)*|dylib|dll|exe)$/;
 
@@ -14,7 +18,7 @@ function walk(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path, out);
-    else out.push(relative(ROOT, path));
+    else out.push(relative(ROOT, path).split(sep).join('/'));
   }
   return out;
 }
@@ -29,15 +33,18 @@ describe('dependencies', () => {
 });
 
 describe('packaging (electron-builder)', () => {
+  const files = builderFiles(pkg.build);
+  const runtime = walkRuntimeFiles(ROOT);
+
   it("the configuration passes electron-builder's own validation", async () => {
-    const { validateConfiguration } = (await import('app-builder-lib/out/util/config/config.js')) as unknown as {
+    const { validateConfiguration } = builderRequire('./out/util/config/config.js') as {
       validateConfiguration: (config: unknown, debug: unknown) => Promise<void>;
     };
-    const { DebugLogger } = (await import('builder-util')) as unknown as { DebugLogger: new (enabled: boolean) => unknown };
+    const { DebugLogger } = builderRequire('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
     await validateConfiguration(pkg.build, new DebugLogger(false));
   });
 
-  it('targets AppImage + deb, NSIS and DMG, with an icon that exists', () => {
+  it('targets AppImage + deb, NSIS and DMG, with an icon and entitlements that exist', () => {
     assert.deepEqual(pkg.build.linux.target, ['AppImage', 'deb']);
     assert.deepEqual(pkg.build.win.target, ['nsis']);
     assert.deepEqual(pkg.build.mac.target, ['dmg']);
@@ -45,32 +52,115 @@ describe('packaging (electron-builder)', () => {
     assert.ok(existsSync(join(ROOT, pkg.build.mac.entitlements)));
   });
 
-  it('unpacks every native file of the production dependencies from the asar archive', () => {
-    const production = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT })
-      .toString()
-      .split('\n')
-      .filter((line) => line.includes('node_modules'));
-    const natives = [...new Set(production.flatMap((dir) => walk(dir)))].filter((file) => NATIVE.test(file));
+  it("flips Electron's fuses in the binary: no RunAsNode, no NODE_OPTIONS or --inspect, asar only and checked", async () => {
+    // A stand-in binary with the fuse wire of a stock Electron, flipped the way electron-builder does.
+    const { flipFuses, getCurrentFuseWire, FuseV1Options } = builderRequire('@electron/fuses') as typeof import('@electron/fuses');
+    const { PlatformPackager } = builderRequire('./out/index.js') as {
+      PlatformPackager: { prototype: { generateFuseConfig(fuses: unknown): Promise<Parameters<typeof flipFuses>[1]> } };
+    };
+    const stock = {
+      RunAsNode: 1,
+      EnableCookieEncryption: 0,
+      EnableNodeOptionsEnvironmentVariable: 1,
+      EnableNodeCliInspectArguments: 1,
+      EnableEmbeddedAsarIntegrityValidation: 0,
+      OnlyLoadAppFromAsar: 0,
+      LoadBrowserProcessSpecificV8Snapshot: 0,
+      GrantFileProtocolExtraPrivileges: 1,
+    };
+    const wire = Object.values(stock).map((on) => (on ? 0x31 : 0x30));
+    const dir = await mkdtemp(join(tmpdir(), 'camloop-fuses-'));
+    const binary = join(dir, 'electron');
+    await writeFile(
+      binary,
+      Buffer.concat([
+        randomBytes(64),
+        Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'),
+        Buffer.from([1, wire.length, ...wire]),
+        randomBytes(64),
+      ]),
+    );
+    try {
+      await flipFuses(binary, await PlatformPackager.prototype.generateFuseConfig(pkg.build.electronFuses));
+      const flipped = (await getCurrentFuseWire(binary)) as unknown as Record<number, number>;
+      const state = Object.fromEntries(
+        Object.keys(stock).map((name) => [name, String.fromCharCode(flipped[FuseV1Options[name as keyof typeof stock]]!)]),
+      );
+      assert.deepEqual(state, {
+        RunAsNode: '0',
+        EnableCookieEncryption: '1',
+        EnableNodeOptionsEnvironmentVariable: '0',
+        EnableNodeCliInspectArguments: '0',
+        EnableEmbeddedAsarIntegrityValidation: '1',
+        OnlyLoadAppFromAsar: '1',
+        LoadBrowserProcessSpecificV8Snapshot: '0',
+        GrantFileProtocolExtraPrivileges: '0',
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ships every file the app reads at run time (imports, worker scripts, pages, assets)', () => {
+    assert.deepEqual(runtime.unresolved, []);
+    assert.ok(
+      runtime.files.has('dist/electron/core/worker/codec-worker.js') && runtime.files.has('renderer/panel/panel.js'),
+      'the walk reaches the worker and the pages',
+    );
+    const missing = [...runtime.files.values()]
+      .filter((file) => !files.shipped(file.path))
+      .map((file) => `${file.path} (read by ${file.from})`);
+    assert.deepEqual(missing, [], 'left out of the package by build.files');
+  });
+
+  it('unpacks from app.asar what a Python process or the OS loader reads (they cannot see inside it)', () => {
+    // The production tree as the lockfile has it (electron-builder ships what is not dev-only).
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    const production = Object.entries(lock.packages).filter(([dir, entry]) => dir && !entry.dev && existsSync(join(ROOT, dir)));
+    const natives = [...new Set(production.flatMap(([dir]) => walk(join(ROOT, dir))))].filter((file) => NATIVE.test(file));
     assert.ok(
       natives.some((f) => f.endsWith('node-av.node')),
-      `node-av's binary is among them (${natives.join(', ')})`,
+      `node-av's binary is among the native files (${natives.join(', ')})`,
     );
-    const unpacked = (file: string) => pkg.build.asarUnpack.some((glob: string) => minimatch(file, glob, { dot: true }));
+    const outside = [...runtime.files.values()]
+      .filter((file) => file.reader === 'python' || file.reader === 'native')
+      .map((file) => file.path);
+    assert.ok(outside.includes('python/camloop_host.py'), 'the walk finds the Python filter host');
+    const unpacked = (file: string) => (file.startsWith('node_modules/') ? globList(pkg.build.asarUnpack)(file) : files.unpacked(file));
     assert.deepEqual(
-      natives.filter((file) => !unpacked(file)),
+      [...natives, ...outside].filter((file) => !unpacked(file)),
       [],
-      'native files left inside the asar',
+      'left inside app.asar',
     );
   });
 
-  it('ships the Python filter host outside the asar archive (a Python process cannot read inside it)', () => {
-    const packed = (file: string) => pkg.build.files.some((glob: string) => minimatch(file, glob, { dot: true }));
-    const unpacked = (file: string) => pkg.build.asarUnpack.some((glob: string) => minimatch(file, glob, { dot: true }));
-    assert.ok(existsSync(join(ROOT, 'python/camloop_host.py')));
-    assert.ok(packed('python/camloop_host.py') && unpacked('python/camloop_host.py'));
+  it('every npm package the app loads is a production dependency (electron-builder ships no others)', () => {
+    assert.ok(runtime.packages.has('werift'), 'the walk finds the packages');
+    const notShipped = [...runtime.packages]
+      .filter(([name]) => !(name in pkg.dependencies))
+      .map(([name, from]) => `${name} (loaded by ${from})`);
+    assert.deepEqual(notShipped, []);
   });
 
-  it("the main bundle is built and points at Electron's entry", () => {
+  it('starts the Python filter host from app.asar.unpacked', async () => {
+    // The module that names the host, loaded from where a packaged app has it: resources/app.asar/...
+    const user = runtime.files.get('python/camloop_host.py')!.from;
+    const dir = await mkdtemp(join(tmpdir(), 'camloop-asar-'));
+    const asar = join(dir, 'resources', 'app.asar');
+    try {
+      for (const file of ['package.json', ...walkRuntimeFiles(ROOT, user).files.keys()]) {
+        await mkdir(dirname(join(asar, file)), { recursive: true });
+        await copyFile(join(ROOT, file), join(asar, file));
+      }
+      const loaded = (await import(pathToFileURL(join(asar, user)).href)) as Record<string, unknown>;
+      const host = Object.values(loaded).find((value) => typeof value === 'string' && value.endsWith('camloop_host.py'));
+      assert.equal(host, join(dir, 'resources', 'app.asar.unpacked', 'python', 'camloop_host.py'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the main bundle is built and is Electron's entry", () => {
     assert.equal(pkg.main, 'dist/electron/main.js');
     assert.ok(existsSync(join(ROOT, pkg.main)), 'run npm run build');
   });

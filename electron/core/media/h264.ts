@@ -1,5 +1,3 @@
-import { H264Packetizer, type Packetizer, type RtpPacket } from 'werift';
-
 /** NAL unit types of RFC 6184 and H.264. */
 const NAL_IDR = 5;
 const NAL_STAP_A = 24;
@@ -27,8 +25,7 @@ export const h264 = {
   startsFrame(payload: Buffer): boolean {
     return (payload[0]! & 0x1f) === NAL_FU_A ? (payload[1]! & 0x80) !== 0 : true;
   },
-  isKeyframe: (packets: RtpPacket[]): boolean => packets.some((p) => carriesIdr(p.payload)),
-  packetizer: (payloadType: number): Packetizer => new H264Packetizer({ payloadType, inputFormat: 'annexb' }),
+  isKeyframe: (packets: { payload: Buffer }[]): boolean => packets.some((p) => carriesIdr(p.payload)),
   /** Our depacketizer and werift's packetizer do non-interleaved mode only. */
   acceptsFmtp: (fmtp: string): boolean => /packetization-mode=1/.test(fmtp),
   encoderOptions: { preset: 'ultrafast', tune: 'zerolatency', profile: 'baseline', 'forced-idr': '1' },

@@ -1,18 +1,20 @@
-import { Vp8Packetizer, Vp8RtpPayload, type Packetizer, type RtpPacket } from 'werift';
-
-/** What CamLoop knows of VP8 (RFC 7741 payloads, libvpx's real-time settings). */
+/**
+ * What CamLoop knows of VP8: its RTP payload descriptor (RFC 7741 section 4.2) and libvpx's
+ * real-time settings. Read here without werift, which the codec worker need not load.
+ */
 export const vp8 = {
   depacketizer: 'VP8',
   /** A packet that begins a frame: S bit set on partition 0. */
   startsFrame(payload: Buffer): boolean {
-    const descriptor = Vp8RtpPayload.deSerialize(payload);
-    return descriptor.sBit === 1 && descriptor.pid === 0;
+    return (payload[0]! & 0x17) === 0x10;
   },
-  /** The P bit of the frame's first packet. */
-  isKeyframe(packets: RtpPacket[]): boolean {
-    return Vp8RtpPayload.deSerialize(packets[0]!.payload).isKeyframe;
+  /** The frame's first packet starts a keyframe (its VP8 payload header's P bit is 0). */
+  isKeyframe(packets: { payload: Buffer }[]): boolean {
+    const payload = packets[0]!.payload;
+    if (!vp8.startsFrame(payload)) return false;
+    const at = descriptorLength(payload);
+    return at < payload.length && (payload[at]! & 0x01) === 0;
   },
-  packetizer: (payloadType: number): Packetizer => new Vp8Packetizer({ payloadType }),
   acceptsFmtp: (): boolean => true,
   // cpu-used 16, libvpx's fastest real-time speed: at 640x480 it halved encode time for ~1 dB PSNR.
   encoderOptions: {
@@ -29,3 +31,14 @@ export const vp8 = {
   /** libvpx caps keyframes (max-intra-rate), so a scene cut is cheaper coded again as one (see VideoEncoder). */
   recodesSceneCuts: true,
 } as const;
+
+/** Bytes of the payload descriptor: X, then I (a 7- or 15-bit picture id), L and T/K bytes as flagged. */
+function descriptorLength(payload: Buffer): number {
+  if (!(payload[0]! & 0x80)) return 1;
+  const flags = payload[1] ?? 0;
+  let at = 2;
+  if (flags & 0x80) at += payload[at]! & 0x80 ? 2 : 1;
+  if (flags & 0x40) at += 1;
+  if (flags & 0x30) at += 1;
+  return at;
+}

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { packagePath } from '../base/paths.js';
+import { packagePath, unpackedPath } from '../base/paths.js';
 import { encodeHeader, Format, Kind, MessageReader, type Message } from './protocol.js';
 
 /** The Python side of the protocol, shipped with CamLoop. */
-export const HOST_SCRIPT = fileURLToPath(packagePath('python/camloop_host.py'));
+export const HOST_SCRIPT = unpackedPath(fileURLToPath(packagePath('python/camloop_host.py')));
 
 /** The interpreter for .py plugins when --python is not given. */
 export const DEFAULT_PYTHON = 'python3';
