@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { MediaStreamTrack, type RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
 import { videoCodecOf } from '../media/codecs.js';
 import { CameraVideo } from '../video/camera-video.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
+import { createCameraPeer } from './camera-peer.js';
 import type { OfferRequest } from './offer-request.js';
 import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
@@ -13,10 +14,9 @@ import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels
 import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
 import { sayGoodbye } from '../webrtc/goodbye.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
-import { audioCodecParameters, hintStartBitrate, videoCodecList, videoHeaderExtensions } from '../webrtc/media-config.js';
+import { hintStartBitrate } from '../webrtc/media-config.js';
 import {
   addTrickledCandidate,
-  iceOptionsFor,
   localIceUfrag,
   putCandidatesFirst,
   remoteIceUfrag,
@@ -61,23 +61,8 @@ export class Session {
     this.remoteAddress = options.remoteAddress ?? '';
     this.source = options.source ?? 'offer';
     this.recordings = new SessionRecordings(this.log, options.recordTo, () => this.audio?.codec);
-    this.pc = new RTCPeerConnection({
-      codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
-      headerExtensions: { video: videoHeaderExtensions() },
-      iceServers: options.iceServers ?? [],
-      ...iceOptionsFor(options.localAddress, { withLoopback: this.source === 'whip' }),
-      // werift drops a packet when x/100 < random(), i.e. it keeps x %.
-      debug: options.lossPercent
-        ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent }
-        : undefined,
-    });
-    this.pc.connectionStateChange.subscribe((state) => {
-      this.log.info(`connection ${state}`);
-      if (state === 'connected') this.audio?.start();
-    });
-    this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
-    this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
-    this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
+    this.pc = createCameraPeer(offer, options, this.source, this.log);
+    this.pc.connectionStateChange.subscribe((state) => state === 'connected' && this.audio?.start());
     this.dataChannels = serveDataChannels(this.pc, this.log, (text) => this.handleControl(text));
   }
 

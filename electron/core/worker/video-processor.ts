@@ -3,10 +3,9 @@ import type { OpenCV } from '../transforms/opencv.js';
 import type { TransformInput, TransformResult } from '../transforms/types.js';
 import { ChainPlanes, workSize } from './chain-planes.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
-import { SendPolicy } from '../rate/send-policy.js';
+import { EncodeStep } from './encode-step.js';
 import { TransformStages } from './transform-stages.js';
 import { VideoDecoder } from './video-decoder.js';
-import { VideoEncoder } from './video-encoder.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { EncodedFrame } from './protocol.js';
 
@@ -23,12 +22,10 @@ interface InFlight {
 }
 
 const CLOCK_RATE = 90000;
-/** The gap an encoder is told of is at most this (a camera that paused is not a reason for a huge frame). */
-const MAX_GAP_TICKS = 9000n;
 
 /**
  * Decode -> transform -> encode for one camera (it runs inside a worker): VideoDecoder keeps the
- * newest decoded frame, the chain runs on the planes it needs (ChainPlanes), VideoEncoder encodes
+ * newest decoded frame, the chain runs on the planes it needs (ChainPlanes), EncodeStep encodes
  * at the size and bitrate SendPolicy chooses. Every encoded frame must be decoded (inter frames
  * depend on it), but only the newest is transformed and encoded: `decode()` many, then
  * `encodeLatest()` once. A transform may answer later (a Python filter): frames decoded meanwhile
@@ -37,8 +34,7 @@ const MAX_GAP_TICKS = 9000n;
  */
 export class VideoProcessor {
   private readonly decoder: VideoDecoder;
-  private readonly encoder: VideoEncoder;
-  private readonly policy = new SendPolicy();
+  private readonly encoder: EncodeStep;
   private planes?: ChainPlanes;
   /** Paused while the camera's own packets go back: nothing is transformed or encoded. */
   private paused: boolean;
@@ -53,11 +49,6 @@ export class VideoProcessor {
   private dropped = 0;
   /** Of those, skipped for the budget. */
   private skipped = 0;
-  /** The size the encoder was opened at. */
-  private sent = { width: 0, height: 0 };
-  /** The pts of the last frame that came to be encoded (sent or skipped), and the encoder's own clock. */
-  private lastReadyPts?: bigint;
-  private encoderPts = 0n;
 
   /** No chain: paused from the start (the camera's packets are forwarded). */
   constructor(
@@ -66,7 +57,7 @@ export class VideoProcessor {
     chain: TransformChain | undefined,
   ) {
     this.decoder = new VideoDecoder(codec);
-    this.encoder = new VideoEncoder(codec);
+    this.encoder = new EncodeStep(codec);
     this.stages = new TransformStages(cv);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);
@@ -82,7 +73,7 @@ export class VideoProcessor {
     this.paused = false;
     this.chain = chain;
     this.stages.set(chain);
-    this.policy.setChain(this.stages.workWidth !== undefined);
+    this.encoder.policy.setChain(this.stages.workWidth !== undefined);
   }
 
   /** The camera's own packets go back now: decode only (inter frames need it), encode nothing. */
@@ -112,7 +103,7 @@ export class VideoProcessor {
 
   /** The send-side estimate and the user's cap: the encoder follows them (see EncoderRate). */
   setRate(settings: RateSettings): void {
-    this.policy.setRate(settings);
+    this.encoder.setRate(settings);
   }
 
   requestKeyframe(): void {
@@ -142,10 +133,9 @@ export class VideoProcessor {
       this.decoder.takeMs();
       return undefined;
     }
-    const gap = this.lastReadyPts === undefined ? 3000n : decoded.pts - this.lastReadyPts;
-    this.lastReadyPts = decoded.pts;
-    // Over the link's budget: skip this frame (a keyframe that was asked for still goes out).
-    if (!this.policy.mayEncode(this.encoder.keyframeDue)) {
+    const gap = this.encoder.ready(decoded.pts);
+    // Over the link's budget: skip this frame.
+    if (gap === undefined) {
       this.dropped++;
       this.skipped++;
       return undefined;
@@ -157,7 +147,7 @@ export class VideoProcessor {
     const planes = this.planes!;
     const frame: InFlight = {
       pts: decoded.pts,
-      gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n,
+      gap,
       width,
       height,
       input,
@@ -185,17 +175,8 @@ export class VideoProcessor {
 
   private encodeTransformed(frame: InFlight, results: Record<string, TransformResult>): EncodedFrame | undefined {
     const { converter } = frame.planes;
-    const toEncode = frame.planes.toYuv(frame.input);
-    // The encoder's clock advances by the gap to the frame before, not by the time since the last
-    // frame it encoded: libvpx's rate control gives a frame the bits of the time it thinks it
-    // covers, so frames skipped for the budget made the next one bigger, which skipped more
-    // (measured: rotate under a 900 kbps cap, 70-140 kbit frames at a fine quantiser and 6-16 fps).
-    this.encoderPts += frame.gap;
-    toEncode.pts = this.encoderPts;
     const encodeStart = performance.now();
-    const encoded = this.encoder.encode(converter.scaled(toEncode, this.sent.width, this.sent.height), this.policy.recodeAbove);
-    // What an inter frame costs at this size decides the size of the next ones.
-    if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser, encoded.recodedFrom);
+    const encoded = this.encoder.encode(frame.planes.toYuv(frame.input), converter, frame.gap);
     const end = performance.now();
     if (!encoded) return undefined;
     const replaced = this.decoder.takeReplaced();
@@ -203,7 +184,7 @@ export class VideoProcessor {
     const transformMs = encodeStart - frame.transformStart;
     const encodeMs = end - encodeStart;
     // What keeping up with every frame that comes would take decides the size of the next ones.
-    this.policy.worked(this.dropped - this.skipped + replaced + 1, decodeMs, transformMs + encodeMs);
+    this.encoder.policy.worked(this.dropped - this.skipped + replaced + 1, decodeMs, transformMs + encodeMs);
     const result: EncodedFrame = {
       data: encoded.data,
       keyframe: encoded.keyframe,
@@ -215,10 +196,10 @@ export class VideoProcessor {
       dropped: this.dropped + replaced,
       skipped: this.skipped,
       results,
-      bitrate: this.policy.bitrate,
-      sentWidth: this.sent.width,
-      sentHeight: this.sent.height,
-      scaledFor: this.policy.scaledFor,
+      bitrate: this.encoder.policy.bitrate,
+      sentWidth: this.encoder.sent.width,
+      sentHeight: this.encoder.sent.height,
+      scaledFor: this.encoder.policy.scaledFor,
       workWidth: converter.workWidth,
       workHeight: converter.workHeight,
     };
@@ -243,13 +224,13 @@ export class VideoProcessor {
    */
   private ensureSize(width: number, height: number): void {
     const sizeChanged = this.planes?.converter.width !== width || this.planes.converter.height !== height;
-    const plan = this.policy.plan(width, height, sizeChanged);
-    if (plan.reopen) {
-      this.encoder.open(plan.width, plan.height, plan.bitrate);
-      this.sent = { width: plan.width, height: plan.height };
-    }
+    this.encoder.plan(width, height, sizeChanged);
     const chainWidth = this.stages.workWidth;
-    const work = workSize({ width, height }, this.sent, chainWidth === undefined ? undefined : chainWidth * this.policy.workFactor);
+    const work = workSize(
+      { width, height },
+      this.encoder.sent,
+      chainWidth === undefined ? undefined : chainWidth * this.encoder.policy.workFactor,
+    );
     const current = this.planes?.converter;
     if (!sizeChanged && current!.workWidth === work.width && current!.workHeight === work.height) return;
     this.planes?.dispose();
