@@ -1,5 +1,5 @@
 import { FPS } from './encoder-rate.js';
-import { STEPS, UP_HOLD_MS, MAX_UP_HOLD_MS } from './link-scale.js';
+import { ScaleSteps, STEPS } from './scale-steps.js';
 
 /** How long a window of frames is judged over, and the fewest processed frames it needs. */
 const WINDOW_MS = 2000;
@@ -30,7 +30,7 @@ const UP_WHEN_BUSY = 0.7;
  * the step); the rest (conversions, chain, encode) is per processed frame and grows with the area.
  */
 export class CpuScale {
-  private step = 0;
+  private readonly steps = new ScaleSteps(WINDOW_MS, () => (this.windowStart = undefined));
   private windowStart?: number;
   /** This window: frames that came to be processed (decoded, not skipped for the link's budget), */
   private frames = 0;
@@ -38,20 +38,16 @@ export class CpuScale {
   private processed = 0;
   private decodeMs = 0;
   private workMs = 0;
-  private changedAt = -Infinity;
-  private upHoldMs = UP_HOLD_MS;
-  private steppedUpAt = -Infinity;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   get factor(): number {
-    return STEPS[this.step];
+    return this.steps.factor;
   }
 
   /** Back to the camera's size (a new chain, a recording that pins the size). */
   reset(): void {
-    this.moveTo(0, this.now());
-    this.upHoldMs = UP_HOLD_MS;
+    this.steps.reset(this.now());
   }
 
   /**
@@ -75,26 +71,12 @@ export class CpuScale {
     const busy = (step: number) => (this.decodeMs + perFrame * toProcess * (STEPS[step] / factor) ** 2) / elapsed;
     const at = STEPS.indexOf(factor);
     this.startWindow(now);
-    if (busy(at) > DOWN_WHEN_BUSY && at < STEPS.length - 1) {
-      if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
-      let step = Math.max(this.step, at) + 1;
-      while (step < STEPS.length - 1 && busy(step) > TARGET_BUSY) step++;
-      this.moveTo(step, now);
+    if (busy(at) > DOWN_WHEN_BUSY) {
+      this.steps.down(at, (step) => busy(step) <= TARGET_BUSY, now, Math.max(this.steps.step, at));
       return;
     }
     // Only this scale's own step may go up (the link's may be what holds the size down).
-    if (this.step > 0 && this.step === at && now - this.changedAt > this.upHoldMs && busy(at - 1) < UP_WHEN_BUSY) {
-      this.steppedUpAt = now;
-      this.moveTo(at - 1, now);
-    }
-  }
-
-  private moveTo(step: number, now: number): void {
-    if (step === this.step) return;
-    this.step = step;
-    this.changedAt = now;
-    // The new size starts with a keyframe and new Mats: judge it on a fresh window.
-    this.windowStart = undefined;
+    if (this.steps.mayGoUp(at, now) && busy(at - 1) < UP_WHEN_BUSY) this.steps.up(now);
   }
 
   private startWindow(now: number): number {
