@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BrowserlessPeer } from '../test/support/browserless-peer.js';
 import { makeVp8Clip } from '../test/support/clip.js';
-import { cpuSeconds, rssMb, servers } from './servers.js';
+import { cpuSeconds, rssMb, serverNamed } from './servers.js';
 import { percentile } from './stats.js';
 
 /**
@@ -29,7 +29,7 @@ const lines = [
 let port = 18_700;
 for (const name of values.servers.split(',')) {
   for (const count of values.peers.split(',').map(Number)) {
-    const server = await servers[name](port++);
+    const server = await serverNamed(name)(port++);
     try {
       await new Promise((r) => setTimeout(r, 1500));
       const idle = await rssMb(server.pid!);

@@ -41,14 +41,7 @@ function startProcess(name: string, command: string, args: string[], url: string
 }
 
 export const servers: Record<string, (port: number, extraArgs?: string[]) => Promise<BenchServer>> = {
-  camloop: (port, extraArgs = []) =>
-    startProcess(
-      'CamLoop',
-      process.execPath,
-      ['dist/electron/core/main.js', '--port', String(port), ...extraArgs],
-      `http://127.0.0.1:${port}`,
-      /serving/,
-    ),
+  camloop: (port, extraArgs = []) => camloopAt(ROOT, 'CamLoop', port, extraArgs),
   aiortc: (port) =>
     startProcess(
       'aiortc',
@@ -75,6 +68,27 @@ export const servers: Record<string, (port: number, extraArgs?: string[]) => Pro
       /echo server \(transport-cc\) on/,
     ),
 };
+
+/** CamLoop built in another checkout (`camloop@DIR`, e.g. the tree before a change), beside this one in the same run. */
+function camloopAt(dir: string, name: string, port: number, extraArgs: string[] = []): Promise<BenchServer> {
+  return startProcess(
+    name,
+    process.execPath,
+    ['dist/electron/core/main.js', '--port', String(port), ...extraArgs],
+    `http://127.0.0.1:${port}`,
+    /serving/,
+    dir,
+  );
+}
+
+/** The server a name on the command line means: one of `servers`, or `camloop@DIR`. */
+export function serverNamed(name: string): (port: number, extraArgs?: string[]) => Promise<BenchServer> {
+  const at = /^camloop@(.+)$/.exec(name);
+  if (at) return (port, extraArgs) => camloopAt(at[1]!, `CamLoop@${at[1]!.split('/').filter(Boolean).pop()}`, port, extraArgs);
+  const start = servers[name];
+  if (!start) throw new Error(`unknown server ${name} (${Object.keys(servers).join(', ')}, or camloop@DIR)`);
+  return start;
+}
 
 /** A process's resident memory now, in MB. */
 export async function rssMb(pid: number): Promise<number> {
