@@ -7,9 +7,7 @@ const MIN_FRAMES = 10;
 /**
  * Scale down when processing every frame that comes (up to the encoder's FPS; a camera may send
  * fewer, and then only those count) would take more than this share of the worker's time: the
- * decoder then replaces frames while the chain works, and what the phone shows stutters. Measured
- * before this existed (bench, 2 cores shared with Chromium): 1280x720 rotate 47 ms a frame,
- * 13.6 fps; 640x480 cartoon 40 ms, 22.8 fps.
+ * decoder then replaces frames while the chain works, and what the phone shows stutters.
  */
 const DOWN_WHEN_BUSY = 0.95;
 /** ...to the largest size at which it would take at most this share (room for the scene to get harder). */
@@ -18,16 +16,13 @@ const TARGET_BUSY = 0.8;
 const UP_WHEN_BUSY = 0.7;
 
 /**
- * The size the codec worker keeps up with the camera at, as WebRTC's CPU adaptation does for its
- * encoder: when the filter, the conversions and the encoder together take longer than the time
- * between frames, the picture is processed smaller instead of at a lower frame rate ("a smooth
- * picture, not a slide show at full size"). Only for chains that mean the same at any size (see
- * Transform.workWidth); a user's Python filter or plugin without a workWidth always gets the
- * camera's picture, and the phone lowers its frame rate instead (FrameRateFollower). Pure (a clock
- * in), like LinkScale; SendPolicy encodes at the smaller of the two sizes.
- *
- * The cost model: decoding is per frame that comes, at the camera's size (it does not shrink with
- * the step); the rest (conversions, chain, encode) is per processed frame and grows with the area.
+ * The size the codec worker keeps up with the camera at, as WebRTC's CPU adaptation does: when
+ * filter, conversions and encoder take longer than the time between frames, the picture is
+ * processed smaller rather than at a lower frame rate. Only for chains that mean the same at any
+ * size (Transform.workWidth); other chains keep the camera's size and the phone lowers its frame
+ * rate instead. Pure (a clock in); SendPolicy encodes at the smaller of this and LinkScale's size.
+ * Cost model: decoding is per frame that comes, at the camera's size; the rest (conversions, chain,
+ * encode) is per processed frame and grows with the area.
  */
 export class CpuScale {
   private readonly steps = new ScaleSteps(WINDOW_MS, () => (this.windowStart = undefined));

@@ -10,8 +10,7 @@ const DOWN_WHEN_DEMAND = 1.4;
 /**
  * ...and only when the encoder is already quantising coarsely (this share of its range, as Chrome's
  * quality scaler looks at QP): a finely quantised encoder that is over the link is only late to
- * follow a falling estimate (it is reopened at the new target within 0.5-2 s). Measured: with 3 %
- * loss and 20 ms jitter the estimate wanders, and 640x480 camera video went to 320x240 without it.
+ * follow a falling estimate (it is reopened at the new target within 0.5-2 s).
  */
 const DOWN_WHEN_QUANTISER = 0.5;
 /** Scale up when every frame at the next size up (bits grown with its area) would still fit this share of the link. */
@@ -22,10 +21,8 @@ const CLIMBING = 1.08;
 const UP_WHEN_QUANTISER = 0.3;
 /**
  * The size we encode at, as Chrome's quality scaler does: when the encoder cannot bring a frame
- * under the link's budget (a filter's output can be dense: Canny on a textured scene needs several
- * Mbps at 640x480 at libvpx's coarsest quantiser), frames would be skipped and the video would
- * stutter down to a few frames per second. A smaller picture at full frame rate is the better
- * trade. The browser scales it back up on screen.
+ * under the link's budget (a dense filter output), a smaller picture at full frame rate beats
+ * skipping frames down to a few per second. The browser scales it back up on screen.
  */
 export class LinkScale {
   private readonly steps = new ScaleSteps(WINDOW_MS, () => (this.windowStart = undefined));
@@ -56,10 +53,9 @@ export class LinkScale {
   }
 
   /**
-   * A frame came to be encoded, whether it is then sent or skipped for the budget. The rate they
-   * come at (the camera's, or fewer when the filter is slower than the camera) is the rate a size
-   * must fit: a filter that manages 15 fps at 720p gets frames twice as large from the encoder's
-   * rate control, and that is no reason to shrink the picture.
+   * A frame came to be encoded, whether it is then sent or skipped for the budget. A size must fit
+   * the rate frames come at (the camera's, or fewer from a slow filter), not always 30 fps: a slower
+   * filter gets larger frames from the encoder's rate control, which is no reason to shrink.
    */
   frameReady(): void {
     this.ready++;
@@ -67,10 +63,9 @@ export class LinkScale {
 
   /**
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
-   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
-   * skipped for the budget need not be reported: what counts is what a frame costs at this size
-   * against what the link carries. `factor` is the scale it was encoded at, when something else
-   * (CpuScale) holds the size below this one's. The new size, if any, shows in size().
+   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit); `factor`
+   * the scale it was encoded at, when CpuScale holds the size below this one's. Frames skipped for
+   * the budget need not be reported (what counts is a frame's cost at this size). New size: size().
    */
   interFrame(bits: number, quantiser: number, linkRate: number, factor = this.factor): void {
     const now = this.now();

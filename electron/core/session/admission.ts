@@ -4,10 +4,8 @@ import type { Session } from './session.js';
 import type { Sessions } from './sessions.js';
 
 /**
- * Cameras served at once, from this machine's size. Measured on 2 cores / 24 GB (bench:peers,
- * edges at 640x480): a camera costs ~80-95 MB of RSS and ~1/8 of a core at 30 fps; 8 cameras
- * kept 30 fps each, 12 got ~16 fps each. So 6 per core (frame rate halves beyond 4 per core,
- * still usable), and no more than half the memory at 100 MB each.
+ * Cameras served at once, from this machine's size: 6 per core (beyond 4 per core the frame rate
+ * halves, still usable), and no more than half the memory at 100 MB each (see docs/decisions.md, Admission).
  */
 export function defaultCameraLimit(cores = cpus().length, memoryBytes = totalmem()): number {
   const byCpu = 6 * Math.max(1, cores);
@@ -17,8 +15,7 @@ export function defaultCameraLimit(cores = cpus().length, memoryBytes = totalmem
 
 /**
  * Offers not yet connected, per source address and in all: beyond these the oldest is dropped.
- * One address may legitimately connect a full house at once (every client on this machine is
- * 127.0.0.1; phones behind one NAT share an address), so its budget is above any camera limit.
+ * Above any camera limit, since one address may connect a full house at once (local clients, a NAT).
  * A pending offer holds a werift peer (a few sockets) and no codec worker.
  */
 export const PENDING_PER_ADDRESS = 16;
@@ -28,9 +25,8 @@ const RETRY_AFTER_S = 10;
 
 /**
  * Who gets a session. Live cameras (connected) are capped; offers still connecting have a budget
- * of their own, per source address and in total, the oldest dropped first. So a client that
- * posts offers and leaves, or floods them from one address, never keeps a real phone out: an
- * offer holds no codec worker (one is taken when video arrives) and at most a few pending slots.
+ * of their own, per source address and in total, the oldest dropped first, so a client that floods
+ * offers or posts them and leaves never keeps a real phone out (an offer holds no codec worker).
  */
 export class Admission {
   constructor(

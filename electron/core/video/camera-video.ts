@@ -104,8 +104,7 @@ export class CameraVideo {
         this.rate = settings;
         this.worker?.setRate(settings);
         // The pacer follows the link, not the cap: the cap limits what the encoder makes; bursts
-        // only need to fit the path's queue, which is what the estimate measures (as Chrome's
-        // pacer does). Paced at 2.5x a 900 kbps cap, a 640x480 keyframe took 40 ms to leave.
+        // only need to fit the path's queue, which is what the estimate measures (as Chrome's pacer does).
         if (settings.estimate !== undefined) this.output.setLinkRate(settings.estimate);
       },
       options.maxBitrate,

@@ -3,10 +3,9 @@ import type { CodecWorkerData } from '../worker/protocol.js';
 
 const WORKER_URL = new URL('../worker/codec-worker.js', import.meta.url);
 /**
- * A new spare starts this long after the last one was taken: starting one (a thread, OpenCV.js's
- * WASM compile and init, a warm-up run of each transform: ~0.8 s of CPU) in the very seconds a
- * camera connects competes with that camera's own start, when the browser probes the link and our
- * transport-cc timestamps must be honest.
+ * A new spare starts this long after the last one was taken: starting one during a camera's
+ * connection competes with it for the CPU while the browser probes the link and our transport-cc
+ * timestamps must be honest (see docs/decisions.md, A codec worker per camera).
  */
 const REFILL_DELAY_MS = 3000;
 

@@ -8,20 +8,18 @@ import type { FromWorker, ToWorker } from './protocol.js';
 import { VideoProcessor } from './video-processor.js';
 
 /**
- * Frames that come in one batch are normally decoded and only the newest is sent (a filter slower
- * than the camera must not build a queue). But a lost packet holds back every frame after it until
- * its retransmission comes, and then they all arrive at once: with a cheap filter they are worth
- * sending. Frames of a batch are sent while they cost no more than this in all, then the newest only.
+ * Of frames that come in one batch only the newest is normally sent (a slow filter must not build a
+ * queue); but frames released together after a repaired loss are worth sending with a cheap filter:
+ * a batch's frames are sent while they cost no more than this in all, then the newest only.
  */
 const CATCH_UP_MS = 20;
 
 /**
  * One camera's codec worker, without the thread: messages in (`receive`), messages out (`post`).
- * After each message the queue is drained synchronously (`next`), decoding every queued frame, and
- * only the newest decoded frame is transformed and encoded: when processing is slower than the
- * camera, frames are dropped here and latency stays bounded. A chain that answers later (Python)
- * keeps one frame in flight; messages are handled meanwhile. codec-worker.ts gives it a port;
- * tests drive it directly.
+ * After each message the queue is drained synchronously (`next`): every queued frame is decoded,
+ * only the newest is transformed and encoded, so latency stays bounded when processing is slower
+ * than the camera. A chain that answers later (Python) keeps one frame in flight while messages are
+ * handled. codec-worker.ts gives it a port; tests drive it directly.
  */
 export class FrameLoop {
   private processor?: VideoProcessor;

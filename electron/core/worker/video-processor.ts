@@ -24,13 +24,11 @@ interface InFlight {
 const CLOCK_RATE = 90000;
 
 /**
- * Decode -> transform -> encode for one camera (it runs inside a worker): VideoDecoder keeps the
- * newest decoded frame, the chain runs on the planes it needs (ChainPlanes), EncodeStep encodes
- * at the size and bitrate SendPolicy chooses. Every encoded frame must be decoded (inter frames
- * depend on it), but only the newest is transformed and encoded: `decode()` many, then
- * `encodeLatest()` once. A transform may answer later (a Python filter): frames decoded meanwhile
- * wait as the newest, one at most, and a chain change waits for the frame in flight. Paused (the
- * camera's own packets are forwarded: Forwarding decides), it decodes and encodes nothing new.
+ * Decode -> transform -> encode for one camera, in the worker: VideoDecoder keeps the newest decoded
+ * frame, the chain runs on the planes it needs (ChainPlanes), EncodeStep encodes at the size and
+ * bitrate SendPolicy chooses. Every frame is decoded (inter frames depend on it), only the newest is
+ * transformed and encoded: `decode()` many, then `encodeLatest()` once. While a transform answers
+ * later (Python), one newer frame waits, and so does a chain change. Paused (forwarding), it encodes nothing.
  */
 export class VideoProcessor {
   private readonly decoder: VideoDecoder;
