@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/http/server.js';
 import { openCameraPage, probe, sample, thumbDifference, waitForFrames } from '../support/browser.js';
 import type { FrameSample } from '../support/frame-probe.js';
-import { STEPS } from '../../electron/core/rate/link-scale.js';
+import { STEPS } from '../../electron/core/rate/scale-steps.js';
 import { FPS } from '../../electron/core/rate/encoder-rate.js';
 import { api } from '../support/server.js';
 import { useServerAndBrowser } from '../support/fixture.js';
