@@ -4,6 +4,7 @@
 // token that the app puts in the URL fragment (never sent over the network by the browser).
 import { paramControls } from './shared/params.js';
 import { waitForIceGathering } from './shared/ice-gathering.js';
+import { showResults } from './shared/results-view.js';
 
 /** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
 /** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
@@ -169,7 +170,7 @@ function update(info, now) {
   const scaled = s.sentWidth && !info.forwarding && s.sentWidth !== s.width ? ` at ${s.sentWidth}×${s.sentHeight} (${why})` : '';
   const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}${scaled}` : '';
   entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}`;
-  entry.results.textContent = Object.keys(info.results).length ? JSON.stringify(info.results) : '';
+  showResults(entry.results, info, transforms);
   entry.errors.textContent = info.errors.at(-1) ?? '';
   entry.record.textContent = info.recording ? 'Stop recording' : 'Record';
   entry.record.classList.toggle('recording', Boolean(info.recording));

@@ -9,10 +9,11 @@ import { motion } from './motion.js';
 import { none } from './none.js';
 import { overlay } from './overlay.js';
 import { pixelate } from './pixelate.js';
+import { pixelateBoxes } from './pixelate-boxes.js';
 import { rotate } from './rotate.js';
 import { sepia } from './sepia.js';
 import { sketch } from './sketch.js';
-import type { ParamSpec, Transform } from './types.js';
+import type { ParamSpec, Transform, TransformKind } from './types.js';
 
 const builtins: Transform[] = [
   none,
@@ -27,6 +28,7 @@ const builtins: Transform[] = [
   mirror,
   sketch,
   faces,
+  pixelateBoxes,
   motion,
   overlay,
 ];
@@ -57,8 +59,10 @@ export interface TransformInfo {
   label: string;
   params: ParamSpec[];
   plugin: boolean;
+  /** 'apply' rewrites each frame; 'detect' finds things beside the frame's path, and CamLoop draws them. */
+  kind: TransformKind;
 }
 
 export function describeTransforms(): TransformInfo[] {
-  return listTransforms().map(({ id, label, params }) => ({ id, label, params, plugin: !builtinIds.has(id) }));
+  return listTransforms().map(({ id, label, params, kind }) => ({ id, label, params, plugin: !builtinIds.has(id), kind: kind ?? 'apply' }));
 }

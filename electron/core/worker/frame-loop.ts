@@ -6,6 +6,7 @@ import type { OpenCV } from '../transforms/opencv.js';
 import { setPluginTransforms } from '../transforms/registry.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { VideoProcessor } from './video-processor.js';
+import { DetectHost } from './detect-host.js';
 
 /**
  * Frames that come in one batch are normally decoded and only the newest is sent (a filter slower
@@ -35,6 +36,8 @@ export class FrameLoop {
   private pumping = false;
   /** Resolves once the processor exists (plugins may load first). */
   ready: Promise<void> = Promise.resolve();
+  /** Detect stages' runners, and where their results go. */
+  private readonly host: DetectHost;
 
   constructor(
     private readonly cv: OpenCV,
@@ -42,7 +45,13 @@ export class FrameLoop {
     private readonly next: () => ToWorker | undefined = () => undefined,
     /** After 'close': the thread lets go of its port. */
     private readonly onClose: () => void = () => {},
-  ) {}
+  ) {
+    this.host = new DetectHost(cv, {
+      result: (event) => post({ type: 'result', event }),
+      error: (message) => post({ type: 'transform-errors', errors: [message] }),
+      log: (message) => post({ type: 'log', message }),
+    });
+  }
 
   /** A message, then every message already queued behind it; then the newest frame is processed. */
   receive(first: ToWorker): Promise<void> {
@@ -99,7 +108,7 @@ export class FrameLoop {
   private init({ codec, chain, pluginsDir, python = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
     const start = () => {
-      this.processor = new VideoProcessor(this.cv, codec, this.chain);
+      this.processor = new VideoProcessor(this.cv, codec, this.chain, this.host);
       if (this.rate) this.processor.setRate(this.rate);
       // Frames that came before the processor existed were lost: start from a keyframe.
       this.post({ type: 'need-keyframe', reason: 'worker ready' });

@@ -4,11 +4,14 @@ import type { PythonPluginInfo } from '../python/python-filter.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { TransformResult } from '../transforms/types.js';
 import type { ScaledFor } from '../rate/send-policy.js';
+import type { ResultEvent } from '../detect/events.js';
 
 /** A processed frame, encoded, as the worker posts it back. */
 export interface EncodedFrame {
   data: Uint8Array;
   timestamp: number;
+  /** The camera's time of the frame (s of its stream), as transforms and results see it. */
+  time: number;
   keyframe: boolean;
   /** A scene cut's inter frame coded again as this keyframe (see VideoEncoder). */
   recoded: boolean;
@@ -65,6 +68,8 @@ export type FromWorker =
   /** One processed frame, encoded. */
   | ({ type: 'encoded' } & EncodedFrame)
   | { type: 'transform-errors'; errors: string[] }
+  /** A detect filter's new results (apply filters' come with their frame). */
+  | { type: 'result'; event: ResultEvent }
   /** The decoded picture size, sent when it first becomes known and whenever it changes. */
   | { type: 'size'; width: number; height: number }
   | { type: 'need-keyframe'; reason: string }

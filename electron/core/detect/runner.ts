@@ -1,0 +1,35 @@
+import type { ParamValues } from '../transforms/types.js';
+import type { RawDetection } from './schema.js';
+
+/** The picture a runner gets: a copy it owns, rows packed, in the form it asked for. */
+export interface DetectFrame {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  /** Seconds of the camera's stream time (the frame's own, not the wall clock). */
+  time: number;
+}
+
+/**
+ * Where a detect() runs, beside the codec worker (docs/detect.md): a Python process (PythonRunner),
+ * a thread of its own (JsThreadRunner), and later a model worker shared by cameras. The codec
+ * worker's DetectStage is its only caller: it hands a runner the newest frame only while `idle`,
+ * and checks what comes back against the schema itself, so a runner only carries things.
+ */
+export interface DetectRunner {
+  /** The pixel form run() takes: 'bgr' (BGR24, cv2's) or 'rgba'. */
+  readonly format: 'bgr' | 'rgba';
+  /** Ready and no call in flight. False while it starts, restarts or works. */
+  readonly idle: boolean;
+  /**
+   * One call. Rejects with a message for a user (the exception and its traceback, a hang, a crash,
+   * results too large); a runner that died restarts by itself, with backoff, and is not idle meanwhile.
+   */
+  run(frame: DetectFrame, params: ParamValues): Promise<RawDetection>;
+  /** Why it cannot run now (it is restarting after this), if that is the case. */
+  readonly trouble?: string;
+  dispose(): void;
+}
+
+/** A detect call that takes longer than this is a hang: the runner is killed and restarted. */
+export const DETECT_HANG_MS = 5000;
