@@ -25,10 +25,12 @@ export class DetectHost implements StageHost {
   constructor(
     private readonly cv: OpenCV,
     private readonly outlet: DetectOutlet,
+    /** The one place a filter's DetectorSpec becomes a runner (tests give their own). */
+    private readonly makeRunner: (id: string, detector: DetectorSpec, outlet: DetectOutlet) => DetectRunner = runnerFor,
   ) {}
 
   detectStage(id: string, detector: DetectorSpec): TransformInstance {
-    const stage = new DetectStage(this.cv, id, runnerFor(id, detector, this.outlet), {
+    const stage = new DetectStage(this.cv, id, this.makeRunner(id, detector, this.outlet), {
       result: (event) => this.outlet.result(event),
       error: (message) => this.outlet.error(message),
       boxes: (found) => (this.found = found),

@@ -101,6 +101,22 @@ describe('a Python detect runner', { timeout: 60_000 }, () => {
   });
 });
 
+describe('the example find_colour.py', { timeout: 60_000 }, () => {
+  it('boxes a red square where it is, and its mask covers it', async () => {
+    const runner = keep(
+      new PythonRunner(PYTHON, new URL('../../../../plugins/examples/find_colour.py', import.meta.url).pathname, { onOutput: () => {} }),
+    );
+    await idle(runner);
+    const [width, height] = [160, 120];
+    const pixels = new Uint8Array(width * height * 3).fill(90);
+    for (let y = 40; y < 70; y++) for (let x = 100; x < 140; x++) pixels.set([20, 20, 230], (y * width + x) * 3); // BGR red
+    const raw = await runner.run({ pixels, width, height, time: 0 }, { hue: 'red', minArea: 0.5 });
+    assert.deepEqual(raw.results, { boxes: [{ x: 100, y: 40, width: 40, height: 30, label: 'red' }], count: 1 });
+    assert.equal(raw.mask?.data[55 * width + 120], 255, 'inside the square');
+    assert.equal(raw.mask?.data[10 * width + 10], 0, 'outside');
+  });
+});
+
 describe('a JS detect runner (a thread of its own)', { timeout: 60_000 }, () => {
   it('gets an RGBA cv.Mat, the frame time and params; a CV_8UC1 Mat comes back as the mask', async () => {
     const runner = js('found.mjs');

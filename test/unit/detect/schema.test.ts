@@ -3,16 +3,35 @@ import { describe, it } from 'node:test';
 import { checkDetection, SchemaError } from '../../../electron/core/detect/schema.js';
 
 const check = (results: unknown, mask?: { width: number; height: number; data: Uint8Array }) => checkDetection({ results, mask }, 640, 480);
-const refused = (results: unknown, pattern: RegExp) => assert.throws(() => check(results), (e: Error) => e instanceof SchemaError && pattern.test(e.message));
+const refused = (results: unknown, pattern: RegExp) =>
+  assert.throws(
+    () => check(results),
+    (e: Error) => e instanceof SchemaError && pattern.test(e.message),
+  );
 
 describe('the drawable schema', () => {
   it('takes every kind of drawable and passes the user’s own keys through untouched', () => {
     const given = {
       boxes: [{ x: 10, y: 20, width: 30, height: 40, label: 'cup', score: 0.8, id: 7 }],
-      points: [{ x: 1, y: 2, label: 'nose' }, { x: 3, y: 4 }],
+      points: [
+        { x: 1, y: 2, label: 'nose' },
+        { x: 3, y: 4 },
+      ],
       edges: [[0, 1]],
-      lines: [[[0, 0], [10, 10], [20, 0]]],
-      polygons: [[[0, 0], [10, 0], [5, 8]]],
+      lines: [
+        [
+          [0, 0],
+          [10, 10],
+          [20, 0],
+        ],
+      ],
+      polygons: [
+        [
+          [0, 0],
+          [10, 0],
+          [5, 8],
+        ],
+      ],
       text: [{ x: 5, y: 5, text: 'hello' }],
       mine: { anything: [1, 'two', null] },
     };
