@@ -36,6 +36,11 @@ export class JsThreadRunner implements DetectRunner {
     this.start();
   }
 
+  /** The thread's time running JS (its event loop's active time): a thread's CPU, near enough. */
+  cpuSeconds(): number | undefined {
+    return this.thread ? this.thread.performance.eventLoopUtilization().active / 1000 : undefined;
+  }
+
   get idle(): boolean {
     return this.state === 'ready' && !this.waiting;
   }

@@ -11,6 +11,8 @@ const MIN_RATE = 1;
 const LIFT_RATE = 30;
 /** The camera's own frame interval is the smallest gap seen over this many windows. */
 const INTERVAL_WINDOWS = 5;
+/** A model using less of a core than this is not what slows the video: it is left alone. */
+const MODEL_CPU_SHARE = 0.25;
 
 /** Why a model was held back in the last window: its max-rate param, or the video (frames were being dropped). */
 export type Throttle = 'max-rate' | 'video';
@@ -25,14 +27,18 @@ export type Throttle = 'max-rate' | 'video';
 export class ModelRate {
   private cap = Infinity;
   private lastStart = -Infinity;
-  private window?: { start: number; frames: number; first: number; last: number; minGap: number; held?: Throttle };
+  private window?: { start: number; frames: number; first: number; last: number; minGap: number; held?: Throttle; cpu?: number };
   private readonly gaps: number[] = [];
   private lastTime?: number;
   private readonly finishedAt: number[] = [];
   /** Why starts were held back in the last window judged (undefined: they were not). */
   throttled?: Throttle;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    /** The model's CPU seconds so far (undefined: unknown, and then it may always be the cause). */
+    private readonly cpuSeconds: () => number | undefined = () => undefined,
+  ) {}
 
   /** The most runs a second the video allows now (Infinity: no cap). */
   get videoCap(): number {
@@ -52,7 +58,7 @@ export class ModelRate {
     const gap = this.lastTime === undefined ? undefined : time - this.lastTime;
     this.lastTime = time;
     if (gap !== undefined && gap <= 0) return void (this.window = undefined); // a new stream, or a reordering
-    const window = (this.window ??= { start: now, frames: 0, first: time, last: time, minGap: Infinity });
+    const window = (this.window ??= { start: now, frames: 0, first: time, last: time, minGap: Infinity, cpu: this.cpuSeconds() });
     window.frames++;
     window.last = time;
     if (gap !== undefined && gap > 0.004) window.minGap = Math.min(window.minGap, gap);
@@ -85,7 +91,9 @@ export class ModelRate {
     const expected = (window.last - window.first) / interval + 1;
     const dropped = 1 - window.frames / expected;
     const rate = this.rate;
-    if (dropped > DROPPING && rate > 0) this.cap = Math.max(MIN_RATE, Math.min(this.cap, rate) / 2);
+    const cpu = this.cpuSeconds();
+    const share = cpu === undefined || window.cpu === undefined ? 1 : (cpu - window.cpu) / ((this.now() - window.start) / 1000);
+    if (dropped > DROPPING && rate > 0 && share >= MODEL_CPU_SHARE) this.cap = Math.max(MIN_RATE, Math.min(this.cap, rate) / 2);
     else if (dropped < SMOOTH && this.cap < Infinity) {
       this.cap = Math.max(this.cap + 0.5, this.cap * 1.25);
       if (this.cap > LIFT_RATE) this.cap = Infinity;

@@ -35,6 +35,10 @@ export class PythonRunner implements DetectRunner {
     return this.supervisor.ready;
   }
 
+  cpuSeconds(): number | undefined {
+    return this.supervisor.cpuSeconds();
+  }
+
   get trouble(): string | undefined {
     return this.supervisor.why;
   }

@@ -28,6 +28,11 @@ export interface DetectRunner {
   run(frame: DetectFrame, params: ParamValues): Promise<RawDetection>;
   /** Why it cannot run now (it is restarting after this), if that is the case. */
   readonly trouble?: string;
+  /**
+   * CPU seconds it has used so far (undefined: unknown). A model that uses little (it waits on a
+   * GPU, a server, a sleep) is not throttled for the video's sake: slowing it would not help.
+   */
+  cpuSeconds?(): number | undefined;
   dispose(): void;
 }
 

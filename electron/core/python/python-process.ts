@@ -106,6 +106,10 @@ export class PythonProcess {
     this.onEnd((ending) => failReady(new Error(ending.why)));
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Not ended (killed, crashed, exited). */
   get alive(): boolean {
     return this.state !== 'gone';

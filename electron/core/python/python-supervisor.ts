@@ -1,3 +1,4 @@
+import { processCpuSeconds } from '../base/process-cpu.js';
 import { RestartBackoff } from '../base/restart-backoff.js';
 import { describeFailure, PythonProcess, type FrameOut } from './python-process.js';
 import { Kind, type Message } from './protocol.js';
@@ -42,6 +43,11 @@ export class PythonSupervisor {
   /** A process ready for a frame, and none in flight. */
   get ready(): boolean {
     return this.process?.state === 'ready' && !this.process.busy;
+  }
+
+  /** CPU seconds the running process has used (Linux; undefined elsewhere, or while there is none). */
+  cpuSeconds(): number | undefined {
+    return processCpuSeconds(this.process?.alive ? this.process.pid : undefined);
   }
 
   /** One frame to Python and its answer; a hang (`hangMs`) kills the process. Rejects with Python's own words. */

@@ -103,6 +103,15 @@ export class SessionResults {
     return Object.fromEntries(this.latest);
   }
 
+  /** The latest results for a data channel (a message there has a size limit): a filter's over 16 kB as a note. */
+  compact(): Record<string, Record<string, unknown>> {
+    const each = [...this.latest].map(([id, results]) => {
+      const bytes = JSON.stringify(results).length;
+      return [id, bytes <= PHONE_MAX_EVENT / 4 ? results : { truncated: true, bytes }];
+    });
+    return Object.fromEntries(each);
+  }
+
   /** Each detect filter that gave results, as it is doing now. */
   models(): ModelInfo[] {
     const now = this.now();

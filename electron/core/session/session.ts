@@ -221,7 +221,7 @@ export class Session {
     try {
       const message = JSON.parse(text) as { transform?: unknown };
       if (message.transform !== undefined) this.setTransform(parseChain(message.transform));
-      return { type: 'info', info: this.info() };
+      return { type: 'info', info: { ...this.info(), results: this.results.compact() } };
     } catch (error) {
       return { type: 'error', error: error instanceof ChainError || error instanceof SyntaxError ? error.message : 'bad control message' };
     }

@@ -44,14 +44,24 @@ export function serveDataChannels(pc: RTCPeerConnection, log: Logger, onControl:
     }
     channel.onMessage.subscribe((message) => {
       if (typeof message !== 'string') return;
-      if (message.startsWith('ping')) channel.send(`pong${message.slice(4)}`);
-      else if (channel.label === 'control') channel.send(JSON.stringify(onControl(message)));
+      if (message.startsWith('ping')) send(channel, `pong${message.slice(4)}`);
+      else if (channel.label === 'control') send(channel, JSON.stringify(onControl(message)));
     });
   });
   return {
     info,
     pushControl(text, maxBuffered) {
-      for (const channel of controls) if (channel.readyState === 'open' && channel.bufferedAmount <= maxBuffered) channel.send(text);
+      for (const channel of controls) if (channel.readyState === 'open' && channel.bufferedAmount <= maxBuffered) send(channel, text);
     },
   };
+}
+
+/** werift throws on a message over the peer's max-message-size (256 kB from Chrome): said on the channel instead. */
+function send(channel: RTCDataChannel, text: string): void {
+  try {
+    channel.send(text);
+  } catch (error) {
+    if (text.length > 1024)
+      send(channel, JSON.stringify({ type: 'error', error: `a message of ${text.length} bytes did not fit: ${(error as Error).message}` }));
+  }
 }

@@ -55,7 +55,7 @@ export class DetectStage implements TransformInstance {
     private readonly sink: DetectSink,
     now?: () => number,
   ) {
-    this.rate = new ModelRate(now);
+    this.rate = new ModelRate(now, () => runner.cpuSeconds?.());
     this.masks = new MaskEffects(cv);
   }
 

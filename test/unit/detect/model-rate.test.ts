@@ -61,6 +61,27 @@ describe('ModelRate: video first, the model second', () => {
     assert.equal(rate.throttled, undefined);
   });
 
+  it('leaves alone a model that uses little CPU (it sleeps, or waits on a GPU): slowing it would not help the video', () => {
+    const clock = { now: 0 };
+    // A quarter of a core at most... then a whole core.
+    let cpu = 0;
+    const rate = new ModelRate(
+      () => clock.now,
+      () => cpu,
+    );
+    drive(rate, clock, 4);
+    for (let s = 0; s < 10; s++) {
+      cpu += 0.2;
+      drive(rate, clock, 1, { keep: 2 });
+    }
+    assert.equal(rate.videoCap, Infinity, 'frames were dropped, but not for the model');
+    for (let s = 0; s < 6; s++) {
+      cpu += 1;
+      drive(rate, clock, 1, { keep: 2 });
+    }
+    assert.ok(rate.videoCap <= 3, `a busy model is capped (${rate.videoCap})`);
+  });
+
   it('counts its results a second over the last 4 s', () => {
     const clock = { now: 0 };
     const rate = new ModelRate(() => clock.now);
