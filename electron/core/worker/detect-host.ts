@@ -2,7 +2,8 @@ import type { ResultEvent } from '../detect/events.js';
 import { JsThreadRunner } from '../detect/js-runner.js';
 import { PythonRunner } from '../detect/python-runner.js';
 import type { DetectRunner } from '../detect/runner.js';
-import type { OpenCV } from '../transforms/opencv.js';
+import type { Mat, OpenCV } from '../transforms/opencv.js';
+import { BackgroundImage } from './background-image.js';
 import type { DetectorSpec, Rect, StageHost, TransformInstance } from '../transforms/types.js';
 import { DetectStage } from './detect-stage.js';
 
@@ -21,21 +22,37 @@ export interface DetectOutlet {
  */
 export class DetectHost implements StageHost {
   private found?: { boxes: Rect[]; width: number; height: number };
+  /** The picture behind a mask's 'image' effect, from the plugins folder. */
+  private background: BackgroundImage;
 
   constructor(
     private readonly cv: OpenCV,
     private readonly outlet: DetectOutlet,
     /** The one place a filter's DetectorSpec becomes a runner (tests give their own). */
     private readonly makeRunner: (id: string, detector: DetectorSpec, outlet: DetectOutlet) => DetectRunner = runnerFor,
-  ) {}
+  ) {
+    this.background = new BackgroundImage(cv, undefined);
+  }
+
+  /** The plugins folder (its background picture), at the start and after each change in it. */
+  setPluginsDir(dir: string | undefined): void {
+    this.background.dispose();
+    this.background = new BackgroundImage(this.cv, dir);
+  }
 
   detectStage(id: string, detector: DetectorSpec): TransformInstance {
     const stage = new DetectStage(this.cv, id, this.makeRunner(id, detector, this.outlet), {
       result: (event) => this.outlet.result(event),
       error: (message) => this.outlet.error(message),
       boxes: (found) => (this.found = found),
+      background: (width, height) => this.backgroundAt(width, height),
     });
     return stage;
+  }
+
+  private backgroundAt(width: number, height: number): { image?: Mat; trouble?: string } {
+    const image = this.background.at(width, height);
+    return { image, trouble: this.background.trouble };
   }
 
   boxes(width: number, height: number): Rect[] {

@@ -1,7 +1,7 @@
 import type { ResultEvent } from '../detect/events.js';
 import { ModelRate } from '../detect/model-rate.js';
 import type { DetectRunner } from '../detect/runner.js';
-import { checkDetection, SchemaError, type Detection } from '../detect/schema.js';
+import { checkDetection, SchemaError, type Detection, type Mask } from '../detect/schema.js';
 import { COLOURS, type MaskEffect } from '../transforms/detect-filter.js';
 import type { Mat, OpenCV } from '../transforms/opencv.js';
 import type { Frame, ParamValues, Rect, TransformInstance } from '../transforms/types.js';
@@ -20,6 +20,8 @@ export interface DetectSink {
   error(message: string): void;
   /** The boxes drawn on this frame, in pixels of a `width` x `height` picture (undefined: none). */
   boxes(found: { boxes: Rect[]; width: number; height: number } | undefined): void;
+  /** The picture behind a mask's 'image' effect, at this size (or why there is none). */
+  background?(width: number, height: number): { image?: Mat; trouble?: string };
 }
 
 interface Latest {
@@ -47,6 +49,7 @@ export class DetectStage implements TransformInstance {
   private readonly rate: ModelRate;
   private readonly masks: MaskEffects;
   private bgr?: Mat;
+  private backgroundTrouble?: string;
 
   constructor(
     private readonly cv: OpenCV,
@@ -72,7 +75,7 @@ export class DetectStage implements TransformInstance {
     const { detection } = latest;
     this.sink.boxes({ boxes: detection.boxes, width: latest.width, height: latest.height });
     const colour = COLOURS[String(params.colour)] ?? COLOURS.green;
-    if (detection.mask) this.masks.apply(frame.image, detection.mask, String(params.mask) as MaskEffect, colour, alpha);
+    if (detection.mask) this.applyMask(frame.image, detection.mask, String(params.mask) as MaskEffect, colour, alpha);
     if (params.draw !== false) this.draw(frame.image, latest, colour, alpha);
   }
 
@@ -117,6 +120,13 @@ export class DetectStage implements TransformInstance {
     const bgr = (this.bgr ??= new this.cv.Mat());
     this.cv.cvtColor(image, bgr, this.cv.COLOR_RGBA2BGR);
     return new Uint8Array(bgr.data);
+  }
+
+  private applyMask(image: Mat, mask: Mask, effect: MaskEffect, colour: [number, number, number], alpha: number): void {
+    const background = effect === 'image' ? this.sink.background?.(image.cols, image.rows) : undefined;
+    if (background?.trouble && background.trouble !== this.backgroundTrouble) this.sink.error(`"${this.id}": ${background.trouble}`);
+    this.backgroundTrouble = background?.trouble;
+    this.masks.apply(image, mask, effect, colour, alpha, background?.image);
   }
 
   private draw(image: Mat, latest: Latest, colour: [number, number, number], alpha: number): void {

@@ -88,6 +88,7 @@ export class FrameLoop {
         this.chain = undefined;
         return this.processor?.pause();
       case 'plugins':
+        this.host.setPluginsDir(message.dir);
         void this.reloadPlugins(message.dir, message.python).then(() => {
           this.processor?.rebuildChain();
           this.reportErrors();
@@ -107,6 +108,7 @@ export class FrameLoop {
 
   private init({ codec, chain, pluginsDir, python = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
+    this.host.setPluginsDir(pluginsDir);
     const start = () => {
       this.processor = new VideoProcessor(this.cv, codec, this.chain, this.host);
       if (this.rate) this.processor.setRate(this.rate);

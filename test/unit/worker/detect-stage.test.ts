@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ResultEvent } from '../../../electron/core/detect/events.js';
 import { parseChain } from '../../../electron/core/transforms/chain.js';
@@ -135,6 +139,47 @@ describe('a detect stage in the codec worker', () => {
     assert.ok(after.back < before.back / 3, `the background's fine detail is gone (${before.back.toFixed(1)} -> ${after.back.toFixed(1)})`);
     assert.ok(Math.abs(after.fore - before.fore) < 0.5, `the foreground's is not (${before.fore.toFixed(1)} -> ${after.fore.toFixed(1)})`);
     stage.dispose();
+  });
+
+  it("a mask's image effect puts the plugins folder's background.png behind the foreground; without one, the colour, said once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'camloop-bg-'));
+    try {
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'color=c=0x2040f0:s=64x48',
+        '-frames:v',
+        '1',
+        join(dir, 'background.png'),
+      ]);
+      const runner = new FakeRunner();
+      const errors: string[] = [];
+      const host = new DetectHost(cv, { result: () => {}, error: (m) => errors.push(m), log: () => {} }, () => runner);
+      host.setPluginsDir(dir);
+      const stage = host.detectStage('finder', { runtime: 'js', module: '', exportName: '' });
+      const p = params({ mask: 'image' });
+      stage.apply(frame(grey(160, 120), 0), p);
+      const data = new Uint8Array(40 * 30);
+      for (let y = 0; y < 30; y++) data.fill(255, y * 40, y * 40 + 20); // the left half is the foreground
+      await runner.answer({ results: {}, mask: { width: 40, height: 30, data } });
+      const image = grey(160, 120);
+      stage.apply(frame(image, 0.1), p);
+      assert.deepEqual(pixel(image, 20, 60), [GREY, GREY, GREY], 'the foreground stays');
+      const [r, g, b] = pixel(image, 140, 60);
+      assert.ok(Math.abs(r - 0x20) < 6 && Math.abs(g - 0x40) < 6 && Math.abs(b - 0xf0) < 6, `the picture behind (${[r, g, b]})`);
+      assert.deepEqual(errors, []);
+      host.setPluginsDir(join(dir, 'nothing-here'));
+      for (const time of [0.2, 0.3]) stage.apply(frame(image, time), p);
+      assert.equal(errors.length, 1);
+      assert.match(errors[0], /no background\.jpg or background\.jpeg or background\.png in the plugins folder/);
+      assert.ok(isGreen(pixel(image, 140, 60)), 'the colour instead');
+      stage.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('"detect -> pixelate-boxes": the stage after a detect filter pixelates inside the boxes it drew', async () => {
