@@ -18,6 +18,7 @@ export const FLOORS = [
   'send',
   'receive',
   'worker',
+  'models',
   'detect',
   'rate',
   'plugins',

@@ -2,7 +2,7 @@
 // The control panel: pairing QR code, connected cameras with live stats, a filter per camera
 // (applied live), recording and hang-up. It talks to the core's loopback-only API with the control
 // token that the app puts in the URL fragment (never sent over the network by the browser).
-import { paramControls } from './shared/params.js';
+import { paramControls, transformOption } from './shared/params.js';
 import { waitForIceGathering } from './shared/ice-gathering.js';
 import { showResults } from './shared/results-view.js';
 
@@ -70,7 +70,7 @@ function card(info) {
   const title = document.createElement('h3');
   const select = document.createElement('select');
   select.className = 'transform';
-  select.append(...transforms.map((t) => new Option(t.label, t.id)));
+  select.append(...transforms.map(transformOption));
   select.value = info.transform[0]?.id ?? 'none';
   const params = document.createElement('span');
   params.className = 'params';

@@ -2,7 +2,7 @@
 // The camera page: sends this device's camera to CamLoop and shows what comes back.
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
 import { FrameRateFollower } from './shared/frame-rate-follower.js';
-import { paramControls } from './shared/params.js';
+import { paramControls, transformOption } from './shared/params.js';
 import { waitForIceGathering } from './shared/ice-gathering.js';
 import { showResults } from './shared/results-view.js';
 
@@ -55,7 +55,7 @@ async function loadTransforms() {
   /** @type {TransformInfo[]} */
   const list = await response.json();
   transforms = list;
-  ui.transform.replaceChildren(...transforms.map((t) => new Option(t.label, t.id)));
+  ui.transform.replaceChildren(...transforms.map(transformOption));
   renderParams();
 }
 

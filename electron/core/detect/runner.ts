@@ -12,13 +12,18 @@ export interface DetectFrame {
 
 /**
  * Where a detect() runs, beside the codec worker (docs/detect.md): a Python process (PythonRunner),
- * a thread of its own (JsThreadRunner), and later a model worker shared by cameras. The codec
+ * a thread of its own (JsThreadRunner), or the model worker cameras share (ModelRunner). The codec
  * worker's DetectStage is its only caller: it hands a runner the newest frame only while `idle`,
  * and checks what comes back against the schema itself, so a runner only carries things.
  */
 export interface DetectRunner {
-  /** The pixel form run() takes: 'bgr' (BGR24, cv2's) or 'rgba'. */
-  readonly format: 'bgr' | 'rgba';
+  /** The pixel form run() takes: 'bgr' (BGR24, cv2's), 'rgb' (RGB24) or 'rgba'. */
+  readonly format: 'bgr' | 'rgb' | 'rgba';
+  /**
+   * The size it wants the picture at (a model's input): the stage scales the frame to it before it
+   * hands it over, and the results are in its pixels. Unset: the frame's own size.
+   */
+  inputSize?(width: number, height: number): { width: number; height: number };
   /** Ready and no call in flight. False while it starts, restarts or works. */
   readonly idle: boolean;
   /**

@@ -41,6 +41,7 @@ export function detectTransform(base: { id: string; label: string; params: Param
     id: base.id,
     label: base.label,
     kind: 'detect',
+    detector: base.detector,
     params: [...base.params, ...DETECT_PARAMS.filter((p) => !own.has(p.name))],
     // Drawn in colour; the picture a runner gets is converted from this when it is idle.
     input: 'rgba',

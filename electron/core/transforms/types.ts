@@ -44,6 +44,8 @@ export interface Transform {
   params: ParamSpec[];
   /** Unset: 'apply'. A 'detect' filter is made by detectTransform() (detect-filter.ts). */
   kind?: TransformKind;
+  /** A detect filter's: where its detect() runs. */
+  detector?: DetectorSpec;
   /** True when apply() leaves every pixel as it was: the pipeline can skip decoding and re-encoding. */
   identity?: boolean;
   /**
@@ -72,7 +74,13 @@ export type DetectorSpec =
   /** A .py file defining detect(image, params): a Python process of its own. */
   | { runtime: 'python'; file: string; python: string }
   /** A module whose export `exportName` is {create(cv) -> {detect(frame, params), dispose()}}: a thread of its own. */
-  | { runtime: 'js'; module: string; exportName: string };
+  | { runtime: 'js'; module: string; exportName: string }
+  /** A built-in model, run by the model worker that every camera of the process shares (electron/core/models/). */
+  | { runtime: 'model'; task: ModelTask };
+
+/** The built-in models (models/manifest.json names their files). */
+export const MODEL_TASKS = ['segmentation', 'face', 'pose', 'hands', 'objects'] as const;
+export type ModelTask = (typeof MODEL_TASKS)[number];
 
 export interface Rect {
   x: number;

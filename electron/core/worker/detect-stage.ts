@@ -7,6 +7,7 @@ import type { Mat, OpenCV } from '../transforms/opencv.js';
 import type { Frame, ParamValues, Rect, TransformInstance } from '../transforms/types.js';
 import { drawDetection } from './annotations.js';
 import { MaskEffects } from './mask-effects.js';
+import { PictureScaler } from './picture-scaler.js';
 
 /** Results older than their filter's maxAge fade out over this long (s), rather than vanish or stick. */
 const FADE_S = 0.5;
@@ -49,6 +50,7 @@ export class DetectStage implements TransformInstance {
   private readonly rate: ModelRate;
   private readonly masks: MaskEffects;
   private bgr?: Mat;
+  private scaler?: PictureScaler;
   private backgroundTrouble?: string;
 
   constructor(
@@ -84,13 +86,14 @@ export class DetectStage implements TransformInstance {
     this.runner.dispose();
     this.masks.dispose();
     this.bgr?.delete();
+    this.scaler?.dispose();
     this.sink.boxes(undefined);
   }
 
   /** A copy of the frame, in the runner's form, to the runner; its answer replaces what is drawn. */
   private hand(frame: Frame, params: ParamValues): void {
-    const { width, height, time } = frame;
-    const pixels = this.copy(frame.image);
+    const { time } = frame;
+    const { pixels, width, height } = this.copy(frame.image);
     const startedAt = Date.now();
     const start = performance.now();
     this.inFlight = true;
@@ -115,11 +118,19 @@ export class DetectStage implements TransformInstance {
       .finally(() => (this.inFlight = false));
   }
 
-  private copy(image: Mat): Uint8Array {
-    if (this.runner.format === 'rgba') return new Uint8Array(image.data);
+  /** The picture in the runner's form, at its size when it asks for one (a model's input: scaled by libswscale). */
+  private copy(image: Mat): { pixels: Uint8Array; width: number; height: number } {
+    const { cols: width, rows: height } = image;
+    const { format } = this.runner;
+    const wanted = this.runner.inputSize?.(width, height);
+    if (wanted || format === 'rgb') {
+      const size = wanted ?? { width, height };
+      return { pixels: (this.scaler ??= new PictureScaler()).scale(image, size.width, size.height, format), ...size };
+    }
+    if (format === 'rgba') return { pixels: new Uint8Array(image.data), width, height };
     const bgr = (this.bgr ??= new this.cv.Mat());
     this.cv.cvtColor(image, bgr, this.cv.COLOR_RGBA2BGR);
-    return new Uint8Array(bgr.data);
+    return { pixels: new Uint8Array(bgr.data), width, height };
   }
 
   private applyMask(image: Mat, mask: Mask, effect: MaskEffect, colour: [number, number, number], alpha: number): void {

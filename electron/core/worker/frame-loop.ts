@@ -50,6 +50,7 @@ export class FrameLoop {
       result: (event) => post({ type: 'result', event }),
       error: (message) => post({ type: 'transform-errors', errors: [message] }),
       log: (message) => post({ type: 'log', message }),
+      needModels: () => post({ type: 'need-models' }),
     });
   }
 
@@ -99,9 +100,12 @@ export class FrameLoop {
         return this.processor?.setRate(message.settings);
       case 'keyframe':
         return this.processor?.requestKeyframe();
+      case 'models':
+        return this.host.attachModels(message.port);
       case 'close':
         this.processor?.dispose();
         this.processor = undefined;
+        this.host.close();
         return this.onClose();
     }
   }

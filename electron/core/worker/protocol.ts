@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { TransformChain } from '../transforms/chain.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import type { PythonPluginInfo } from '../python/python-filter.js';
@@ -55,6 +56,8 @@ export type ToWorker =
   /** The plugins folder changed: re-import every plugin and rebuild the chain. */
   | { type: 'plugins'; dir: string; python: PythonPluginInfo[] }
   | { type: 'keyframe' }
+  /** A port to the model worker, asked for with 'need-models' (WorkerPool answers). */
+  | { type: 'models'; port: MessagePort }
   | { type: 'close' };
 
 export interface FrameTimings {
@@ -75,4 +78,6 @@ export type FromWorker =
   | { type: 'need-keyframe'; reason: string }
   /** A line for the session's log (what a Python filter printed). */
   | { type: 'log'; message: string }
+  /** A model filter needs the model worker: send a port to it ('models'). */
+  | { type: 'need-models' }
   | { type: 'error'; message: string };

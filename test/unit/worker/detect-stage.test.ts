@@ -157,7 +157,11 @@ describe('a detect stage in the codec worker', () => {
       ]);
       const runner = new FakeRunner();
       const errors: string[] = [];
-      const host = new DetectHost(cv, { result: () => {}, error: (m) => errors.push(m), log: () => {} }, () => runner);
+      const host = new DetectHost(
+        cv,
+        { result: () => {}, error: (m) => errors.push(m), log: () => {}, needModels: () => {} },
+        () => runner,
+      );
       host.setPluginsDir(dir);
       const stage = host.detectStage('finder', { runtime: 'js', module: '', exportName: '' });
       const p = params({ mask: 'image' });
@@ -184,7 +188,7 @@ describe('a detect stage in the codec worker', () => {
 
   it('"detect -> pixelate-boxes": the stage after a detect filter pixelates inside the boxes it drew', async () => {
     const runner = new FakeRunner();
-    const host = new DetectHost(cv, { result: () => {}, error: () => {}, log: () => {} }, () => runner);
+    const host = new DetectHost(cv, { result: () => {}, error: () => {}, log: () => {}, needModels: () => {} }, () => runner);
     const stages = new TransformStages(cv, host);
     stages.set(
       parseChain([
