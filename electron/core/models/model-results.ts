@@ -90,10 +90,12 @@ export function faceResults(faces: FaceResult[], landmarks: FaceLandmarks) {
 }
 
 /** Per person: a box, the named points that passed the threshold (with their score), the skeleton between them. */
-export function poseResults(bodies: BodyResult[]) {
+export function poseResults(found: BodyResult[]) {
   const boxes: Box[] = [];
   const points: Point[] = [];
   const edges: [number, number][] = [];
+  // MoveNet always answers one body: with no point over the threshold it is nobody (and its box is infinite).
+  const bodies = found.filter((body) => body.keypoints.length > 0 && body.box.every(Number.isFinite));
   const people = bodies.map((body) => {
     boxes.push(box(body.box, 'person', body.score));
     const index: Record<string, number> = {};
