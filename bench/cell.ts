@@ -73,6 +73,8 @@ export interface CellOptions {
    * send 1-3 Mbps, so a cap alone leaves aiortc decoding 2-10x fewer bits.
    */
   clientPinBitrate?: number;
+  /** Runs as the measured window ends, while the call is still up (the detect bench reads the server's API there). */
+  atWindowEnd?: () => Promise<void>;
 }
 
 export async function runCell(
@@ -131,6 +133,7 @@ export async function runCell(
     await page.waitForTimeout(seconds * 1000);
     const elapsed = (Date.now() - t0) / 1000;
     const cpuAfter = server.pid ? await cpuSeconds(server.pid) : undefined;
+    await options.atWindowEnd?.();
     const { frames, changes, switches, width, height } = await page.evaluate(() => {
       const w = window as unknown as CameraWindow;
       const video = document.getElementById('video') as HTMLVideoElement;

@@ -171,22 +171,24 @@ describe('detect filters in a call (Python, Debian python3-opencv)', { timeout: 
   it("a mask's blur: the background's fine detail is gone, the foreground's is not", async () => {
     await page.evaluate(() => ((window as unknown as { fakeCamera: { scene: string } }).fakeCamera.scene = 'checker'));
     const halves = { left: { x0: 0.05, y0: 0.1, x1: 0.4, y1: 0.7 }, right: { x0: 0.6, y0: 0.1, x1: 0.95, y1: 0.7 } };
-    const detail = async () => ({ left: await regionDetail(page, halves.left), right: await regionDetail(page, halves.right) });
+    const detail = async () => ({
+      left: await regionDetail(page, halves.left),
+      right: await regionDetail(page, halves.right),
+      width: await page.evaluate(() => (document.getElementById('remote') as HTMLVideoElement).videoWidth),
+    });
     await setTransform({ id: 'py-halves', params: { mask: 'off' } });
     await sleep(2500);
     const sharp = await detail();
     await setTransform({ id: 'py-halves', params: { mask: 'blur' } });
-    await sleep(2500);
-    const blurred = await detail();
-    assert.ok(
-      sharp.right > 4 && Math.abs(sharp.left - sharp.right) < sharp.left / 3,
-      `both halves sharp with the mask off (${JSON.stringify(sharp)})`,
-    );
-    assert.ok(blurred.right < sharp.right / 4, `the background (right) blurred (${sharp.right.toFixed(1)} -> ${blurred.right.toFixed(1)})`);
-    assert.ok(
-      blurred.left > sharp.left * 0.8,
-      `the foreground (left) still sharp (${sharp.left.toFixed(1)} -> ${blurred.left.toFixed(1)})`,
-    );
+    // Until the picture has settled (a size change for the CPU passes through a keyframe or two).
+    let blurred = await detail();
+    for (const deadline = Date.now() + 8000; Date.now() < deadline && !(blurred.right < blurred.left / 3); await sleep(300))
+      blurred = await detail();
+    const seen = `mask off ${JSON.stringify(sharp)}, blur ${JSON.stringify(blurred)}`;
+    // Compared within one picture: the size sent back may change in between (CpuScale).
+    assert.ok(sharp.right > 4 && Math.abs(sharp.left - sharp.right) < sharp.left / 3, `both halves sharp with the mask off (${seen})`);
+    assert.ok(blurred.right < blurred.left / 3, `the background (right) blurred, the foreground (left) not (${seen})`);
+    assert.ok(blurred.left > sharp.left / 2, `the foreground keeps its detail (${seen})`);
     assert.deepEqual(session().errors, []);
   });
 });

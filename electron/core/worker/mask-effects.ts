@@ -24,8 +24,9 @@ export class MaskEffects {
   apply(image: Mat, mask: Mask, effect: MaskEffect, colour: [number, number, number], alpha: number, background?: Mat): void {
     if (effect === 'off' || alpha <= 0) return;
     const { cv } = this;
+    // Views into the WASM heap are taken last: a Mat made on the way may grow (and move) it.
     const weight = this.weightFor(mask, image.cols, image.rows);
-    if (effect === 'tint') return mix(image.data, colour, weight, (w) => (w * alpha) / 2);
+    if (effect === 'tint') return mix(image.data, colour, weight.data, (w) => (w * alpha) / 2);
     const behind = (w: number) => (255 - w) * alpha;
     if (effect === 'blur') {
       this.small ??= new cv.Mat();
@@ -34,12 +35,15 @@ export class MaskEffects {
       cv.resize(image, this.small, size, 0, 0, cv.INTER_AREA);
       cv.GaussianBlur(this.small, this.small, new cv.Size(5, 5), 0);
       cv.resize(this.small, this.blurred, new cv.Size(image.cols, image.rows), 0, 0, cv.INTER_LINEAR);
-      return mix(image.data, this.blurred.data, weight, behind);
+      return mix(image.data, this.blurred.data, weight.data, behind);
     }
-    if (effect === 'image' && background) return mix(image.data, background.data, weight, behind);
-    if (effect === 'cut-out') return mix(image.data, this.checkerboard(image.cols, image.rows).data, weight, behind);
+    if (effect === 'image' && background) return mix(image.data, background.data, weight.data, behind);
+    if (effect === 'cut-out') {
+      const checker = this.checkerboard(image.cols, image.rows);
+      return mix(image.data, checker.data, weight.data, behind);
+    }
     // 'colour', and 'image' while there is no image.
-    mix(image.data, colour, weight, behind);
+    mix(image.data, colour, weight.data, behind);
   }
 
   dispose(): void {
@@ -47,18 +51,18 @@ export class MaskEffects {
     this.weight = undefined;
   }
 
-  /** The mask at the picture's size, made once per mask and size. */
-  private weightFor(mask: Mask, width: number, height: number): Uint8Array {
+  /** The mask at the picture's size (a CV_8UC1 Mat), made once per mask and size. */
+  private weightFor(mask: Mask, width: number, height: number): Mat {
     const { cv } = this;
     const kept = this.weight;
-    if (kept?.of === mask && kept.mat.cols === width && kept.mat.rows === height) return kept.mat.data;
+    if (kept?.of === mask && kept.mat.cols === width && kept.mat.rows === height) return kept.mat;
     kept?.mat.delete();
     const source = cv.matFromArray(mask.height, mask.width, cv.CV_8UC1, mask.data);
     const mat = new cv.Mat();
     cv.resize(source, mat, new cv.Size(width, height), 0, 0, cv.INTER_LINEAR);
     source.delete();
     this.weight = { of: mask, mat };
-    return mat.data;
+    return mat;
   }
 
   private checkerboard(width: number, height: number): Mat {

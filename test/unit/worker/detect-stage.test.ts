@@ -141,6 +141,34 @@ describe('a detect stage in the codec worker', () => {
     stage.dispose();
   });
 
+  it('each mask effect does what it says: tint the foreground, colour or checker the background, or nothing', async () => {
+    const data = new Uint8Array(40 * 30);
+    for (let y = 0; y < 30; y++) data.fill(255, y * 40, y * 40 + 20); // the left half is the foreground
+    const seen: Record<string, [number[], number[]]> = {};
+    for (const mask of ['tint', 'colour', 'cut-out', 'off']) {
+      const { stage, runner } = stageWith();
+      stage.apply(frame(grey(160, 120), 0), params({ mask }));
+      await runner.answer({ results: {}, mask: { width: 40, height: 30, data } });
+      const image = grey(160, 120);
+      stage.apply(frame(image, 0.1), params({ mask }));
+      seen[mask] = [pixel(image, 20, 60), pixel(image, 140, 60)];
+      stage.dispose();
+    }
+    const g = GREY;
+    assert.ok(
+      isGreen([seen.tint[0][0], seen.tint[0][1] + 60, seen.tint[0][2]]) && seen.tint[0][1] > g + 40,
+      `tinted foreground ${seen.tint[0]}`,
+    );
+    assert.deepEqual(seen.tint[1], [g, g, g], 'tint leaves the background');
+    assert.deepEqual(seen.colour[0], [g, g, g], 'colour leaves the foreground');
+    assert.ok(isGreen(seen.colour[1]), `a green background ${seen.colour[1]}`);
+    assert.ok([150, 200].includes(seen['cut-out'][1][0]) && seen['cut-out'][0][0] === g, `a checkerboard behind ${seen['cut-out']}`);
+    assert.deepEqual(seen.off, [
+      [g, g, g],
+      [g, g, g],
+    ]);
+  });
+
   it("a mask's image effect puts the plugins folder's background.png behind the foreground; without one, the colour, said once", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'camloop-bg-'));
     try {
