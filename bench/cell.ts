@@ -48,7 +48,7 @@ export interface BrowserTimes {
 }
 
 interface CameraWindow {
-  fakeCamera: { probe: boolean; switches: number[] };
+  fakeCamera: { probe: boolean; switches: number[]; photo: HTMLImageElement | null; scene: string };
   probes: Record<string, ProbeState>;
   trackScene: boolean;
   pc: RTCPeerConnection;
@@ -75,6 +75,8 @@ export interface CellOptions {
   clientPinBitrate?: number;
   /** Runs as the measured window ends, while the call is still up (the detect bench reads the server's API there). */
   atWindowEnd?: () => Promise<void>;
+  /** The camera shows this picture (a data URL; a photograph for a model) instead of the probe's scenes: no latency then. */
+  photo?: string;
 }
 
 export async function runCell(
@@ -118,9 +120,12 @@ export async function runCell(
     // CamLoop starting the next camera's spare worker 3 s after this one took its own, are not per
     // frame), on the scene that is measured (flat and checkered in turn, every 500 ms: scene cuts
     // that a server's rate control and picture size adapt to).
-    await page.evaluate(() => {
-      (window as unknown as CameraWindow).fakeCamera.probe = true;
-    });
+    await page.evaluate((photo) => {
+      const camera = (window as unknown as CameraWindow).fakeCamera;
+      if (!photo) return void (camera.probe = true);
+      camera.photo = Object.assign(new Image(), { src: photo });
+      camera.scene = 'photo';
+    }, options.photo);
     await page.waitForTimeout(5000);
 
     await page.evaluate(() => {

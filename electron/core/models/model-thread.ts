@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ModelEngine } from './model-engine.js';
 import { ModelFiles } from './model-files.js';
@@ -8,6 +10,20 @@ import type { ModelReply, ModelRequest, ModelWorkerData, ToModelWorker } from '.
  * Each codec worker that runs a model filter is a client on a port of its own (ModelService hands
  * them out); a request is answered on the port it came on, calls run one at a time (ModelEngine).
  */
+/** The thread's nice value (Linux): when the CPU is short, the codec workers and the network thread get it first. */
+const NICE = 10;
+
+/** Linux keeps a nice value per thread: this one's own, so the rest of the process is untouched. Elsewhere: nothing. */
+function lowerPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), NICE);
+  } catch {
+    // Not allowed (a container's policy): the model rate's own throttle still holds.
+  }
+}
+
+lowerPriority();
 const engine = new ModelEngine(new ModelFiles((workerData as ModelWorkerData | undefined)?.manifest));
 
 function serve(port: MessagePort): void {
