@@ -7,6 +7,8 @@ export interface BenchServer {
   name: string;
   url: string;
   pid?: number;
+  /** What it printed so far. */
+  output?: () => string;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ function startProcess(name: string, command: string, args: string[], url: string
           name,
           url,
           pid: child.pid,
+          output: () => log,
           stop: async () => {
             if (child.exitCode !== null) return;
             child.kill('SIGTERM');
@@ -76,7 +79,8 @@ function camloopAt(dir: string, name: string, port: number, extraArgs: string[] 
     process.execPath,
     ['dist/electron/core/main.js', '--port', String(port), ...extraArgs],
     `http://127.0.0.1:${port}`,
-    /serving/,
+    // The line after "serving": the panel's URL and its token (the detect bench reads the control API).
+    /control panel/,
     dir,
   );
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builderFiles, builderRequire, globList } from '../support/builder-files.js';
+import { builderFiles, builderModuleFiles, builderRequire, globList } from '../support/builder-files.js';
 import { walkRuntimeFiles } from '../support/runtime-files.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -140,6 +140,53 @@ describe('packaging (electron-builder)', () => {
       .filter(([name]) => !(name in pkg.dependencies))
       .map(([name, from]) => `${name} (loaded by ${from})`);
     assert.deepEqual(notShipped, []);
+  });
+
+  it("ships the models and their runtime outside app.asar (the model worker reads them as files), and none of Human's other files", async () => {
+    const modules = builderModuleFiles(pkg.build);
+    const where = (path: string) => (path.startsWith('node_modules/') ? modules : files);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'models/manifest.json'), 'utf8')) as Record<string, { file: string; in: string }[]>;
+    const weights = Object.values(manifest)
+      .flat()
+      .map((f) => `${f.in.startsWith('@') ? 'node_modules/' : ''}${f.in}/${f.file}`);
+    assert.equal(weights.length, 14, 'seven models, a graph and its weights each');
+    const runtime = [
+      'models/manifest.json',
+      'node_modules/@vladmandic/human/dist/human.node-wasm.js',
+      'node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js',
+      'node_modules/@tensorflow/tfjs-converter/dist/tf-converter.node.js',
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js',
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+    ];
+    const licences = ['models/LICENSE.weights-Apache-2.0.txt', 'models/LICENSE.human-MIT.txt', 'models/LICENSE.human-models-MIT.txt'];
+    for (const path of [...weights, ...runtime, ...licences]) assert.ok(existsSync(join(ROOT, path)), `${path} exists`);
+    assert.deepEqual(
+      [...weights, ...runtime].filter((path) => !where(path).unpacked(path)),
+      [],
+      'shipped and unpacked',
+    );
+    assert.deepEqual(
+      licences.filter((path) => !files.shipped(path)),
+      [],
+      'the licences ship',
+    );
+    const unused = [
+      'node_modules/@vladmandic/human/models/iris.bin',
+      'node_modules/@vladmandic/human/models/models.json',
+      'node_modules/@vladmandic/human/dist/human.esm.js',
+      'node_modules/@vladmandic/human/demo/index.html',
+      'node_modules/@vladmandic/human/src/human.ts',
+      'node_modules/@tensorflow/tfjs-core/dist/index.js',
+      'node_modules/@tensorflow/tfjs-core/dist/tf-core.min.js',
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
+      'node_modules/@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.node.js',
+    ];
+    assert.deepEqual(
+      unused.filter((path) => modules.shipped(path)),
+      [],
+      'browser bundles, demos and unused models stay out',
+    );
+    assert.ok(modules.shipped('node_modules/werift/package.json'), "the other dependencies' files still ship");
   });
 
   it('starts the Python filter host from app.asar.unpacked', async () => {

@@ -9,8 +9,7 @@ import { SessionRecordings } from '../recording/session-recordings.js';
 import { createCameraPeer } from './camera-peer.js';
 import type { OfferRequest } from './offer-request.js';
 import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
-import type { TransformResult } from '../transforms/types.js';
-import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels.js';
+import { serveDataChannels, type DataChannels } from '../webrtc/data-channels.js';
 import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
 import { sayGoodbye } from '../webrtc/goodbye.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
@@ -26,8 +25,7 @@ import {
 import { PeerWatch } from '../webrtc/peer-watch.js';
 import type { CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
-
-const MAX_ERRORS = 20;
+import { SessionResults } from './session-results.js';
 
 /**
  * One remote camera: a werift peer answering the browser's (or WHIP publisher's) offer. Its parts:
@@ -46,11 +44,11 @@ export class Session {
   private video?: CameraVideo;
   private audio?: SessionAudio;
   private readonly recordings: SessionRecordings;
-  private readonly dataChannels: DataChannelInfo[];
+  private readonly dataChannels: DataChannels;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
-  private results: Record<string, TransformResult> = {};
-  private readonly errors: string[] = [];
+  /** Results and errors of its filters, and the results stream (see SessionResults). */
+  readonly results: SessionResults;
 
   private constructor(
     private transform: TransformChain,
@@ -64,6 +62,7 @@ export class Session {
     this.pc = createCameraPeer(offer, options, this.source, this.log);
     this.pc.connectionStateChange.subscribe((state) => state === 'connected' && this.audio?.start());
     this.dataChannels = serveDataChannels(this.pc, this.log, (text) => this.handleControl(text));
+    this.results = new SessionResults(transform, this.log, { phone: this.dataChannels, recording: this.recordings });
   }
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
@@ -102,12 +101,8 @@ export class Session {
         plugins: this.options.plugins,
         maxBitrate: this.options.maxBitrate,
         iceServers: this.options.iceServers,
-        onResults: (results) => (this.results = results),
-        onTransformErrors: (errors) => {
-          for (const error of errors) this.log.warn(`transform: ${error}`);
-          this.errors.push(...errors);
-          this.errors.splice(0, Math.max(0, this.errors.length - MAX_ERRORS));
-        },
+        onResult: (event) => this.results.publish(event),
+        onTransformErrors: (errors) => this.results.addErrors(errors),
       });
     }
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
@@ -145,14 +140,13 @@ export class Session {
       iceGatheringState: this.pc.iceGatheringState,
       signalingState: this.pc.signalingState,
       audioCodec: this.audio?.codec,
-      dataChannels: this.dataChannels,
+      dataChannels: this.dataChannels.info,
       recording: this.recordings.processedPath,
       network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null },
       bitrate: video?.bitrateInfo ?? null,
       codec: video?.codec,
       transform: this.transform,
-      results: this.results,
-      errors: this.errors,
+      ...this.results.info(),
       forwarding: video?.forwardingNow ?? false,
       framesSent: video?.framesSent ?? 0,
       stats: video?.stats,
@@ -167,6 +161,7 @@ export class Session {
   /** Applies to the next frame; into an identity chain it waits for the browser's next keyframe. */
   setTransform(chain: TransformChain): void {
     this.transform = chain;
+    this.results.setChain(chain);
     this.log.info(`transform ${describeChain(chain)}`);
     this.video?.setChain(chain);
   }
@@ -211,7 +206,7 @@ export class Session {
     try {
       const message = JSON.parse(text) as { transform?: unknown };
       if (message.transform !== undefined) this.setTransform(parseChain(message.transform));
-      return { type: 'info', info: this.info() };
+      return { type: 'info', info: { ...this.info(), results: this.results.compact() } };
     } catch (error) {
       return { type: 'error', error: error instanceof ChainError || error instanceof SyntaxError ? error.message : 'bad control message' };
     }
@@ -228,6 +223,7 @@ export class Session {
     this.watch?.stop();
     this.audio?.stop();
     this.recordings.close();
+    this.results.close();
     await sayGoodbye(this.pc);
     await Promise.allSettled([this.video?.close(), this.pc.close()]);
     this.log.info('closed');

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { CodecWorkerData } from '../worker/protocol.js';
+import { ModelService } from '../models/model-service.js';
+import type { CodecWorkerData, FromWorker, ToWorker } from '../worker/protocol.js';
 
 const WORKER_URL = new URL('../worker/codec-worker.js', import.meta.url);
 /**
@@ -12,11 +13,13 @@ const REFILL_DELAY_MS = 3000;
 /**
  * Hands out codec workers and keeps one spare already started, so the next camera does not wait
  * for a thread and an OpenCV.js runtime (~0.5 s), nor pay for compiling transform code on its
- * first frame.
+ * first frame. A codec worker whose chain runs a built-in model asks for a port to the model
+ * worker that all of them share (ModelService): answered here, the one owner of both.
  */
 export class WorkerPool {
   private spare?: Worker;
   private refill?: NodeJS.Timeout;
+  readonly models = new ModelService();
 
   constructor() {
     this.spare = this.spawn(true);
@@ -36,13 +39,18 @@ export class WorkerPool {
     clearTimeout(this.refill);
     const spare = this.spare;
     this.spare = undefined;
-    await spare?.terminate();
+    await Promise.all([spare?.terminate(), this.models.close()]);
   }
 
   /** `warmUp`: the worker runs each built-in transform once before its first camera (see warm-up.ts). */
   private spawn(warmUp: boolean): Worker {
     const worker = new Worker(WORKER_URL, { workerData: { warmUp } satisfies CodecWorkerData });
     worker.unref();
+    worker.on('message', (message: FromWorker) => {
+      if (message.type !== 'need-models') return;
+      const port = this.models.connect();
+      worker.postMessage({ type: 'models', port } satisfies ToWorker, [port]);
+    });
     // A spare that dies unused is simply replaced on the next take().
     worker.once('error', () => {
       if (this.spare === worker) this.spare = undefined;

@@ -6,6 +6,7 @@ import type { OpenCV } from '../transforms/opencv.js';
 import { setPluginTransforms } from '../transforms/registry.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { VideoProcessor } from './video-processor.js';
+import { DetectHost } from './detect-host.js';
 
 /**
  * Of frames that come in one batch only the newest is normally sent (a slow filter must not build a
@@ -33,6 +34,8 @@ export class FrameLoop {
   private pumping = false;
   /** Resolves once the processor exists (plugins may load first). */
   ready: Promise<void> = Promise.resolve();
+  /** Detect stages' runners, and where their results go. */
+  private readonly host: DetectHost;
 
   constructor(
     private readonly cv: OpenCV,
@@ -40,7 +43,14 @@ export class FrameLoop {
     private readonly next: () => ToWorker | undefined = () => undefined,
     /** After 'close': the thread lets go of its port. */
     private readonly onClose: () => void = () => {},
-  ) {}
+  ) {
+    this.host = new DetectHost(cv, {
+      result: (event) => post({ type: 'result', event }),
+      error: (message) => post({ type: 'transform-errors', errors: [message] }),
+      log: (message) => post({ type: 'log', message }),
+      needModels: () => post({ type: 'need-models' }),
+    });
+  }
 
   /** A message, then every message already queued behind it; then the newest frame is processed. */
   receive(first: ToWorker): Promise<void> {
@@ -77,6 +87,7 @@ export class FrameLoop {
         this.chain = undefined;
         return this.processor?.pause();
       case 'plugins':
+        this.host.setPluginsDir(message.dir);
         void this.reloadPlugins(message.dir, message.python).then(() => {
           this.processor?.rebuildChain();
           this.reportErrors();
@@ -87,17 +98,21 @@ export class FrameLoop {
         return this.processor?.setRate(message.settings);
       case 'keyframe':
         return this.processor?.requestKeyframe();
+      case 'models':
+        return this.host.attachModels(message.port);
       case 'close':
         this.processor?.dispose();
         this.processor = undefined;
+        this.host.close();
         return this.onClose();
     }
   }
 
   private init({ codec, chain, pluginsDir, python = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
+    this.host.setPluginsDir(pluginsDir);
     const start = () => {
-      this.processor = new VideoProcessor(this.cv, codec, this.chain);
+      this.processor = new VideoProcessor(this.cv, codec, this.chain, this.host);
       if (this.rate) this.processor.setRate(this.rate);
       // Frames that came before the processor existed were lost: start from a keyframe.
       this.post({ type: 'need-keyframe', reason: 'worker ready' });

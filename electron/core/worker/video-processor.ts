@@ -1,6 +1,6 @@
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV } from '../transforms/opencv.js';
-import type { TransformInput, TransformResult } from '../transforms/types.js';
+import type { StageHost, TransformInput, TransformResult } from '../transforms/types.js';
 import { ChainPlanes, workSize } from './chain-planes.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import { EncodeStep } from './encode-step.js';
@@ -53,10 +53,11 @@ export class VideoProcessor {
     private readonly cv: OpenCV,
     codec: VideoCodecName,
     chain: TransformChain | undefined,
+    host?: StageHost,
   ) {
     this.decoder = new VideoDecoder(codec);
     this.encoder = new EncodeStep(codec);
-    this.stages = new TransformStages(cv);
+    this.stages = new TransformStages(cv, host);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);
   }
@@ -188,6 +189,7 @@ export class VideoProcessor {
       keyframe: encoded.keyframe,
       recoded: encoded.recodedFrom !== undefined,
       timestamp: this.decoder.rtpTimestamp(frame.pts),
+      time: Number(frame.pts) / CLOCK_RATE,
       width: frame.width,
       height: frame.height,
       timings: { decodeMs, transformMs, encodeMs },

@@ -25,7 +25,7 @@ export async function warmUp(
     new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(150)),
   ];
   try {
-    for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity)) {
+    for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity && t.kind !== 'detect')) {
       await new Promise((resolve) => setImmediate(resolve));
       if (stop()) break;
       const start = performance.now();
