@@ -73,7 +73,7 @@ describe('a built-in model in a call: background blur on a phone showing a photo
     // Throttled for the video on a busy machine it may be, never stopped (ModelRate: at least 1 call/s).
     assert.ok(model.rate >= 0.75 && model.ageMs < 3000, figures);
     sharp.backdrop.forEach((was, i) =>
-      assert.ok(blurred.backdrop[i]! < was / 2, `backdrop ${i} blurred: ${was.toFixed(1)} -> ${blurred.backdrop[i]!.toFixed(1)}`),
+      assert.ok(blurred.backdrop[i]! < was * 0.6, `backdrop ${i} blurred: ${was.toFixed(1)} -> ${blurred.backdrop[i]!.toFixed(1)}`),
     );
     assert.ok(blurred.face > 0.8 * sharp.face, `her face as sharp: ${sharp.face.toFixed(1)} -> ${blurred.face.toFixed(1)}`);
     assert.deepEqual(session().errors, []);

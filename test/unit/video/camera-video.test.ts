@@ -5,7 +5,7 @@ import { PictureLossIndication, RtcpPayloadSpecificFeedback, type RtpPacket } fr
 import { silentLogger } from '../../../electron/core/base/log.js';
 import { SessionRecordings } from '../../../electron/core/recording/session-recordings.js';
 import type { TransformChain } from '../../../electron/core/transforms/chain.js';
-import type { TransformResult } from '../../../electron/core/transforms/types.js';
+import type { ResultEvent } from '../../../electron/core/detect/events.js';
 import { CameraVideo } from '../../../electron/core/video/camera-video.js';
 import type { EncodedFrame } from '../../../electron/core/worker/protocol.js';
 import {
@@ -32,14 +32,14 @@ function cameraVideo(chain: TransformChain) {
   const { transceiver, sender, plis, incoming } = fakeTransceiver();
   const { track: outgoing, written } = recordedTrack();
   const { pool, workers } = fakePool();
-  const results: Record<string, TransformResult>[] = [];
+  const results: ResultEvent[] = [];
   const video = new CameraVideo(transceiver, incoming, outgoing, {
     codec: 'vp8',
     chain,
     pool,
     log: silentLogger,
     recordings: new SessionRecordings(silentLogger, undefined, () => undefined),
-    onResults: (r) => results.push(r),
+    onResult: (r) => results.push(r),
     onTransformErrors: () => {},
   });
   open.push(video);
@@ -62,6 +62,7 @@ function encoded(timestamp: number, keyframe: boolean, bytes = 2000): { type: 'e
     type: 'encoded',
     data: new Uint8Array(bytes).fill(0x42),
     timestamp,
+    time: timestamp / 90000,
     keyframe,
     recoded: false,
     width: 160,
@@ -123,7 +124,11 @@ describe('CameraVideo (fake transceiver, tracks and codec worker)', () => {
     worker().reply(encoded(0, true));
     assert.equal(written.length, 2, 'a 2000-byte processed frame in two packets');
     assert.ok(written.every((p) => p.header.payloadType === 96));
-    assert.deepEqual(results, [{ edges: { frame: 0 } }], "the chain's results reach the session");
+    assert.deepEqual(
+      results.map((r) => [r.id, r.kind, r.results]),
+      [['edges', 'apply', { frame: 0 }]],
+      "the chain's results reach the session",
+    );
     assert.equal(video.framesSent, 1);
     assert.equal(video.stats?.framesOut, 1);
   });
