@@ -4,6 +4,8 @@
 import { FrameRateFollower } from './shared/frame-rate-follower.js';
 import { paramControls } from './shared/params.js';
 import { waitForIceGathering } from './shared/ice-gathering.js';
+import { StatsOverlay } from './shared/stats-overlay.js';
+import { deviceId, fetchIceServers, preferCodec } from './call-setup.js';
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -21,7 +23,9 @@ const ui = {
   status: $('status'),
   results: $('results'),
   form: $('controls'),
+  again: $('again'),
 };
+const overlay = new StatsOverlay($('stats-toggle'), $('stats'));
 
 let pc = null;
 let stream = null;
@@ -64,6 +68,9 @@ async function loadTransforms() {
  */
 let serverChain = null;
 
+/** The user picked a filter on this page: offers ask for it, not for the one CamLoop remembers for this camera. */
+let chosen = false;
+
 /** The chosen filter with its current params, as the server's chain format. */
 function currentChain() {
   return [{ id: ui.transform.value, params: paramValues[ui.transform.value] ?? {} }];
@@ -89,6 +96,7 @@ function renderParams() {
 }
 
 function sendChain() {
+  chosen = true;
   serverChain = currentChain();
   if (control?.readyState === 'open') control.send(JSON.stringify({ transform: currentChain() }));
   // A new filter may be faster or slower: start again from the camera's full frame rate.
@@ -100,10 +108,12 @@ function sendChain() {
 
 /** The control channel's answers. @param {MessageEvent} message */
 function showInfo(message) {
-  /** @type {{type: 'error', error: string, info?: undefined} | {type: 'info', info: SessionInfo, error?: undefined}} */
+  /** @type {{type: 'error' | 'end', error?: string, info?: undefined} | {type: 'info', info: SessionInfo, error?: undefined}} */
   const data = JSON.parse(message.data);
+  if (data.type === 'end') return ended();
   if (data.type === 'error') ui.results.textContent = `⚠ ${data.error}`;
   else if (data.info) {
+    overlay.show(data.info.rates);
     if (Array.isArray(data.info.transform)) followChain(data.info.transform);
     ui.results.textContent = Object.keys(data.info.results).length ? JSON.stringify(data.info.results) : '';
     follower.follow(data.info);
@@ -122,29 +132,6 @@ async function applyMaxFramerate(fps) {
     else encoding.maxFramerate = fps;
   }
   await videoSender.setParameters(parameters).catch(() => {});
-}
-
-/**
- * The STUN/TURN servers CamLoop itself uses (with short-lived TURN credentials): a phone that can
- * reach CamLoop only through a relay (behind NAT, on mobile data) needs them on its side too.
- */
-async function fetchIceServers() {
-  const query = token ? `?t=${encodeURIComponent(token)}` : '';
-  try {
-    const response = await fetch(`ice-servers${query}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    if (response.ok) return (await response.json()).iceServers ?? [];
-  } catch {
-    // The offer that follows reports what is wrong with the server.
-  }
-  return [];
-}
-
-function preferCodec(transceiver, mimeType) {
-  if (mimeType === 'default' || !RTCRtpSender.getCapabilities) return;
-  const codecs = RTCRtpSender.getCapabilities('video').codecs;
-  const preferred = codecs.filter((c) => c.mimeType === `video/${mimeType}`);
-  const rest = codecs.filter((c) => c.mimeType !== `video/${mimeType}`);
-  transceiver.setCodecPreferences([...preferred, ...rest]);
 }
 
 async function openCamera() {
@@ -167,7 +154,7 @@ async function switchCamera() {
 }
 
 async function connect() {
-  const iceServers = await fetchIceServers();
+  const iceServers = await fetchIceServers(token, REQUEST_TIMEOUT_MS);
   pc = new RTCPeerConnection({ iceServers });
   const connection = pc;
   connection.addEventListener('track', (e) => {
@@ -194,7 +181,15 @@ async function connect() {
   const response = await fetch('offer', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sdp, type, video_transform: serverChain ?? currentChain(), token, ...(sessionId && { replaces: sessionId }) }),
+    // No filter asked for: CamLoop gives this camera the one it remembers (or none).
+    body: JSON.stringify({
+      sdp,
+      type,
+      video_transform: serverChain ?? (chosen ? currentChain() : undefined),
+      device: { id: deviceId(), facing },
+      token,
+      ...(sessionId && { replaces: sessionId }),
+    }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const answer = await response.json();
@@ -229,6 +224,8 @@ function scheduleReconnect(reason) {
     try {
       await connect();
     } catch (error) {
+      // CamLoop ended this call (and its message was lost): as if it had arrived.
+      if (error.status === 410) return ended();
       // Unpaired (401) or a bad request will not get better by retrying.
       if (error.status >= 400 && error.status < 500) return fail(error);
       scheduleReconnect(`Could not reconnect (${error.message})`);
@@ -240,6 +237,7 @@ function scheduleReconnect(reason) {
 async function start(event) {
   event.preventDefault();
   ui.start.disabled = true;
+  ui.again.hidden = true;
   running = true;
   setState('starting', 'Starting camera…');
   try {
@@ -251,6 +249,13 @@ async function start(event) {
   } catch (error) {
     fail(error);
   }
+}
+
+/** CamLoop ended the call (its user disconnected it, or quit): the page does not call back by itself. */
+function ended() {
+  stop();
+  setState('ended', 'Ended by CamLoop');
+  ui.again.hidden = false;
 }
 
 function fail(error) {
@@ -293,8 +298,11 @@ ui.transform.addEventListener('change', () => {
 ui.flip.addEventListener('click', () => {
   facing = facing === 'user' ? 'environment' : 'user';
   if (stream) switchCamera().catch((error) => setState('failed', `Cannot switch camera: ${error.message}`));
+  // CamLoop remembers a filter per camera: the other one's comes back.
+  if (control?.readyState === 'open') control.send(JSON.stringify({ facing }));
 });
 ui.resolution.addEventListener('change', () => stream && switchCamera().catch((error) => setState('failed', error.message)));
 ui.fullscreen.addEventListener('click', enterFullscreen);
 ui.stop.addEventListener('click', stop);
+ui.again.addEventListener('click', start);
 loadTransforms().catch((error) => setState('failed', `Cannot reach CamLoop: ${error.message}`));

@@ -5,3 +5,7 @@ export type { TransformInfo } from '../../electron/core/transforms/registry.js';
 export type { ParamSpec, ParamValues } from '../../electron/core/transforms/types.js';
 export type { PairingInfo } from '../../electron/core/http/control-api.js';
 export type { IceServer } from '../../electron/core/webrtc/ice-servers.js';
+export type { CallRates } from '../../electron/core/session/session-info.js';
+export type { FeedEvent, FeedSnapshot } from '../../electron/core/session/session-feed.js';
+export type { SettingsInfo } from '../../electron/core/http/settings-api.js';
+export type { AppLoad } from '../../electron/core/base/process-load.js';

@@ -1,30 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { MediaStreamTrack, type RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
 import { videoCodecOf } from '../media/codecs.js';
 import { CameraVideo } from '../video/camera-video.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
-import type { OfferRequest } from './offer-request.js';
-import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
+import { cameraPeer } from './camera-peer.js';
+import type { CameraDevice, Facing, OfferRequest } from './offer-request.js';
+import { answerPage } from './page-control.js';
+import { describeChain, type TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels.js';
 import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
 import { sayGoodbye } from '../webrtc/goodbye.js';
+import { PageChannel, type EndReason } from '../webrtc/page-channel.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
-import { audioCodecParameters, hintStartBitrate, videoCodecList, videoHeaderExtensions } from '../webrtc/media-config.js';
-import {
-  addTrickledCandidate,
-  iceOptionsFor,
-  localIceUfrag,
-  putCandidatesFirst,
-  remoteIceUfrag,
-  waitForGathering,
-  type TrickledCandidate,
-} from '../webrtc/ice-config.js';
+import { hintStartBitrate } from '../webrtc/media-config.js';
+import { PeerIce, putCandidatesFirst, waitForGathering } from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
-import type { CameraSource, SessionInfo, SessionOptions } from './session-info.js';
+import type { CallRates, CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
 
 const MAX_ERRORS = 20;
@@ -41,7 +36,15 @@ export class Session {
   readonly remoteAddress: string;
   readonly source: CameraSource;
   readonly log: Logger;
+  /** The phone camera it is, when the camera page says (its facing follows the page's flips). */
+  readonly device?: CameraDevice;
+  /** The last second's figures, set by the SessionFeed. */
+  rates: CallRates | null = null;
+  endReason?: EndReason;
+  readonly ice: PeerIce;
   private readonly pc: RTCPeerConnection;
+  private readonly page: PageChannel;
+  private readonly changeListeners: (() => void)[] = [];
   private watch?: PeerWatch;
   private video?: CameraVideo;
   private audio?: SessionAudio;
@@ -60,25 +63,13 @@ export class Session {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.remoteAddress = options.remoteAddress ?? '';
     this.source = options.source ?? 'offer';
+    this.device = offer.device && { ...offer.device };
     this.recordings = new SessionRecordings(this.log, options.recordTo, () => this.audio?.codec);
-    this.pc = new RTCPeerConnection({
-      codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
-      headerExtensions: { video: videoHeaderExtensions() },
-      iceServers: options.iceServers ?? [],
-      ...iceOptionsFor(options.localAddress, { withLoopback: this.source === 'whip' }),
-      // werift drops a packet when x/100 < random(), i.e. it keeps x %.
-      debug: options.lossPercent
-        ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent }
-        : undefined,
-    });
-    this.pc.connectionStateChange.subscribe((state) => {
-      this.log.info(`connection ${state}`);
-      if (state === 'connected') this.audio?.start();
-    });
-    this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
-    this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
-    this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
-    this.dataChannels = serveDataChannels(this.pc, this.log, (text) => this.handleControl(text));
+    this.pc = cameraPeer(offer, options, this.source, this.log);
+    this.pc.connectionStateChange.subscribe((state) => state === 'connected' && this.audio?.start());
+    this.dataChannels = serveDataChannels(this.pc, this.log, (text) => answerPage(text, this));
+    this.page = new PageChannel(this.pc);
+    this.ice = new PeerIce(this.pc, this.remoteAddress);
   }
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
@@ -162,15 +153,18 @@ export class Session {
       audioCodec: this.audio?.codec,
       dataChannels: this.dataChannels,
       recording: this.recordings.processedPath,
-      network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null },
+      network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null, lossInPct: null, lossOutPct: null },
       bitrate: video?.bitrateInfo ?? null,
       codec: video?.codec,
       transform: this.transform,
       results: this.results,
       errors: this.errors,
       forwarding: video?.forwardingNow ?? false,
+      framesReceived: video?.framesReceived ?? 0,
       framesSent: video?.framesSent ?? 0,
       stats: video?.stats,
+      device: this.device ?? null,
+      rates: this.rates,
     };
   }
 
@@ -184,6 +178,19 @@ export class Session {
     this.transform = chain;
     this.log.info(`transform ${describeChain(chain)}`);
     this.video?.setChain(chain);
+    this.changed();
+  }
+
+  /** `listener` runs after each change of the filter or the camera's facing. */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(): void {
+    if (this.closed) return;
+    for (const listener of this.changeListeners) listener();
+    // The camera page hears at once of a change made elsewhere (the panel, the API, a restored setting).
+    this.page.send({ type: 'info', info: this.info() });
   }
 
   /** Starts recording the processed video (what goes back to the browser) to `path`; a keyframe is asked for. */
@@ -207,42 +214,34 @@ export class Session {
     return this.video?.viewers.get(id);
   }
 
-  /** Our ICE username fragment: a WHIP resource's ETag. */
-  get iceUfrag(): string | undefined {
-    return localIceUfrag(this.pc);
+  /** Ends the WHEP players (their token was replaced); the panel's preview stays. */
+  async endPlayers(): Promise<void> {
+    await this.video?.viewers.end('player', 'token');
   }
 
-  get remoteIceUfrag(): string | undefined {
-    return remoteIceUfrag(this.pc);
-  }
-
-  /** A candidate the publisher trickled (WHIP PATCH). */
-  addIceCandidate(candidate: TrickledCandidate): Promise<void> {
-    return addTrickledCandidate(this.pc, candidate, this.remoteAddress);
-  }
-
-  /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
-  private handleControl(text: string): object {
-    try {
-      const message = JSON.parse(text) as { transform?: unknown };
-      if (message.transform !== undefined) this.setTransform(parseChain(message.transform));
-      return { type: 'info', info: this.info() };
-    } catch (error) {
-      return { type: 'error', error: error instanceof ChainError || error instanceof SyntaxError ? error.message : 'bad control message' };
-    }
+  /** The phone camera turned (front <-> back) on the running call. */
+  setFacing(facing: Facing): void {
+    if (!this.device || facing === this.device.facing) return;
+    this.device.facing = facing;
+    this.changed();
   }
 
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
 
-  /** Everything the peer held, released: watch, audio, recordings, video (worker, viewers), the peer. */
-  async close(): Promise<void> {
+  /**
+   * Everything the peer held, released: watch, audio, recordings, video (worker, viewers), the peer.
+   * With a reason, CamLoop ends the call on purpose: the page and the players are told, and do not call back.
+   */
+  async close(reason?: EndReason): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.endReason = reason;
     this.watch?.stop();
     this.audio?.stop();
     this.recordings.close();
+    if (reason) await Promise.all([this.page.end(reason), this.video?.viewers.closeAll(reason)]);
     await sayGoodbye(this.pc);
     await Promise.allSettled([this.video?.close(), this.pc.close()]);
     this.log.info('closed');

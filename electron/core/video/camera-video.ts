@@ -56,6 +56,8 @@ export class CameraVideo {
   private rate?: RateSettings;
   private readonly output: VideoOutput;
   private readonly assembler: FrameAssembler;
+  /** Whole frames from the camera, forwarded or processed. */
+  framesReceived = 0;
   private readonly forwarding: Forwarding;
   private readonly keyframes: CameraKeyframes;
   private readonly twcc: TwccFeedback;
@@ -127,6 +129,7 @@ export class CameraVideo {
   }
 
   private onCameraFrame(frame: AssembledFrame): void {
+    this.framesReceived++;
     if (frame.keyframe) this.keyframes.received();
     this.options.recordings.cameraVideo(frame);
     if (!this.forwarding.settled) this.output.arrived(frame.timestamp);
@@ -235,7 +238,7 @@ export class CameraVideo {
     this.bitrate.stop();
     for (const stop of this.stops) stop();
     this.stops.clear();
-    this.viewers.closeAll();
+    void this.viewers.closeAll();
     await this.worker?.close();
   }
 }
