@@ -14,7 +14,7 @@ export function showPairing() {
   $('lan-hint').hidden = pairing.reachable && pairing.urls.length > 0;
   $('cert-hint').hidden = pairing.scheme !== 'https';
   for (const link of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('a.viewer')))
-    link.href = viewerLink(/** @type {HTMLElement} */ (link.closest('.camera')).dataset.id);
+    link.href = viewerLink(/** @type {HTMLElement} */ (link.closest('.camera')).dataset.viewerId);
   if (!choice) {
     $('whip-url').textContent = pairing.whipUrl;
     $('whip-token').textContent = pairing.token;

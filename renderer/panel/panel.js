@@ -43,6 +43,8 @@ function card(info) {
   const root = document.createElement('div');
   root.className = 'camera';
   root.dataset.id = info.id;
+  // A phone's viewer link names the phone: it plays again when the phone calls again, after a restart too.
+  root.dataset.viewerId = info.device?.id ?? info.id;
   const title = document.createElement('h3');
   const select = document.createElement('select');
   select.className = 'transform';
@@ -106,7 +108,7 @@ function card(info) {
   viewer.title = 'A player page of the processed video (WHEP): open it, or paste it into an OBS browser source';
   viewer.target = '_blank';
   viewer.rel = 'noopener';
-  viewer.href = viewerLink(info.id);
+  viewer.href = viewerLink(root.dataset.viewerId);
   const hangUp = document.createElement('button');
   hangUp.className = 'disconnect';
   hangUp.textContent = 'Disconnect';

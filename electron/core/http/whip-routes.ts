@@ -71,7 +71,7 @@ export async function handleWhip(ctx: WhipContext, req: IncomingMessage, res: Se
     if (method === 'OPTIONS') return options(res, 'OPTIONS, POST', { post: SDP_TYPE });
     if (method !== 'POST') throw new HttpError(405, 'use POST /whep/<camera id> with an SDP offer', { Allow: 'OPTIONS, POST' });
     ctx.access.checkViewer(req);
-    const session = ctx.sessions.get(endpoint[1]);
+    const session = ctx.sessions.find(endpoint[1]);
     if (!session && ctx.sessions.wasEnded(endpoint[1])) throw new HttpError(410, 'CamLoop ended this camera’s call');
     if (!session) throw new HttpError(404, 'no such camera');
     const sdp = await readTyped(req, SDP_TYPE);

@@ -12,11 +12,13 @@ export class Sessions {
 
   add(session: Session): void {
     this.byId.set(session.id, session);
+    // The phone called again: its viewer links (by device id) play again.
+    if (session.device) this.ended.delete(session.device.id);
     session.onClose(() => {
       this.byId.delete(session.id);
       if (!session.endReason) return;
-      this.ended.add(session.id);
-      if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
+      for (const id of [session.id, session.device?.id]) if (id) this.ended.add(id);
+      while (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
     });
     for (const listener of this.addListeners) listener(session);
   }
@@ -30,11 +32,24 @@ export class Sessions {
     return this.byId.get(id);
   }
 
+  /**
+   * A camera by its session id, or by the id of the phone it is (the camera page's device id: the
+   * same across its calls and CamLoop's restarts, so a viewer link made of it keeps working).
+   */
+  find(id: string): Session | undefined {
+    return (
+      this.byId.get(id) ??
+      this.list()
+        .reverse()
+        .find((session) => session.device?.id === id)
+    );
+  }
+
   list(): Session[] {
     return [...this.byId.values()];
   }
 
-  /** True when CamLoop ended this session on purpose (a page whose end message was lost may still call back). */
+  /** True when CamLoop ended this session (or this phone's last one) on purpose: a page whose end message was lost may call back. */
   wasEnded(id: string): boolean {
     return this.ended.has(id);
   }
