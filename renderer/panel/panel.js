@@ -22,8 +22,8 @@ const cards = new Map();
 let transforms = [];
 /** Each camera's figures of the last minute, from the stream's snapshot: its graphs start from them. */
 let history = {};
-/** A change made here wins over the stream for this long (the stream may still carry the value before it). */
-const LOCAL_EDIT_MS = 1000;
+/** After a change made here, the stream's older chains are ignored until it carries this one back, or for this long. */
+const ECHO_WAIT_MS = 2000;
 
 async function api(path, init = {}) {
   const response = await fetch(path, {
@@ -54,7 +54,7 @@ function card(info) {
   params.className = 'params';
   const values = { ...(info.transform[0]?.params ?? {}) };
   const apply = () => {
-    entry.editedAt = performance.now();
+    entry.sent = { id: select.value, params: { ...values }, until: performance.now() + ECHO_WAIT_MS };
     api(`/api/sessions/${info.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: select.value, params: values }]) }).catch(
       showError,
     );
@@ -63,7 +63,14 @@ function card(info) {
     params.replaceChildren(...paramControls(transforms.find((t) => t.id === select.value)?.params ?? [], values, apply));
   /** The filter set elsewhere (the phone, the API, a restored setting) shows here too. @param {SessionInfo['transform']} chain */
   const follow = ([first]) => {
-    if (!first || performance.now() - entry.editedAt < LOCAL_EDIT_MS) return;
+    if (entry.sent) {
+      // Events already on their way carry the chain before ours; ours coming back (defaults filled in) ends the wait.
+      const { id, params: sent } = entry.sent;
+      const ours = first?.id === id && Object.entries(sent).every(([key, value]) => first.params?.[key] === value);
+      if (ours || performance.now() > entry.sent.until) entry.sent = null;
+      if (ours || entry.sent) return;
+    }
+    if (!first) return;
     if (select.value === first.id && JSON.stringify(values) === JSON.stringify(first.params ?? {})) return;
     select.value = first.id;
     for (const key of Object.keys(values)) delete values[key];
@@ -123,7 +130,7 @@ function card(info) {
   graphs.className = 'graphs';
   root.append(title, select, params, quality, record, watch, viewer, hangUp, stats, results, errors, graphs);
   $('cameras').append(root);
-  entry = { root, title, record, stats, results, errors, follow, editedAt: -Infinity, graphs: new CameraGraphs(graphs, history[info.id]) };
+  entry = { root, title, record, stats, results, errors, follow, sent: null, graphs: new CameraGraphs(graphs, history[info.id]) };
   cards.set(info.id, entry);
   return entry;
 }

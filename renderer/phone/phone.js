@@ -163,6 +163,8 @@ async function connect() {
   connection.addEventListener('connectionstatechange', () => onConnectionState(connection));
   control = connection.createDataChannel('control');
   control.addEventListener('message', showInfo);
+  // The filter CamLoop gives this camera (a remembered one, say) shows at once, not at the first poll.
+  control.addEventListener('open', () => control?.send('{}'));
   // Results (face boxes, counts...) are polled over the same channel while connected.
   const poll = setInterval(() => (control?.readyState === 'open' ? control.send('{}') : null), 1000);
   control.addEventListener('close', () => clearInterval(poll));
@@ -195,6 +197,7 @@ async function connect() {
   const answer = await response.json();
   if (!response.ok) throw Object.assign(new Error(answer.error ?? `server answered ${response.status}`), { status: response.status });
   sessionId = answer.id;
+  if (Array.isArray(answer.transform)) followChain(answer.transform);
   await connection.setRemoteDescription(answer);
   // ICE that never completes (a path that broke while connecting) is a drop too.
   setTimeout(

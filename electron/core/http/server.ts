@@ -141,7 +141,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       const bodyToken = (body as { token?: unknown } | null)?.token;
       access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
       const { session, sdp } = await openCamera(parseOffer(body), req, 'offer');
-      return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
+      // With the filter it got (a remembered one, say): the camera page shows it at once.
+      return sendJson(res, 200, { sdp, type: 'answer', id: session.id, transform: session.info().transform });
     }
     if (path === '/ice-servers') {
       // TURN credentials are for paired phones only, as offers are: a relay is worth stealing.
