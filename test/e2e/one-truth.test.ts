@@ -35,7 +35,7 @@ function trackShownFilter(select: string): void {
   }, 5);
 }
 
-/** When the page first showed `state` ("edges", or "edges low=30") for `camera` (the panel's card), waiting as long as a loaded machine needs. */
+/** When the page first showed `state` ("edges", "edges low=30") for `camera` (a panel card), waiting as long as a loaded machine needs. */
 async function shownAt(page: Page, state: string, camera = ''): Promise<number> {
   const handle = await page.waitForFunction(
     (s) => (window as unknown as { filterSeen: Record<string, number> }).filterSeen[s],
