@@ -35,12 +35,19 @@ describe('live graphs', () => {
       await waitForFrames(phone, 30);
       await panel.waitForSelector('.camera .graph[data-graph="fps"]');
       // A window of the phone's own count of what it sent, against what the chart got from the core.
-      const before = { at: Date.now() / 1000, out: (await videoRtpStats(phone)).outbound };
+      const [session] = server.sessions.list();
+      const snapshot = async () => ({
+        at: Date.now() / 1000,
+        out: (await videoRtpStats(phone)).outbound,
+        core: session.info().framesReceived,
+      });
+      const before = await snapshot();
       await sleep(8000);
-      const after = { at: Date.now() / 1000, out: (await videoRtpStats(phone)).outbound };
+      const after = await snapshot();
       await sleep(1500);
       const seconds = after.at - before.at;
       const sentFps = (after.out.framesSent! - before.out.framesSent!) / seconds;
+      const coreFps = (after.core - before.core) / seconds;
       const sentBps =
         ((after.out.bytesSent! + after.out.headerBytesSent! - before.out.bytesSent! - before.out.headerBytesSent!) * 8) / seconds;
 
@@ -51,11 +58,16 @@ describe('live graphs', () => {
       const fpsOut = meanBetween(fps, 2, before.at + 1, after.at);
       const mbpsIn = meanBetween(bitrate, 1, before.at + 1, after.at);
       console.log(
-        `phone sent ${sentFps.toFixed(1)} fps, ${(sentBps / 1e6).toFixed(2)} Mbps; chart in ${fpsIn.mean.toFixed(1)} fps (${fpsIn.n} points), out ${fpsOut.mean.toFixed(1)} fps, in ${mbpsIn.mean.toFixed(2)} Mbps`,
+        `phone sent ${sentFps.toFixed(1)} fps, ${(sentBps / 1e6).toFixed(2)} Mbps; the core got ${coreFps.toFixed(1)} fps; chart in ${fpsIn.mean.toFixed(1)} fps (${fpsIn.n} points), out ${fpsOut.mean.toFixed(1)} fps, in ${mbpsIn.mean.toFixed(2)} Mbps`,
       );
       assert.ok(sentFps > 5, `the phone sent ${sentFps.toFixed(1)} fps`);
       assert.ok(fpsIn.n >= 6, `${fpsIn.n} points in ${seconds.toFixed(1)} s`);
-      assert.ok(Math.abs(fpsIn.mean - sentFps) / sentFps < 0.15, `fps in ${fpsIn.mean.toFixed(1)} vs sent ${sentFps.toFixed(1)}`);
+      // What the core counted, as the chart got it; and that is the camera's rate (what a loaded machine lost aside).
+      assert.ok(Math.abs(fpsIn.mean - coreFps) / coreFps < 0.15, `fps in ${fpsIn.mean.toFixed(1)} vs the core's ${coreFps.toFixed(1)}`);
+      assert.ok(
+        fpsIn.mean <= sentFps * 1.1 && fpsIn.mean >= sentFps * 0.5,
+        `fps in ${fpsIn.mean.toFixed(1)} vs sent ${sentFps.toFixed(1)}`,
+      );
       assert.ok(fpsOut.mean > 0 && fpsOut.mean <= fpsIn.mean * 1.1, `fps out ${fpsOut.mean.toFixed(1)}`);
       // The core counts all of the peer's bytes (RTCP, retransmissions too): within a quarter.
       assert.ok(Math.abs(mbpsIn.mean * 1e6 - sentBps) / sentBps < 0.25, `bitrate in ${mbpsIn.mean.toFixed(2)} Mbps vs ${sentBps / 1e6}`);
