@@ -13,6 +13,8 @@ export interface Config {
   help: boolean;
   maxBitrate?: number;
   pluginsDir: string;
+  /** The config dir: settings.json (pairing and viewer tokens, each phone camera's filter...), the certificate, plugins. */
+  dataDir: string;
   /** The interpreter for .py plugins. */
   python: string;
   /** PEM certificate + key: serve HTTPS (aiortc's --cert-file / --key-file). */
@@ -33,8 +35,11 @@ Options:
   --port PORT            port to listen on (default 8080; 0 picks a free one)
   --cert-file FILE       PEM certificate: serve HTTPS (phones need it for the camera). Without
                          it, a --host other than loopback gets a self-signed certificate made
-                         on first run and kept in ${defaultDataDir()}
+                         on first run and kept in --data-dir
   --key-file FILE        PEM private key for --cert-file
+  --data-dir DIR         where CamLoop keeps its settings (tokens, each phone camera's filter, the
+                         chosen network), its certificate and (by default) plugins
+                         (default: ${defaultDataDir()})
   --record-to FILE       record what each camera sends (video, and audio when present) to FILE
                          (.webm, .mkv or .mp4; a codec the container cannot hold goes to .mkv
                          instead); further sessions write FILE-2, FILE-3, ...
@@ -50,7 +55,7 @@ Options:
   --max-bitrate BPS      ceiling for the bitrate of the video sent back, every camera (default: what
                          the link and the picture size allow; the panel can set lower per camera)
   --plugins DIR          folder of transform plugins (.js, .mjs, .py), reloaded on change
-                         (default: ${defaultPluginsDir()})
+                         (default: plugins in --data-dir)
   --python PATH          Python 3 for .py plugins, with numpy (and cv2 for cv2 code)
                          (default: python3 on PATH)
   -v, --verbose          debug logging (ICE, signaling, keyframe requests)
@@ -75,6 +80,7 @@ export function parseConfig(argv: string[]): Config {
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
       plugins: { type: 'string' },
+      'data-dir': { type: 'string' },
       python: { type: 'string', default: DEFAULT_PYTHON },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -95,7 +101,8 @@ export function parseConfig(argv: string[]): Config {
     verbose: values.verbose!,
     help: values.help!,
     maxBitrate,
-    pluginsDir: values.plugins ?? defaultPluginsDir(),
+    pluginsDir: values.plugins ?? join(values['data-dir'] ?? defaultDataDir(), 'plugins'),
+    dataDir: values['data-dir'] ?? defaultDataDir(),
     python: values.python!,
     tls: readTls(values['cert-file'], values['key-file']),
     recordTo,
@@ -127,10 +134,6 @@ function iceServers(stun: string[], turn: string[], username?: string, password?
   if (turn.length && secret === undefined && (!username || !password))
     throw new Error('--turn needs --turn-secret, or --turn-username and --turn-password');
   return new IceServers({ stun, turn, username, password, secret });
-}
-
-export function defaultPluginsDir(): string {
-  return join(defaultDataDir(), 'plugins');
 }
 
 /** CamLoop's folder in the user's config dir (as Electron's app.getPath('userData') puts it). */

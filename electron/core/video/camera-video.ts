@@ -57,6 +57,7 @@ export class CameraVideo {
   private rate?: RateSettings;
   private readonly output: VideoOutput;
   private readonly assembler: FrameAssembler;
+  framesReceived = 0; // whole frames from the camera, forwarded or processed
   private readonly forwarding: Forwarding;
   private readonly keyframes: CameraKeyframes;
   private readonly twcc: TwccFeedback;
@@ -127,6 +128,7 @@ export class CameraVideo {
   }
 
   private onCameraFrame(frame: AssembledFrame): void {
+    this.framesReceived++;
     if (frame.keyframe) this.keyframes.received();
     this.options.recordings.cameraVideo(frame);
     if (!this.forwarding.settled) this.output.arrived(frame.timestamp);
@@ -241,7 +243,7 @@ export class CameraVideo {
     this.bitrate.stop();
     for (const stop of this.stops) stop();
     this.stops.clear();
-    this.viewers.closeAll();
+    void this.viewers.closeAll();
     await this.worker?.close();
   }
 }
