@@ -39,7 +39,8 @@ try {
 
 function line(row: TrialRow): string {
   const { good, hostile: h, rssMb } = row;
-  const sent = `${h.sentPerSecond.frames.toFixed(0)} fps, ${h.sentPerSecond.packets.toFixed(0)} pkt/s, ${((h.sentPerSecond.bytes * 8) / 1e6).toFixed(1)} Mbps`;
+  const got = h.receivedPerSecond;
+  const sent = `${h.sentPerSecond.frames.toFixed(0)} fps, ${h.sentPerSecond.packets.toFixed(0)} pkt/s, ${((h.sentPerSecond.bytes * 8) / 1e6).toFixed(1)} Mbps; got ${got.packets.toFixed(0)} pkt/s (${got.repeated.toFixed(0)} again), ${got.keyframes.toFixed(1)} keyframes/s`;
   const back = h.error ? `error: ${h.error}` : `${h.fps.before.toFixed(1)} / ${h.fps.during.toFixed(1)} / ${h.fps.after.toFixed(1)}`;
   const recovery = h.recoveryMs === undefined ? (h.error ? '-' : `none in ${timing.recoveryLimitMs / 1000} s`) : `${(h.recoveryMs / 1000).toFixed(2)} s`;
   const log = row.logLines.length ? `${row.logLines.length}: ${distinct(row.logLines).slice(0, 2).map(([text, n]) => `${n}x ${text.slice(0, 90)}`).join('; ')}` : '-';
@@ -65,7 +66,7 @@ const header = [
   `Machine load average (1/5/15 min) at the start: ${loadAtStart}; at the end: ${load()} (${cpus().length} cores, shared).`,
   `Good phone alone at the start: ${trial.aloneFps.toFixed(1)} fps (5 s), and again for ${aloneMs / 1000} s before each case. Each case ${timing.duringMs / 1000} s; the hostile call's fps before / during / after (after: over ${timing.afterMs / 1000} s from its first frame made from good video again).`,
   '',
-  `| case | good phone fps alone, just before | good phone fps during (x alone) | good phone worst second | hostile fps before / during / after | hostile: first frame after good video resumes | hostile sent during | hostile session, the server's stats at its end | server RSS MB | server log besides INFO (lines: most frequent) |`,
+  `| case | good phone fps alone, just before | good phone fps during (x alone) | good phone worst second | hostile fps before / during / after | hostile: first frame after good video resumes | hostile sent during; what it got back | hostile session, the server's stats at its end | server RSS MB | server log besides INFO (lines: most frequent) |`,
   '|---|---|---|---|---|---|---|---|---|---|',
 ];
 const first = rows[0]?.rssMb.before ?? NaN;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { loadavg } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { BrowserlessPeer } from '../support/browserless-peer.js';
 import { cachedClip } from '../support/clip-cache.js';
@@ -29,7 +30,8 @@ describe('a peer that sends bad media over a valid call, beside a good phone', (
       const row = await trial.run(kase, TIMING);
       console.log(`${kase.name}: ${describeRow(row)}`);
       assert.equal(row.hostile.error, undefined, 'the case ran');
-      assert.ok(row.good.ratio >= 0.8, `good phone: ${row.good.fps.toFixed(1)} fps during the case, ${row.good.alone.toFixed(1)} alone just before`);
+      // The machine's load in the message: on a shared 2-core machine at a load of 10 or more, others' work moves these figures too.
+      assert.ok(row.good.ratio >= 0.8, `good phone: ${row.good.fps.toFixed(1)} fps during the case, ${row.good.alone.toFixed(1)} alone just before (load average ${loadavg()[0].toFixed(1)})`);
       assert.ok(row.hostile.recoveryMs !== undefined, `the hostile call got no frame made from good video within ${TIMING.recoveryLimitMs / 1000} s`);
       assert.deepEqual(row.logLines.filter((line) => UNHANDLED.test(line)), [], 'nothing unhandled in the server log');
       assert.ok(row.serving, 'the server still serves');

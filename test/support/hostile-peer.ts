@@ -1,4 +1,4 @@
-import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, useH264, useVP8, type RTCRtpTransceiver } from 'werift';
+import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, useH264, useVP8, Vp8RtpPayload, type RTCRtpTransceiver } from 'werift';
 import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/peer-config.js';
 import type { ClipCodec } from './clip.js';
 
@@ -37,6 +37,8 @@ export class HostilePeer {
   /** Frames back (RTP marker bits, each sequence number once: a retransmission is not a frame), oldest first. */
   readonly returned: ReturnedFrame[] = [];
   readonly sent = { frames: 0, packets: 0, bytes: 0 };
+  /** Packets the server sent us: all, those again (retransmissions: sequence numbers seen before), and VP8 keyframes begun. */
+  readonly received = { packets: 0, repeated: 0, keyframes: 0 };
   /** PLIs and FIRs the server sent about our stream. */
   keyframeRequests = 0;
   /** The server's SSRC for what it sends us. */
@@ -62,7 +64,7 @@ export class HostilePeer {
   }
 
   async connect(serverUrl: string, transform: string): Promise<void> {
-    this.transceiver.onTrack.subscribe((incoming) => incoming.onReceiveRtp.subscribe((packet) => this.received(packet)));
+    this.transceiver.onTrack.subscribe((incoming) => incoming.onReceiveRtp.subscribe((packet) => this.onPacket(packet)));
     await this.pc.setLocalDescription(await this.pc.createOffer());
     while (this.pc.iceGatheringState !== 'complete') await new Promise((r) => setTimeout(r, 10));
     const response = await fetch(`${serverUrl}/offer`, {
@@ -147,12 +149,15 @@ export class HostilePeer {
     this.timestamp = (this.timestamp + ticks) >>> 0;
   }
 
-  private received(packet: RtpPacket): void {
+  private onPacket(packet: RtpPacket): void {
     const { sequenceNumber, ssrc, marker } = packet.header;
     this.serverSsrc ??= ssrc;
     if (!this.serverSeqs) this.serverSeqs = { first: sequenceNumber, last: sequenceNumber };
     const ahead = ((sequenceNumber - this.serverSeqs.last + 0x8000) & 0xffff) - 0x8000;
     if (ahead > 0) this.serverSeqs.last += ahead;
+    this.received.packets++;
+    if (ahead <= 0 && this.received.packets > 1) this.received.repeated++;
+    if (this.codec === 'vp8' && ahead > 0 && Vp8RtpPayload.deSerialize(packet.payload).isKeyframe) this.received.keyframes++;
     if (!marker || (this.lastCounted !== undefined && ((sequenceNumber - this.lastCounted) & 0xffff) >= 0x8000) || sequenceNumber === this.lastCounted) return;
     this.lastCounted = sequenceNumber;
     const source = packet.header.extensions.find((e) => e.id === this.sourceTimestampId);

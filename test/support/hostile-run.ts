@@ -22,6 +22,8 @@ export interface CaseObservation {
   recoveryMs?: number;
   /** What the peer sent during the case, per second. */
   sentPerSecond: { frames: number; packets: number; bytes: number };
+  /** What the server sent the peer during the case, per second: packets, those again (retransmissions), VP8 keyframes. */
+  receivedPerSecond: { packets: number; repeated: number; keyframes: number };
   /** PLIs and FIRs the server sent the peer, all the call long. */
   keyframeRequests: number;
   /** The case's start and end (epoch ms), to measure others over it. */
@@ -58,7 +60,7 @@ async function until<T>(get: () => T | undefined, limitMs: number): Promise<T | 
 export async function runCase(serverUrl: string, kase: HostileCase, clips: CaseClips, timing: CaseTiming, connected: () => Promise<void> = async () => {}, transform = 'edges'): Promise<CaseObservation> {
   const good = () => clipSource(kase.codec === 'vp8' ? clips.vp8 : clips.h264, kase.codec);
   let peer: HostilePeer | undefined;
-  const observed: CaseObservation = { case: kase.name, fps: { before: 0, during: 0, after: 0 }, sentPerSecond: { frames: 0, packets: 0, bytes: 0 }, keyframeRequests: 0, window: { from: 0, to: 0 }, connectFailures: [] };
+  const observed: CaseObservation = { case: kase.name, fps: { before: 0, during: 0, after: 0 }, sentPerSecond: { frames: 0, packets: 0, bytes: 0 }, receivedPerSecond: { packets: 0, repeated: 0, keyframes: 0 }, keyframeRequests: 0, window: { from: 0, to: 0 }, connectFailures: [] };
   const fpsOver = async (ms: number) => {
     const start = performance.now();
     await sleep(ms);
@@ -72,7 +74,7 @@ export async function runCase(serverUrl: string, kase: HostileCase, clips: CaseC
     peer.start();
     if (!(await until(() => peer!.returned[0], 20_000))) throw new Error('no frame back within 20 s of good video, before the case');
     observed.fps.before = await fpsOver(timing.beforeMs);
-    const sent = { ...peer.sent };
+    const [sent, received] = [{ ...peer.sent }, { ...peer.received }];
     observed.window.from = epoch();
     const stop = kase.start(peer, clips);
     observed.fps.during = await fpsOver(timing.duringMs);
@@ -80,7 +82,9 @@ export async function runCase(serverUrl: string, kase: HostileCase, clips: CaseC
     peer.use(good());
     observed.window.to = epoch();
     const seconds = (observed.window.to - observed.window.from) / 1000;
-    observed.sentPerSecond = { frames: (peer.sent.frames - sent.frames) / seconds, packets: (peer.sent.packets - sent.packets) / seconds, bytes: (peer.sent.bytes - sent.bytes) / seconds };
+    const rate = <T extends Record<string, number>>(now: T, then: T) => Object.fromEntries(Object.entries(now).map(([k, v]) => [k, (v - then[k]) / seconds])) as T;
+    observed.sentPerSecond = rate(peer.sent, sent);
+    observed.receivedPerSecond = rate(peer.received, received);
     // A frame made from good video: its source timestamp is the resumed stream's or later.
     const resumedAt = peer.nextTimestamp;
     const resumed = performance.now();
