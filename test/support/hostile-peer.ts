@@ -63,6 +63,7 @@ export class HostilePeer {
     this.transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
   }
 
+  /** Offers (POST /offer, as a phone) and connects; sends nothing until start(). */
   async connect(serverUrl: string, transform: string): Promise<void> {
     this.transceiver.onTrack.subscribe((incoming) => incoming.onReceiveRtp.subscribe((packet) => this.onPacket(packet)));
     await this.pc.setLocalDescription(await this.pc.createOffer());
