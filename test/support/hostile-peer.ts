@@ -10,7 +10,7 @@ import {
   Vp8RtpPayload,
   type RTCRtpTransceiver,
 } from 'werift';
-import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/peer-config.js';
+import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/media-config.js';
 import type { ClipCodec } from './clip.js';
 
 /** One RTP payload of a frame; the peer gives it its sequence number and timestamp. */
