@@ -22,7 +22,7 @@ export async function connectWithRetry<P extends { close(): Promise<void> }>(
     } catch (error) {
       failures.push((error as Error).message);
       await peer.close().catch(() => {});
-      if (failures.length >= attempts) throw new Error(`no connection in ${attempts} tries: ${failures.join('; ')}`);
+      if (failures.length >= attempts) throw new Error(`no connection in ${attempts} tries: ${failures.join('; ')}`, { cause: error });
     } finally {
       clearTimeout(timer);
     }

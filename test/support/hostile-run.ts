@@ -16,7 +16,10 @@ export interface CaseTiming {
 
 export interface CaseObservation {
   case: string;
-  /** Frames back per second on the hostile peer's own call: before the case, during it, after good video resumed (from the first frame made from it). */
+  /**
+   * Frames back per second on the hostile peer's own call: before the case, during it, after good video
+   * resumed (from the first frame made from it).
+   */
   fps: { before: number; during: number; after: number };
   /** From resuming good video to the first frame back made from it; undefined: none within the limit. */
   recoveryMs?: number;

@@ -32,7 +32,7 @@ export function randomVp8(): FrameSource {
   };
 }
 
-/** Random H.264 payloads: single NAL units that claim to be slices, IDRs, SPS or PPS, FU-A fragments, STAP-As with random sizes, anything. */
+/** Random H.264 payloads: single NAL units claiming to be slices, IDRs, SPS or PPS, FU-A fragments, STAP-As with random sizes. */
 export function randomH264(): FrameSource {
   const nal = (): Buffer => {
     const body = randomBytes(50 + randomInt(1150));
