@@ -49,6 +49,8 @@ export interface ServerOptions {
   connectTimeoutMs?: number;
   /** A connected peer with media silent this long (no packet, no ICE check) has gone: its session is closed (default 4 s). */
   departureMs?: number;
+  /** The largest picture decoded, in pixels (default DEFAULT_MAX_PIXELS): a camera's larger pictures are refused. */
+  maxPixels?: number;
 }
 
 export interface CamLoopServer {
@@ -100,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       lossPercent: options.lossPercent,
       connectTimeoutMs: options.connectTimeoutMs,
       departureMs: options.departureMs,
+      maxPixels: options.maxPixels,
       localAddress: req.socket.localAddress,
       remoteAddress,
       source,

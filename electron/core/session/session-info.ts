@@ -1,4 +1,5 @@
 import type { AudioMode } from '../audio/session-audio.js';
+import type { GuardCounts } from '../base/guard-counts.js';
 import type { Logger } from '../base/log.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
@@ -30,6 +31,8 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   /** See ServerOptions.departureMs. */
   departureMs?: number;
+  /** See ServerOptions.maxPixels. */
+  maxPixels?: number;
   /** How the camera came: the camera page (or aiortc's client) by POST /offer, or a WHIP publisher. */
   source?: CameraSource;
 }
@@ -65,4 +68,6 @@ export interface SessionInfo {
   /** Frames sent back to the browser, forwarded or processed. */
   framesSent: number;
   stats?: VideoStats;
+  /** What the session's guards refused or repaired (a peer sending too much, too large or broken video). */
+  guard: GuardCounts;
 }

@@ -7,6 +7,8 @@ import { videoCodecOf } from '../media/codecs.js';
 import { CameraVideo } from '../video/camera-video.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
 import { createCameraPeer } from './camera-peer.js';
+import { SessionErrors } from './session-errors.js';
+import { InboundLimit } from '../receive/inbound-limit.js';
 import type { OfferRequest } from './offer-request.js';
 import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
@@ -14,7 +16,9 @@ import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels
 import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
 import { sayGoodbye } from '../webrtc/goodbye.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
-import { hintStartBitrate } from '../webrtc/media-config.js';
+import { announceReceiveBitrate, hintStartBitrate, receiveBitrateFor } from '../webrtc/media-config.js';
+import { newGuardCounts } from '../base/guard-counts.js';
+import { DEFAULT_MAX_PIXELS } from '../media/picture-size.js';
 import {
   addTrickledCandidate,
   localIceUfrag,
@@ -26,8 +30,6 @@ import {
 import { PeerWatch } from '../webrtc/peer-watch.js';
 import type { CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
-
-const MAX_ERRORS = 20;
 
 /**
  * One remote camera: a werift peer answering the browser's (or WHIP publisher's) offer. Its parts:
@@ -50,7 +52,9 @@ export class Session {
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
   private results: Record<string, TransformResult> = {};
-  private readonly errors: string[] = [];
+  private readonly errors: SessionErrors;
+  private readonly guard = newGuardCounts();
+  private readonly maxPixels: number;
 
   private constructor(
     private transform: TransformChain,
@@ -60,8 +64,10 @@ export class Session {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.remoteAddress = options.remoteAddress ?? '';
     this.source = options.source ?? 'offer';
+    this.errors = new SessionErrors(this.log);
     this.recordings = new SessionRecordings(this.log, options.recordTo, () => this.audio?.codec);
-    this.pc = createCameraPeer(offer, options, this.source, this.log);
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.pc = createCameraPeer(offer, options, this.source, this.log, new InboundLimit(receiveBitrateFor(this.maxPixels), this.guard));
     this.pc.connectionStateChange.subscribe((state) => state === 'connected' && this.audio?.start());
     this.dataChannels = serveDataChannels(this.pc, this.log, (text) => this.handleControl(text));
   }
@@ -103,11 +109,10 @@ export class Session {
         maxBitrate: this.options.maxBitrate,
         iceServers: this.options.iceServers,
         onResults: (results) => (this.results = results),
-        onTransformErrors: (errors) => {
-          for (const error of errors) this.log.warn(`transform: ${error}`);
-          this.errors.push(...errors);
-          this.errors.splice(0, Math.max(0, this.errors.length - MAX_ERRORS));
-        },
+        maxPixels: this.maxPixels,
+        counts: this.guard,
+        onTransformErrors: (errors) => this.errors.report(errors.map((error) => `transform: ${error}`)),
+        onProblem: (message) => this.errors.report([message]),
       });
     }
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
@@ -125,7 +130,8 @@ export class Session {
       () => void this.close(),
     );
     await waitForGathering(this.pc);
-    return putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
+    const sdp = putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
+    return announceReceiveBitrate(sdp, receiveBitrateFor(this.maxPixels));
   }
 
   /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
@@ -152,10 +158,11 @@ export class Session {
       codec: video?.codec,
       transform: this.transform,
       results: this.results,
-      errors: this.errors,
+      errors: this.errors.list,
       forwarding: video?.forwardingNow ?? false,
       framesSent: video?.framesSent ?? 0,
       stats: video?.stats,
+      guard: this.guard,
     };
   }
 

@@ -53,9 +53,10 @@ export class VideoProcessor {
     private readonly cv: OpenCV,
     codec: VideoCodecName,
     chain: TransformChain | undefined,
+    maxPixels: number,
   ) {
-    this.decoder = new VideoDecoder(codec);
-    this.encoder = new EncodeStep(codec);
+    this.decoder = new VideoDecoder(codec, maxPixels);
+    this.encoder = new EncodeStep(codec, maxPixels);
     this.stages = new TransformStages(cv);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);
