@@ -78,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const scheme = options.tls ? 'https' : 'http';
   let port = options.port;
   const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
-  const control: ControlContext = { sessions, access, plugins, videosDir, scheme, port: () => port, reachable };
+  const control: ControlContext = { sessions, access, plugins, videosDir, scheme, port: () => port, reachable, workers: () => pool.live };
 
   /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
   async function openCamera(

@@ -17,6 +17,8 @@ const REFILL_DELAY_MS = 3000;
 export class WorkerPool {
   private spare?: Worker;
   private refill?: NodeJS.Timeout;
+  /** Worker threads started and not yet ended (the cameras', and the spare). */
+  live = 0;
 
   constructor() {
     this.spare = this.spawn(true);
@@ -43,6 +45,8 @@ export class WorkerPool {
   private spawn(warmUp: boolean): Worker {
     const worker = new Worker(WORKER_URL, { workerData: { warmUp } satisfies CodecWorkerData });
     worker.unref();
+    this.live++;
+    worker.once('exit', () => this.live--);
     // A spare that dies unused is simply replaced on the next take().
     worker.once('error', () => {
       if (this.spare === worker) this.spare = undefined;
