@@ -136,6 +136,25 @@ function card(info) {
   return entry;
 }
 
+/**
+ * What the session's guards did, the counts that are not zero (a peer sending too much or broken video).
+ * @param {SessionInfo['guard']} g
+ */
+function guardSummary(g) {
+  /** @type {[number, string][]} */
+  const parts = [
+    [g.packetsDropped, `packets over budget (${(g.bytesDropped / 1e6).toFixed(1)} MB)`],
+    [g.oversizedFrames, 'frames too large'],
+    [g.framesShed, 'frames not decoded'],
+    [g.decodeErrors, 'undecodable frames'],
+    [g.workerRestarts, 'worker restarts'],
+    [g.keyframeRequestsMerged, 'keyframe requests merged'],
+    [g.retransmissionsRefused, 'resends refused'],
+  ];
+  const happened = parts.filter(([n]) => n > 0);
+  return happened.length ? ` · guarded: ${happened.map(([n, what]) => `${n} ${what}`).join(', ')}` : '';
+}
+
 /** @param {SessionInfo} info */
 function update(info) {
   const entry = card(info);
@@ -166,7 +185,7 @@ function update(info) {
   const why = s.scaledFor === 'cpu' ? 'filter too slow for full size on this machine' : 'link too slow for full size';
   const scaled = s.sentWidth && !info.forwarding && s.sentWidth !== s.width ? ` at ${s.sentWidth}×${s.sentHeight} (${why})` : '';
   const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}${scaled}` : '';
-  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}`;
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}${guardSummary(info.guard)}`;
   showResults(entry.results, info, transforms);
   entry.errors.textContent = info.errors.at(-1) ?? '';
   showRecording(entry, info.recording);

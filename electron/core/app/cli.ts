@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { AudioMode } from '../audio/session-audio.js';
 import { DEFAULT_PYTHON } from '../python/python-process.js';
 import { IceServers } from '../webrtc/ice-servers.js';
+import { DEFAULT_MAX_PIXELS } from '../media/picture-size.js';
 
 export interface Config {
   host: string;
@@ -23,6 +24,8 @@ export interface Config {
   recordTo?: string;
   iceServers: IceServers;
   audio: AudioMode;
+  /** The largest picture decoded (pixels): a camera sending larger is refused. */
+  maxPixels: number;
 }
 
 export const USAGE = () => `Usage: camloop [options]
@@ -54,6 +57,8 @@ Options:
                          or echo (send the caller's microphone back)
   --max-bitrate BPS      ceiling for the bitrate of the video sent back, every camera (default: what
                          the link and the picture size allow; the panel can set lower per camera)
+  --max-pixels N|WxH     the largest picture a camera may send (default 1920x1088, 1080p either way
+                         round); larger ones are refused with an error on the session, not decoded
   --plugins DIR          folder of transform plugins (.js, .mjs, .py), reloaded on change
                          (default: plugins in --data-dir)
   --python PATH          Python 3 for .py plugins, with numpy (and cv2 for cv2 code)
@@ -79,6 +84,7 @@ export function parseConfig(argv: string[]): Config {
       'turn-secret': { type: 'string' },
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
+      'max-pixels': { type: 'string' },
       plugins: { type: 'string' },
       'data-dir': { type: 'string' },
       python: { type: 'string', default: DEFAULT_PYTHON },
@@ -92,6 +98,7 @@ export function parseConfig(argv: string[]): Config {
   const maxBitrate = values['max-bitrate'] === undefined ? undefined : Number(values['max-bitrate']);
   if (maxBitrate !== undefined && !(Number.isInteger(maxBitrate) && maxBitrate >= 100_000))
     throw new Error('--max-bitrate must be an integer of at least 100000');
+  const maxPixels = parseMaxPixels(values['max-pixels']);
   if (values.audio !== 'loop' && values.audio !== 'echo') throw new Error(`--audio must be loop or echo (got ${values.audio})`);
   const recordTo = values['record-to'];
   if (recordTo !== undefined && !/\.(webm|mkv|mp4)$/i.test(recordTo)) throw new Error('--record-to must end in .webm, .mkv or .mp4');
@@ -108,7 +115,18 @@ export function parseConfig(argv: string[]): Config {
     recordTo,
     iceServers: iceServers(values.stun!, values.turn!, values['turn-username'], values['turn-password'], values['turn-secret']),
     audio: values.audio,
+    maxPixels,
   };
+}
+
+/** `N` pixels or `WxH`; at least 320x240 (below it no camera would be served). */
+function parseMaxPixels(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_PIXELS;
+  const size = /^(\d+)x(\d+)$/i.exec(value);
+  const pixels = size ? Number(size[1]) * Number(size[2]) : Number(value);
+  if (!Number.isSafeInteger(pixels) || pixels < 320 * 240)
+    throw new Error(`--max-pixels must be a pixel count or WxH of at least 320x240 (got ${value})`);
+  return pixels;
 }
 
 function readTls(certFile: string | undefined, keyFile: string | undefined): Config['tls'] {

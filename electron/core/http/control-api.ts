@@ -23,6 +23,16 @@ export interface ControlContext {
   port: () => number;
   /** False when the server listens on loopback only: phones cannot reach the pairing URLs. */
   reachable: boolean;
+  /** Codec worker threads alive (each camera's, and the spare). */
+  workers: () => number;
+}
+
+/** GET /api/process: what the app holds, for a user (or a soak) watching it over a day. */
+export interface ProcessInfo {
+  uptimeS: number;
+  rssBytes: number;
+  sessions: number;
+  workers: number;
 }
 
 /**
@@ -37,6 +47,16 @@ export async function handleControl(
   method: string,
 ): Promise<boolean> {
   const { sessions, access } = ctx;
+  if (path === '/api/process' && method === 'GET') {
+    const info: ProcessInfo = {
+      uptimeS: process.uptime(),
+      rssBytes: process.memoryUsage.rss(),
+      sessions: sessions.list().length,
+      workers: ctx.workers(),
+    };
+    sendJson(res, 200, info);
+    return true;
+  }
   if (path === '/api/plugins' && method === 'GET') {
     sendJson(res, 200, { dir: ctx.plugins?.dir ?? null, errors: ctx.plugins?.errors ?? [] });
     return true;

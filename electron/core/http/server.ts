@@ -56,6 +56,8 @@ export interface ServerOptions {
   connectTimeoutMs?: number;
   /** A connected peer with media silent this long (no packet, no ICE check) has gone: its session is closed (default 4 s). */
   departureMs?: number;
+  /** The largest picture decoded, in pixels (default DEFAULT_MAX_PIXELS): a camera's larger pictures are refused. */
+  maxPixels?: number;
 }
 
 export interface CamLoopServer {
@@ -93,7 +95,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
   const settingsApi: SettingsContext = { settings, access, sessions, feed, defaultVideosDir, log };
   const videosDir = () => recordingsDir(settingsApi);
-  const control: ControlContext = { sessions, access, plugins, settings, videosDir, scheme, port: () => port, reachable };
+  const workers = () => pool.live;
+  const control: ControlContext = { sessions, access, plugins, settings, videosDir, scheme, port: () => port, reachable, workers };
 
   /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
   async function openCamera(
@@ -118,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       lossPercent: options.lossPercent,
       connectTimeoutMs: options.connectTimeoutMs,
       departureMs: options.departureMs,
+      maxPixels: options.maxPixels,
       localAddress: req.socket.localAddress,
       remoteAddress,
       source,

@@ -1,4 +1,5 @@
 import type { AudioMode } from '../audio/session-audio.js';
+import type { GuardCounts } from '../base/guard-counts.js';
 import type { Logger } from '../base/log.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
@@ -32,6 +33,8 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   /** See ServerOptions.departureMs. */
   departureMs?: number;
+  /** See ServerOptions.maxPixels. */
+  maxPixels?: number;
   /** How the camera came: the camera page (or aiortc's client) by POST /offer, or a WHIP publisher. */
   source?: CameraSource;
 }
@@ -77,6 +80,8 @@ export interface SessionInfo {
   device: CameraDevice | null;
   /** The last second's figures (see RateMeter); null before the first second. */
   rates: CallRates | null;
+  /** What the session's guards refused or repaired (a peer sending too much, too large or broken video). */
+  guard: GuardCounts;
 }
 
 /** One camera's figures over the last second: what the panel graphs and the phone's overlay shows. */

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { MediaStreamTrack, type RTCPeerConnection } from 'werift';
+import type { RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
-import { videoCodecOf } from '../media/codecs.js';
-import { CameraVideo } from '../video/camera-video.js';
+import type { CameraVideo } from '../video/camera-video.js';
+import { openSessionVideo } from './session-video.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
 import { createCameraPeer } from './camera-peer.js';
+import { InboundLimit } from '../receive/inbound-limit.js';
 import type { CameraDevice, Facing, OfferRequest } from './offer-request.js';
 import { answerPage } from './page-control.js';
 import { describeChain, type TransformChain } from '../transforms/chain.js';
@@ -15,7 +16,9 @@ import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js
 import { sayGoodbye } from '../webrtc/goodbye.js';
 import { PageChannel, type EndReason } from '../webrtc/page-channel.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
-import { hintStartBitrate } from '../webrtc/media-config.js';
+import { announceReceiveBitrate, receiveBitrateFor } from '../webrtc/media-config.js';
+import { newGuardCounts } from '../base/guard-counts.js';
+import { DEFAULT_MAX_PIXELS } from '../media/picture-size.js';
 import { PeerIce, putCandidatesFirst, waitForGathering } from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
 import type { CallRates, CameraSource, SessionInfo, SessionOptions } from './session-info.js';
@@ -50,6 +53,8 @@ export class Session {
   private readonly closeListeners: (() => void)[] = [];
   /** Results and errors of its filters, and the results stream (see SessionResults). */
   readonly results: SessionResults;
+  private readonly guard = newGuardCounts();
+  private readonly maxPixels: number;
 
   private constructor(
     private transform: TransformChain,
@@ -61,7 +66,8 @@ export class Session {
     this.source = options.source ?? 'offer';
     this.device = offer.device && { ...offer.device };
     this.recordings = new SessionRecordings(this.log, options.recordTo, () => this.audio?.codec);
-    this.pc = createCameraPeer(offer, options, this.source, this.log);
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.pc = createCameraPeer(offer, options, this.source, this.log, new InboundLimit(receiveBitrateFor(this.maxPixels), this.guard));
     this.pc.connectionStateChange.subscribe((state) => state === 'connected' && this.audio?.start());
     this.dataChannels = serveDataChannels(this.pc, this.log, (text) => answerPage(text, this));
     this.results = new SessionResults(transform, this.log, { phone: this.dataChannels, recording: this.recordings });
@@ -87,27 +93,8 @@ export class Session {
     // aiortc's client may offer no video at all (audio, a data channel, or both): answered as it is.
     const video = this.pc.getTransceivers().find((t) => t.kind === 'video');
     if (video) {
-      // Without sendrecv the browser decodes our video but never fires ontrack. A publisher that
-      // only sends (WHIP) gets a recvonly answer (werift answers the offer's direction and ours
-      // combined): the processed video goes to viewers, recordings and the preview only.
-      video.setDirection('sendrecv');
-      hintStartBitrate(video.codecs);
-      const outgoing = new MediaStreamTrack({ kind: 'video' });
-      if (!offer.videoSendOnly) video.sender.replaceTrack(outgoing);
-      // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
-      this.video = new CameraVideo(video, video.receiver.track, outgoing, {
-        // The offer was checked for a codec we have (parseOffer): the answer holds only ours.
-        codec: videoCodecOf(video.codecs[0]!.mimeType) ?? 'vp8',
-        chain: this.transform,
-        pool: this.options.pool,
-        log: this.log,
-        recordings: this.recordings,
-        plugins: this.options.plugins,
-        maxBitrate: this.options.maxBitrate,
-        iceServers: this.options.iceServers,
-        onResult: (event) => this.results.publish(event),
-        onTransformErrors: (errors) => this.results.addErrors(errors),
-      });
+      const { options, log, recordings, results, guard, maxPixels, transform: chain } = this;
+      this.video = openSessionVideo(video, offer, { options, log, recordings, results, guard, maxPixels, chain });
     }
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
     if (audio && this.options.audio && offer.audioCodecs.length > 0) {
@@ -124,7 +111,8 @@ export class Session {
       () => void this.close(),
     );
     await waitForGathering(this.pc);
-    return putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
+    const sdp = putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
+    return announceReceiveBitrate(sdp, receiveBitrateFor(this.maxPixels));
   }
 
   /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
@@ -157,6 +145,7 @@ export class Session {
       stats: video?.stats,
       device: this.device ?? null,
       rates: this.rates,
+      guard: this.guard,
     };
   }
 

@@ -26,7 +26,9 @@ export interface ProcessedFrame {
 
 export interface CodecWorkerEvents {
   onFrame(frame: ProcessedFrame): void;
-  onNeedKeyframe(reason: string): void;
+  onNeedKeyframe(reason: string, decodeError: boolean): void;
+  /** The thread ended without being asked to (an uncaught error, a resource limit). */
+  onExit(reason: string): void;
   onError(message: string): void;
   onTransformErrors(errors: string[]): void;
   /** A detect filter's new results (apply filters' come with their frame). */
@@ -63,24 +65,40 @@ export interface VideoStats {
   timings: FrameTimings;
 }
 
-/** The main-thread side of one camera's codec worker: frames in, processed frames out. */
+export const newVideoStats = (): VideoStats => ({
+  framesIn: 0,
+  framesOut: 0,
+  dropped: 0,
+  skipped: 0,
+  recoded: 0,
+  width: 0,
+  height: 0,
+  encoderBitrate: 0,
+  sentWidth: 0,
+  sentHeight: 0,
+  workWidth: 0,
+  workHeight: 0,
+  timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
+});
+
+/** How long close() waits for the thread to end: a thread busy in native code cannot be stopped sooner. */
+const CLOSE_WAIT_MS = 1000;
+
+/**
+ * The main-thread side of one camera's codec worker: frames in, processed frames out. Counts what
+ * waits in the worker's queue (`backlog`), from the frames it says it took (see WorkerFeed).
+ */
 export class CodecWorkerClient {
-  readonly stats: VideoStats = {
-    framesIn: 0,
-    framesOut: 0,
-    dropped: 0,
-    skipped: 0,
-    recoded: 0,
-    width: 0,
-    height: 0,
-    encoderBitrate: 0,
-    sentWidth: 0,
-    sentHeight: 0,
-    workWidth: 0,
-    workHeight: 0,
-    timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
-  };
   private closed = false;
+  private pushed = 0;
+  private taken = 0;
+  /** The sizes of the frames waiting, oldest first, and their sum. */
+  private readonly sizes: number[] = [];
+  private waitingBytes = 0;
+  /** When the worker last took frames from its queue (undefined: not since it started). */
+  lastTakenAt?: number;
+  /** When the oldest frame still waiting was pushed, or the worker last took some since. */
+  waitingSince = 0;
 
   constructor(
     private readonly worker: Worker,
@@ -88,18 +106,30 @@ export class CodecWorkerClient {
     /** Undefined: start paused (the camera's packets are forwarded). */
     chain: TransformChain | undefined,
     private readonly events: CodecWorkerEvents,
-    options: PluginSet = {},
+    options: PluginSet & { maxPixels: number },
+    /** Shared with the clients before and after this one (a replaced worker's camera keeps its counts). */
+    readonly stats: VideoStats = newVideoStats(),
   ) {
-    worker.on('message', (message: FromWorker) => this.onMessage(message));
-    worker.on('error', (error) => events.onError(`codec worker crashed: ${error.message}`));
+    worker.on('message', (message: FromWorker) => !this.closed && this.onMessage(message));
+    worker.on('error', (error) => !this.closed && events.onError(`codec worker failed: ${error.message}`));
+    worker.once('exit', (code) => !this.closed && events.onExit(`its thread ended (exit code ${code})`));
     worker.ref();
     this.post({ type: 'init', codec, chain, ...options });
   }
 
+  /** Frames pushed that the worker has not taken yet, and their bytes. */
+  get backlog(): { frames: number; bytes: number } {
+    return { frames: this.pushed - this.taken, bytes: this.waitingBytes };
+  }
+
   push(frame: AssembledFrame): void {
     this.stats.framesIn++;
+    if (this.pushed === this.taken) this.waitingSince = performance.now();
+    this.pushed++;
     // One copy into a buffer of its own, then transferred (not cloned) to the worker.
     const data = new Uint8Array(frame.data);
+    this.sizes.push(data.byteLength);
+    this.waitingBytes += data.byteLength;
     this.post({ type: 'frame', data, timestamp: frame.timestamp }, [data.buffer]);
   }
 
@@ -125,15 +155,26 @@ export class CodecWorkerClient {
     this.post({ type: 'keyframe' });
   }
 
-  /** Asks the worker to free its codecs, then ends the thread (forcibly if it does not answer). */
+  /**
+   * Asks the worker to free its codecs, then ends the thread (forcibly if it does not answer). Waits
+   * at most CLOSE_WAIT_MS: a thread stuck in native code ends when that returns, unwaited for.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.post({ type: 'close' });
     this.closed = true;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     const timeout = setTimeout(() => void this.worker.terminate(), 500);
-    await exited;
+    const gaveUp = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref());
+    await Promise.race([exited, gaveUp]);
     clearTimeout(timeout);
+  }
+
+  /** Ends the thread now, without a goodbye: it failed, or stopped answering. Nothing it still sends is heard. */
+  abandon(): void {
+    this.closed = true;
+    this.worker.unref();
+    void this.worker.terminate();
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
@@ -166,7 +207,12 @@ export class CodecWorkerClient {
         break;
       }
       case 'need-keyframe':
-        this.events.onNeedKeyframe(message.reason);
+        this.events.onNeedKeyframe(message.reason, message.decodeError ?? false);
+        break;
+      case 'drained':
+        this.taken += message.frames;
+        for (const size of this.sizes.splice(0, message.frames)) this.waitingBytes -= size;
+        this.lastTakenAt = this.waitingSince = performance.now();
         break;
       case 'error':
         this.events.onError(message.message);

@@ -20,6 +20,8 @@ export class WorkerPool {
   private spare?: Worker;
   private refill?: NodeJS.Timeout;
   readonly models = new ModelService();
+  /** Worker threads started and not yet ended (the cameras', and the spare). */
+  live = 0;
 
   constructor() {
     this.spare = this.spawn(true);
@@ -51,6 +53,8 @@ export class WorkerPool {
       const port = this.models.connect();
       worker.postMessage({ type: 'models', port } satisfies ToWorker, [port]);
     });
+    this.live++;
+    worker.once('exit', () => this.live--);
     // A spare that dies unused is simply replaced on the next take().
     worker.once('error', () => {
       if (this.spare === worker) this.spare = undefined;

@@ -1,4 +1,4 @@
-import type { RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender, RtpHeader } from 'werift';
+import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, RtcpPacket, RtpHeader, RtpPacket } from 'werift';
 
 /**
  * Every place CamLoop reaches past werift's public API, each with why. werift is pinned to an exact
@@ -81,4 +81,41 @@ export function dtlsSocketOf(transport: RTCDtlsTransport): DtlsSocket | undefine
   const socket = (transport as unknown as { dtls?: Partial<DtlsSocket> }).dtls;
   if (!socket?.dtls || typeof socket.cipher?.encryptPacket !== 'function' || typeof socket.transport?.send !== 'function') return undefined;
   return socket as DtlsSocket;
+}
+
+/**
+ * Every RTP packet the peer's transports deliver, before werift's receivers (NACK, transport-cc,
+ * stats, tracks) see it: `admit` false drops it. werift hands each to pc.router.routeRtp, read at
+ * call time.
+ */
+export function filterInboundRtp(pc: RTCPeerConnection, admit: (packet: RtpPacket) => boolean): void {
+  const router = (pc as unknown as { router: { routeRtp(packet: RtpPacket): void } }).router;
+  const route = router.routeRtp;
+  router.routeRtp = (packet: RtpPacket) => {
+    if (admit(packet)) route.call(router, packet);
+  };
+}
+
+/**
+ * The RTCP werift's router hands `sender` (NACKs, keyframe requests, reports about its stream), seen
+ * (and trimmable: a NACK's `lost` list) before the sender acts on it. Returns the undo.
+ */
+export function watchSenderRtcp(sender: RTCRtpSender, watch: (packet: RtcpPacket) => void): () => void {
+  const handle = sender.handleRtcpPacket;
+  const ours = function (this: RTCRtpSender, packet: RtcpPacket) {
+    watch(packet);
+    handle.call(this, packet);
+  };
+  sender.handleRtcpPacket = ours;
+  return () => {
+    if (sender.handleRtcpPacket === ours) sender.handleRtcpPacket = handle;
+  };
+}
+
+/** How many of its newest packets werift's sender keeps to resend on a NACK (RTP_HISTORY_SIZE). */
+export const WERIFT_RTP_HISTORY = 128;
+
+/** The sequence number of the newest RTP packet `sender` sent (a private field), undefined before the first. */
+export function newestSentSequence(sender: RTCRtpSender): number | undefined {
+  return (sender as unknown as { sequenceNumber?: number }).sequenceNumber;
 }

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Log } from 'node-av/lib';
-import { AV_LOG_ERROR } from 'node-av/constants';
+import { AV_LOG_FATAL } from 'node-av/constants';
 import { loadOpenCV } from '../transforms/opencv.js';
 import { FrameLoop } from './frame-loop.js';
 import type { CodecWorkerData, FromWorker, ToWorker } from './protocol.js';
@@ -8,8 +8,9 @@ import { warmUp } from './warm-up.js';
 
 /** The codec worker thread's entry: one camera's FrameLoop on this thread's port. */
 const port = parentPort!;
-// FFmpeg's info lines (libx264 summaries, libvpx banners) are noise in the app's log.
-Log.setLevel(AV_LOG_ERROR);
+// FFmpeg's info lines are noise in the app's log, and its decode errors a peer's to write at will
+// (one per bad frame): those are counted in the session's stats (GuardCounts.decodeErrors) instead.
+Log.setLevel(AV_LOG_FATAL);
 const { cv } = await loadOpenCV();
 
 function post(message: FromWorker): void {

@@ -45,7 +45,7 @@ export interface CodecWorkerData {
 /** Messages from the session (main thread) to its codec worker. */
 export type ToWorker =
   /** No chain: the camera's packets are forwarded, the worker starts paused. */
-  | { type: 'init'; codec: VideoCodecName; chain?: TransformChain; pluginsDir?: string; python?: PythonPluginInfo[] }
+  | { type: 'init'; codec: VideoCodecName; chain?: TransformChain; maxPixels: number; pluginsDir?: string; python?: PythonPluginInfo[] }
   /** The encoder bitrate follows these (see EncoderRate). */
   | { type: 'rate'; settings: RateSettings }
   | { type: 'frame'; data: Uint8Array; timestamp: number }
@@ -75,7 +75,9 @@ export type FromWorker =
   | { type: 'result'; event: ResultEvent }
   /** The decoded picture size, sent when it first becomes known and whenever it changes. */
   | { type: 'size'; width: number; height: number }
-  | { type: 'need-keyframe'; reason: string }
+  | { type: 'need-keyframe'; reason: string; decodeError?: boolean }
+  /** The worker took this many frames from its queue (decoded or not): the main thread bounds what waits. */
+  | { type: 'drained'; frames: number }
   /** A line for the session's log (what a Python filter printed). */
   | { type: 'log'; message: string }
   /** A model filter needs the model worker: send a port to it ('models'). */

@@ -53,10 +53,11 @@ export class VideoProcessor {
     private readonly cv: OpenCV,
     codec: VideoCodecName,
     chain: TransformChain | undefined,
+    maxPixels: number,
     host?: StageHost,
   ) {
-    this.decoder = new VideoDecoder(codec);
-    this.encoder = new EncodeStep(codec);
+    this.decoder = new VideoDecoder(codec, maxPixels);
+    this.encoder = new EncodeStep(codec, maxPixels);
     this.stages = new TransformStages(cv, host);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);

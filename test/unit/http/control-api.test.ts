@@ -30,6 +30,7 @@ before(async () => {
     scheme: 'https',
     port: () => PORT,
     reachable: false,
+    workers: () => 0,
   };
   ({ url: base, close } = await serveRoute((req, res) => {
     const url = new URL(req.url!, 'http://localhost');
