@@ -290,29 +290,19 @@ async function sendStats(page: import('playwright-core').Page): Promise<SendStat
       }
       if (stat.type === 'remote-inbound-rtp') Object.assign(out, { roundTripTime: stat.roundTripTime });
       if (stat.type === 'inbound-rtp') {
-        const {
-          jitterBufferDelay,
-          jitterBufferTargetDelay,
-          jitterBufferEmittedCount,
-          totalAssemblyTime,
-          framesAssembledFromMultiplePackets,
-          totalInterFrameDelay,
-          totalSquaredInterFrameDelay,
-          framesDecoded,
-          keyFramesDecoded,
-        } = stat;
+        const keys = [
+          'jitterBufferDelay',
+          'jitterBufferTargetDelay',
+          'jitterBufferEmittedCount',
+          'totalAssemblyTime',
+          'framesAssembledFromMultiplePackets',
+          'totalInterFrameDelay',
+          'totalSquaredInterFrameDelay',
+          'framesDecoded',
+          'keyFramesDecoded',
+        ];
         Object.assign(out, { bytesReceived: stat.bytesReceived + stat.headerBytesReceived, framesReceived: stat.framesReceived });
-        Object.assign(out, {
-          jitterBufferDelay,
-          jitterBufferTargetDelay,
-          jitterBufferEmittedCount,
-          totalAssemblyTime,
-          framesAssembledFromMultiplePackets,
-          totalInterFrameDelay,
-          totalSquaredInterFrameDelay,
-          framesDecoded,
-          keyFramesDecoded,
-        });
+        for (const key of keys) (out as Record<string, unknown>)[key] = stat[key];
       }
     }
     return out;

@@ -159,21 +159,8 @@ function guardSummary(g) {
 function update(info) {
   const entry = card(info);
   entry.follow(info.transform);
-  const s = info.stats ?? {
-    framesIn: 0,
-    framesOut: 0,
-    dropped: 0,
-    skipped: 0,
-    recoded: 0,
-    width: 0,
-    height: 0,
-    encoderBitrate: 0,
-    sentWidth: 0,
-    sentHeight: 0,
-    workWidth: 0,
-    workHeight: 0,
-    timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
-  };
+  const s = info.stats;
+
   const { fpsIn = 0, fpsOut = 0, msPerFrame: ms = 0 } = info.rates ?? {};
   const from = info.source === 'whip' ? 'WHIP ' : '';
   const viewers = info.viewers ? ` · ${info.viewers} viewer${info.viewers === 1 ? '' : 's'}` : '';

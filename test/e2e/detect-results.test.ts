@@ -9,7 +9,7 @@ import { openCameraPage, waitForFrames } from '../support/browser.js';
 import { useServerAndBrowser } from '../support/fixture.js';
 import { PYTHON, pyDetect, pythonPluginDir } from '../support/python-plugins.js';
 import { listenResults } from '../support/results-stream.js';
-import { api } from '../support/server.js';
+import { firstSession, putTransform } from '../support/server.js';
 import { boxEdges } from '../support/video-regions.js';
 
 const BOX = "{'x': 64, 'y': 60, 'width': 160, 'height': 120}";
@@ -54,9 +54,8 @@ const cleanups = useServerAndBrowser(
   },
 );
 
-const session = (): SessionInfo => server.sessions.list()[0].info();
-const setTransform = async (body: unknown) =>
-  assert.equal((await api(server, `/api/sessions/${session().id}/transform`, { method: 'PUT', body: JSON.stringify(body) })).status, 200);
+const session = (): SessionInfo => firstSession(server);
+const setTransform = (body: unknown) => putTransform(server, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

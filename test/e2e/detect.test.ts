@@ -5,11 +5,11 @@ import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/http/server.js';
 import type { SessionInfo } from '../../electron/core/session/session-info.js';
-import { openCameraPage, probe, waitForFrames } from '../support/browser.js';
+import { fpsBack, openCameraPage, waitForFrames } from '../support/browser.js';
 import { useServerAndBrowser } from '../support/fixture.js';
 import { PYTHON, pyDetect, pythonPluginDir } from '../support/python-plugins.js';
 import { listenResults } from '../support/results-stream.js';
-import { api } from '../support/server.js';
+import { api, firstSession, putTransform } from '../support/server.js';
 import { boxEdges, regionDetail, type Region } from '../support/video-regions.js';
 
 /** Where the test models put their box, in fractions of the picture they are given. */
@@ -44,23 +44,14 @@ const cleanups = useServerAndBrowser(
   },
 );
 
-const session = (): SessionInfo => server.sessions.list()[0].info();
-const setTransform = async (body: unknown) =>
-  assert.equal((await api(server, `/api/sessions/${session().id}/transform`, { method: 'PUT', body: JSON.stringify(body) })).status, 200);
+const session = (): SessionInfo => firstSession(server);
+const setTransform = (body: unknown) => putTransform(server, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Frames a second the phone shows over `ms`. */
-async function fpsBack(ms: number): Promise<number> {
-  const before = (await probe(page)).frames;
-  const start = Date.now();
-  await sleep(ms);
-  return (((await probe(page)).frames - before) * 1000) / (Date.now() - start);
-}
 
 describe('detect filters in a call (Python, Debian python3-opencv)', { timeout: 180_000 }, () => {
   it('a 150 ms detect: the video comes back at the rate invert does, the box is drawn where detect put it, ~6 results/s stream out', async () => {
     await sleep(3000); // the size sent settles (CpuScale) before it is measured
-    const invertFps = await fpsBack(6000);
+    const invertFps = await fpsBack(page, 6000);
     await setTransform('py-slow-box');
     const stream = await listenResults(server, session().id);
     cleanups.add(() => stream.close());
@@ -68,7 +59,7 @@ describe('detect filters in a call (Python, Debian python3-opencv)', { timeout: 
     await sleep(1000);
     const counted = stream.events.length;
     const start = Date.now();
-    const detectFps = await fpsBack(6000);
+    const detectFps = await fpsBack(page, 6000);
     const rate = ((stream.events.length - counted) * 1000) / (Date.now() - start);
     assert.ok(
       detectFps >= 0.9 * invertFps,

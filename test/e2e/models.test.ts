@@ -4,11 +4,11 @@ import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/http/server.js';
 import type { SessionInfo } from '../../electron/core/session/session-info.js';
-import { openCameraPage, probe, waitForFrames } from '../support/browser.js';
+import { fpsBack, openCameraPage, waitForFrames } from '../support/browser.js';
 import { useServerAndBrowser } from '../support/fixture.js';
 import { photoPath } from '../support/photos.js';
 import { listenResults } from '../support/results-stream.js';
-import { api } from '../support/server.js';
+import { firstSession, putTransform } from '../support/server.js';
 import { regionDetail, type Region } from '../support/video-regions.js';
 
 /** In astronaut.jpg, stretched to the phone's 640x480 picture (fractions): inside her face, and two textured areas of backdrop. */
@@ -36,22 +36,14 @@ useServerAndBrowser(
   },
 );
 
-const session = (): SessionInfo => server.sessions.list()[0].info();
-const setTransform = async (body: unknown) =>
-  assert.equal((await api(server, `/api/sessions/${session().id}/transform`, { method: 'PUT', body: JSON.stringify(body) })).status, 200);
+const session = (): SessionInfo => firstSession(server);
+const setTransform = (body: unknown) => putTransform(server, body);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function fpsBack(ms: number): Promise<number> {
-  const before = (await probe(page)).frames;
-  const start = Date.now();
-  await sleep(ms);
-  return (((await probe(page)).frames - before) * 1000) / (Date.now() - start);
-}
 
 describe('a built-in model in a call: background blur on a phone showing a photograph', { timeout: 180_000 }, () => {
   it("the video comes back at the camera's rate with the model on, the backdrop blurred and her face sharp", async (t) => {
     await sleep(3000);
-    const invertFps = await fpsBack(6000);
+    const invertFps = await fpsBack(page, 6000);
     await setTransform({ id: 'background', params: { mask: 'off' } });
     const stream = await listenResults(server, session().id);
     // The model worker starts and loads the segmenter on the first camera that asks: a few seconds here.
@@ -65,7 +57,7 @@ describe('a built-in model in a call: background blur on a phone showing a photo
 
     await setTransform('background'); // its default: blur
     await sleep(2500);
-    const modelFps = await fpsBack(6000);
+    const modelFps = await fpsBack(page, 6000);
     const blurred = { face: await detail(FACE), backdrop: await Promise.all(BACKDROP.map(detail)) };
     const model = session().models.find((m) => m.id === 'background')!;
     const figures = `video ${modelFps.toFixed(1)} fps with the model (${invertFps.toFixed(1)} with invert), model ${JSON.stringify(model)}`;

@@ -137,6 +137,14 @@ export function probe(page: Page, selector = '#remote'): Promise<ProbeState> {
   return page.evaluate((s) => (window as unknown as { probes: Record<string, ProbeState> }).probes[s], selector);
 }
 
+/** Frames a second the page shows over the next `ms`. */
+export async function fpsBack(page: Page, ms: number, selector = '#remote'): Promise<number> {
+  const before = (await probe(page, selector)).frames;
+  const start = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return (((await probe(page, selector)).frames - before) * 1000) / (Date.now() - start);
+}
+
 export async function waitForFrames(page: Page, count: number, selector = '#remote', timeoutMs = 30_000): Promise<number> {
   const start = (await probe(page, selector)).frames;
   await page.waitForFunction(

@@ -1,3 +1,4 @@
+import type { SessionInfo } from '../../electron/core/session/session-info.js';
 import { request as httpRequest } from 'node:http';
 import { silentLogger, createLogger } from '../../electron/core/base/log.js';
 import { startServer, type CamLoopServer, type ServerOptions } from '../../electron/core/http/server.js';
@@ -38,4 +39,18 @@ export function postRawOffer(
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
+}
+
+/** The info of the server's first (only) camera. */
+export function firstSession(server: CamLoopServer): SessionInfo {
+  const [session] = server.sessions.list();
+  if (!session) throw new Error('no camera on the server');
+  return session.info();
+}
+
+/** PUT a filter (an id, {id, params} or a chain) on the server's first camera; 200 or the test fails. */
+export async function putTransform(server: CamLoopServer, body: unknown): Promise<void> {
+  const id = firstSession(server).id;
+  const answer = await api(server, `/api/sessions/${id}/transform`, { method: 'PUT', body: JSON.stringify(body) });
+  if (answer.status !== 200) throw new Error(`PUT transform: ${answer.status} ${await answer.text()}`);
 }
