@@ -21,6 +21,8 @@ import { newGuardCounts } from '../base/guard-counts.js';
 import { DEFAULT_MAX_PIXELS } from '../media/picture-size.js';
 import { PeerIce, putCandidatesFirst, waitForGathering } from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
+import { IceRestarts } from '../webrtc/ice-restart.js';
+import { newToken } from '../base/tokens.js';
 import type { CallRates, CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
 import { SessionResults } from './session-results.js';
@@ -41,6 +43,9 @@ export class Session {
   rates: CallRates | null = null;
   endReason?: EndReason;
   readonly ice: PeerIce;
+  /** Given once, in the first answer: only the camera page that has it may restart (or replace) this call. */
+  readonly secret = newToken();
+  readonly restarts: IceRestarts;
   private readonly pc: RTCPeerConnection;
   private readonly page: PageChannel;
   private readonly changeListeners: (() => void)[] = [];
@@ -73,6 +78,10 @@ export class Session {
     this.results = new SessionResults(transform, this.log, { phone: this.dataChannels, recording: this.recordings });
     this.page = new PageChannel(this.pc);
     this.ice = new PeerIce(this.pc, this.remoteAddress);
+    this.restarts = new IceRestarts(this.pc, this.log, {
+      starting: () => this.watch?.restarting(),
+      back: () => this.video?.transportBack(),
+    });
   }
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
@@ -113,6 +122,12 @@ export class Session {
     await waitForGathering(this.pc);
     const sdp = putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
     return announceReceiveBitrate(sdp, receiveBitrateFor(this.maxPixels));
+  }
+
+  /** A new path for the running call (the phone changed networks): only ICE changes; see IceRestarts. */
+  async restartIce(sdp: string, remoteAddress: string): Promise<string> {
+    if (this.closed) throw new HttpError(404, 'this call has ended: call again');
+    return putCandidatesFirst(await this.restarts.answer(resolveMdnsCandidates(sdp, remoteAddress)), this.options.localAddress);
   }
 
   /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
