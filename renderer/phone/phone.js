@@ -7,6 +7,7 @@ import { waitForIceGathering } from './shared/ice-gathering.js';
 import { showResults } from './shared/results-view.js';
 import { StatsOverlay } from './shared/stats-overlay.js';
 import { deviceId, fetchIceServers, preferCodec } from './call-setup.js';
+import { keepPath } from './ice-restart.js';
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -40,8 +41,11 @@ let facing = 'user';
 let running = false;
 let reconnectDelay = 1000;
 let reconnectTimer = null;
-/** The server's id of our last session: a reconnection's offer replaces it. */
-let sessionId = null;
+/** The server's id and secret of our last session: an ICE restart continues it, a reconnection's offer replaces it. */
+let session = null;
+/** Stops watching the call's path (see keepPath), and the connection it watches (connected once). */
+let stopKeeping = () => {};
+let keptConnection = null;
 const token = new URLSearchParams(location.search).get('t') ?? undefined;
 /** Gathering waits no longer for a TURN server that does not answer (UDP blocked, say). */
 const GATHERING_CAP_MS = 3000;
@@ -198,18 +202,22 @@ async function connect() {
       video_transform: serverChain ?? (chosen ? currentChain() : undefined),
       device: { id: deviceId(), facing },
       token,
-      ...(sessionId && { replaces: sessionId }),
+      ...(session && { replaces: session.id, secret: session.secret }),
     }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const answer = await response.json();
   if (!response.ok) throw Object.assign(new Error(answer.error ?? `server answered ${response.status}`), { status: response.status });
-  sessionId = answer.id;
+  session = { id: answer.id, secret: answer.secret };
   if (Array.isArray(answer.transform)) followChain(answer.transform);
   await connection.setRemoteDescription(answer);
   // ICE that never completes (a path that broke while connecting) is a drop too.
   setTimeout(
-    () => connection === pc && connection.connectionState !== 'connected' && scheduleReconnect('Not connected after 10 s'),
+    () =>
+      connection === pc &&
+      keptConnection !== connection &&
+      connection.connectionState !== 'connected' &&
+      scheduleReconnect('Not connected after 10 s'),
     CONNECT_TIMEOUT_MS,
   );
 }
@@ -220,9 +228,27 @@ function onConnectionState(connection) {
   if (state === 'connected') {
     reconnectDelay = 1000;
     setState('connected', 'Connected');
-  } else if (state === 'failed' || state === 'disconnected' || state === 'closed') {
+    if (session?.secret) keepPathOf(connection, session);
+  } else if (state === 'closed' || ((state === 'failed' || state === 'disconnected') && !session?.secret)) {
     scheduleReconnect(`Connection ${state}`);
   }
+}
+
+/** A lost path (the phone changed networks) is restarted on the same call; a new call only if that keeps failing. */
+function keepPathOf(connection, current) {
+  if (keptConnection === connection) return;
+  stopKeeping();
+  keptConnection = connection;
+  stopKeeping = keepPath(connection, current, {
+    token,
+    onRestarting: () => setState('reconnecting', 'Network changed: reconnecting…'),
+    onBack: () => connection === pc && setState('connected', 'Connected'),
+    onGiveUp: (error) => {
+      if (connection !== pc) return;
+      if (error.status === 410) return ended();
+      scheduleReconnect(`Could not resume the call (${error.message})`);
+    },
+  });
 }
 
 /** A network blip: a new call with the same camera, backing off from 1 s to 10 s. */
@@ -252,7 +278,7 @@ async function start(event) {
   running = true;
   setState('starting', 'Starting camera…');
   try {
-    sessionId = null;
+    session = null;
     serverChain = null;
     await openCamera();
     await connect();
@@ -275,6 +301,7 @@ function fail(error) {
 }
 
 function hangUp() {
+  stopKeeping();
   control?.close();
   control = null;
   pc?.close();

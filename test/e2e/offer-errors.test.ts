@@ -116,18 +116,36 @@ describe('the JSON API', () => {
 });
 
 describe('an offer that replaces a session (the camera page calling again after a drop)', () => {
-  it('closes that session before it answers, so the camera is never listed twice', async () => {
+  it("needs that session's own secret (403 otherwise, the session lives on); with it, closes that session before it answers", async () => {
     const clip = makeVp8Clip(320, 240, 30);
     const old = new BrowserlessPeer(clip);
     const again = new BrowserlessPeer(clip);
     const late = new BrowserlessPeer(clip);
+    const thief = new BrowserlessPeer(clip);
     try {
       await old.connect(server.url, 'invert');
       const [{ id: oldId }] = (await (await api(server, '/api/sessions')).json()) as { id: string }[];
+      assert.equal(old.session?.id, oldId);
+      // Anyone with the pairing token may offer, but not end somebody else's call by naming its id.
+      for (const secret of [undefined, 'x'.repeat(old.session!.secret.length)]) {
+        const refused = await fetch(`${server.url}/offer`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sdp: await thief.offerSdp(), type: 'offer', replaces: oldId, ...(secret && { secret }) }),
+        });
+        assert.equal(refused.status, 403, `secret ${secret}`);
+      }
+      assert.ok(server.sessions.get(oldId), 'the call it tried to replace goes on');
       const response = await fetch(`${server.url}/offer`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sdp: await again.offerSdp(), type: 'offer', video_transform: 'invert', replaces: oldId }),
+        body: JSON.stringify({
+          sdp: await again.offerSdp(),
+          type: 'offer',
+          video_transform: 'invert',
+          replaces: oldId,
+          secret: old.session!.secret,
+        }),
       });
       assert.equal(response.status, 200);
       const { id: newId } = (await response.json()) as { id: string };
@@ -141,7 +159,7 @@ describe('an offer that replaces a session (the camera page calling again after 
       });
       assert.equal(stale.status, 200);
     } finally {
-      await Promise.allSettled([old.close(), again.close(), late.close()]);
+      await Promise.allSettled([old.close(), again.close(), late.close(), thief.close()]);
       for (const session of server.sessions.list()) await session.close();
     }
   });

@@ -32,6 +32,9 @@ export class BrowserlessPeer {
   /** The id the server answered for its source-timestamp extension (none: it keeps the camera's timestamps). */
   private sourceTimestampId?: number;
 
+  /** The server's id and secret of our call (from its answer). */
+  session?: { id: string; secret: string };
+
   constructor(private readonly clip: Clip) {}
 
   async connect(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<void> {
@@ -61,14 +64,16 @@ export class BrowserlessPeer {
     serverUrl: string,
     transform: string,
     headers: Record<string, string> = {},
-  ): Promise<{ sdp: string; type: 'answer'; id: string }> {
+  ): Promise<{ sdp: string; type: 'answer'; id: string; secret: string }> {
     const response = await fetch(`${serverUrl}/offer`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...headers },
       body: JSON.stringify({ sdp: await this.offerSdp(), type: 'offer', video_transform: transform }),
     });
     if (!response.ok) throw new Error(`offer refused: ${response.status} ${await response.text()}`);
-    return (await response.json()) as { sdp: string; type: 'answer'; id: string };
+    const answer = (await response.json()) as { sdp: string; type: 'answer'; id: string; secret: string };
+    this.session = { id: answer.id, secret: answer.secret };
+    return answer;
   }
 
   /** Our offer, with every candidate (made once). */

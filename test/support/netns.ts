@@ -140,6 +140,21 @@ export class TestNetwork {
     return { host, router };
   }
 
+  /**
+   * The host leaves its subnet for another on the same link (a new DHCP lease, Wi-Fi to another
+   * network): its address `from` goes, `to`/24 comes, with a default route via the laptop's `gateway`
+   * there (added to the bridge). The host's sockets on the old address are dead from now on.
+   */
+  async moveHost(host: Host, from: string, to: string, gateway: string): Promise<void> {
+    const line = (await host.run('ip', ['-o', '-4', 'addr', 'show'])).split('\n').find((l) => l.includes(` ${from}/`));
+    const device = line?.split(/\s+/)[1];
+    if (!device) throw new Error(`${host.ns} has no address ${from}`);
+    await this.laptop.run('ip', ['addr', 'replace', `${gateway}/24`, 'dev', 'br0']);
+    await host.run('ip', ['addr', 'del', `${from}/24`, 'dev', device]);
+    await host.run('ip', ['addr', 'add', `${to}/24`, 'dev', device]);
+    await host.run('ip', ['route', 'replace', 'default', 'via', gateway]);
+  }
+
   /** Kills every process in the test's namespaces and deletes them (their links go with them). */
   async destroy(): Promise<void> {
     for (const ns of [...this.namespaces].reverse()) await removeNamespace(ns);

@@ -37,12 +37,13 @@ class FakeIce {
   refuse?: string;
 
   /** As Session.ice and Viewer.ice (webrtc/ice-config.ts PeerIce). */
-  readonly ice: { ufrag: string; remoteUfrag: string; add(candidate: TrickledCandidate): Promise<void> };
+  readonly ice: { ufrag: string; remoteUfrag: string; remoteSdp: string; add(candidate: TrickledCandidate): Promise<void> };
 
   constructor(ufrag: string, remoteUfrag: string) {
     this.ice = {
       ufrag,
       remoteUfrag,
+      remoteSdp: `v=0\r\ns=-\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\na=ice-ufrag:${remoteUfrag}\r\na=ice-pwd:old-password-old-password\r\na=candidate:1 1 udp 1 192.0.2.1 4000 typ host\r\n`,
       add: async (candidate) => {
         if (this.refuse) throw new Error(this.refuse);
         this.candidates.push(candidate);
@@ -70,12 +71,27 @@ export class FakeSession extends FakeIce {
   /** The offers given to addViewer, with the HTTP addresses. */
   readonly viewerOffers: { sdp: string; localAddress?: string; remoteAddress?: string }[] = [];
   private readonly closeListeners: (() => void)[] = [];
+  readonly secret: string;
+  /** The ICE-restart offers restartIce was given, with the HTTP address; `refuseRestart` makes the next throw. */
+  readonly restarts: { sdp: string; remoteAddress: string }[] = [];
+  refuseRestart?: Error;
 
   constructor(
     readonly id: string,
     readonly source: 'offer' | 'whip' = 'offer',
   ) {
     super(`ufrag-${id}`, 'publisher');
+    this.secret = `secret-of-${id}`;
+  }
+
+  async restartIce(sdp: string, remoteAddress: string): Promise<string> {
+    if (this.refuseRestart) throw this.refuseRestart;
+    this.restarts.push({ sdp, remoteAddress });
+    this.ice.ufrag = `ufrag-${this.id}-r${this.restarts.length}`;
+    this.ice.remoteUfrag = sdp.match(/a=ice-ufrag:(\S+)/)?.[1] ?? '';
+    this.ice.remoteSdp = sdp;
+    const ice = `a=ice-ufrag:${this.ice.ufrag}\r\na=ice-pwd:new-password-new-password`;
+    return `v=0\r\ns=-\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\n${ice}\r\na=mid:0\r\na=candidate:7 1 udp 9 10.0.0.1 5555 typ host\r\n`;
   }
 
   info(): SessionInfo {

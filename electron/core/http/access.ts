@@ -1,20 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackAddress } from '../base/addresses.js';
 import { HttpError } from '../base/http-error.js';
+import { newToken, sameToken } from '../base/tokens.js';
 
 const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
-
-export function newToken(): string {
-  return randomBytes(18).toString('base64url');
-}
-
-function sameToken(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 /**
  * Who may do what. The control API (everything the panel uses) is for this machine only: loopback

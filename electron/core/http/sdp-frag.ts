@@ -44,3 +44,41 @@ export function parseSdpFragment(text: string): SdpFragment {
   for (const candidate of fragment.candidates) candidate.sdpMid = mids[candidate.sdpMLineIndex];
   return fragment;
 }
+
+/**
+ * The offer an ICE restart by PATCH (RFC 9725 4.3.2) stands for: the client's last offer with the
+ * fragment's new ufrag and pwd in every m= section and its candidates in their sections (the old ones
+ * dropped). werift answers whole offers only.
+ */
+export function restartOffer(lastOffer: string, fragment: SdpFragment): string {
+  const { iceUfrag, icePwd } = fragment;
+  if (!iceUfrag || !icePwd) throw new HttpError(400, 'an ICE restart needs a=ice-ufrag and a=ice-pwd in the sdpfrag');
+  return lastOffer
+    .split(/(?=\r\nm=)/)
+    .map((section, index) => {
+      const candidates = fragment.candidates.filter((c) => c.sdpMLineIndex === index - 1).map((c) => `a=${c.candidate}`);
+      return section
+        .split('\r\n')
+        .filter((line) => !line.startsWith('a=candidate:') && line !== 'a=end-of-candidates')
+        .flatMap((line) => {
+          if (line.startsWith('a=ice-ufrag:')) return [`a=ice-ufrag:${iceUfrag}`];
+          if (line.startsWith('a=ice-pwd:')) return [`a=ice-pwd:${icePwd}`, ...candidates];
+          return [line];
+        })
+        .join('\r\n');
+    })
+    .join('');
+}
+
+/** Our side of a restarted ICE session as a trickle-ice-sdpfrag: the answer's new ufrag, pwd and first section's candidates. */
+export function answerFragment(answer: string): string {
+  const [, first = ''] = answer.split(/\r\n(?=m=)/);
+  const lines = first.split('\r\n');
+  const pick = (test: (line: string) => boolean) => lines.filter(test);
+  return [
+    ...pick((line) => line.startsWith('a=ice-ufrag:') || line.startsWith('a=ice-pwd:')),
+    ...pick((line) => line.startsWith('m=') || line.startsWith('a=mid:') || line.startsWith('a=candidate:')),
+    'a=end-of-candidates',
+    '',
+  ].join('\r\n');
+}

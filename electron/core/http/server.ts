@@ -24,6 +24,8 @@ import type { Transform } from '../transforms/types.js';
 import { Admission, defaultCameraLimit } from '../session/admission.js';
 import type { OfferRequest } from '../session/offer-request.js';
 import { handleWhip, type WhipContext } from './whip-routes.js';
+import { handleSessionIce } from './session-ice.js';
+import { sameToken } from '../base/tokens.js';
 import { SettingsStore } from '../base/settings-store.js';
 import { SessionFeed } from '../session/session-feed.js';
 import { CameraMemory } from '../session/camera-memory.js';
@@ -108,7 +110,10 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     // A page reconnecting after a drop: its old session goes now (before it is counted against
     // the camera limit), not when its departure is noticed, so the panel never shows the camera twice.
     if (offer.replaces && sessions.wasEnded(offer.replaces)) throw new HttpError(410, 'CamLoop ended this call: start it again');
-    if (offer.replaces) await sessions.get(offer.replaces)?.close();
+    // Only the page that has the replaced call's secret may end it so (not anyone with the pairing token).
+    const replaced = offer.replaces ? sessions.get(offer.replaces) : undefined;
+    if (replaced && !sameToken(offer.secret, replaced.secret)) throw new HttpError(403, 'missing or wrong secret for the call it replaces');
+    await replaced?.close();
     admission.admit(remoteAddress);
     const answered = await Session.answer(memory.restore(offer), {
       pool,
@@ -149,7 +154,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
       const { session, sdp } = await openCamera(parseOffer(body), req, 'offer');
       // With the filter it got (a remembered one, say): the camera page shows it at once.
-      return sendJson(res, 200, { sdp, type: 'answer', id: session.id, transform: session.info().transform });
+      // The secret lets this page restart ICE on this call, or replace it, later (and nobody else).
+      return sendJson(res, 200, { sdp, type: 'answer', id: session.id, secret: session.secret, transform: session.info().transform });
     }
     if (path === '/ice-servers') {
       // TURN credentials are for paired phones only, as offers are: a relay is worth stealing.
@@ -158,6 +164,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       return sendJson(res, 200, { iceServers: iceServers.forPhone() });
     }
     if (await handleWhip(whip, req, res, url)) return;
+    if (await handleSessionIce({ access, sessions }, req, res, url)) return;
     // The camera page needs the filter list; everything else under /api is the panel's.
     if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms(modelTrouble));
     if (path.startsWith('/api/')) {

@@ -24,6 +24,7 @@ const ROUTES: Record<string, string> = {
   '/shared/stats-overlay.js': 'renderer/shared/stats-overlay.js',
   '/shared/call-end.js': 'renderer/shared/call-end.js',
   '/call-setup.js': 'renderer/phone/call-setup.js',
+  '/ice-restart.js': 'renderer/phone/ice-restart.js',
   '/panel': 'renderer/panel/index.html',
   '/panel.js': 'renderer/panel/panel.js',
   '/panel.css': 'renderer/panel/panel.css',

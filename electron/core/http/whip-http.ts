@@ -44,16 +44,16 @@ export function iceEtag(ufrag: string | undefined): string {
 }
 
 /**
- * PATCH's If-Match against the resource's ETag: `*` asks for an ICE restart (a new ETag), which
- * werift cannot do on a live session, so 422 (RFC 9725: trickle supported, restarts not);
- * another ETag is a stale client, 412.
+ * PATCH's If-Match against the resource's ETag: true for `*`, an ICE restart (RFC 9725 4.3.2: a new
+ * ETag follows); another ETag than ours is a stale client, 412.
  */
-export function checkIfMatch(req: IncomingMessage, etag: string): void {
+export function checkIfMatch(req: IncomingMessage, etag: string): boolean {
   const ifMatch = req.headers['if-match'];
-  if (ifMatch === undefined) return;
-  if (ifMatch.trim() === '*') throw new HttpError(422, 'ICE restarts are not supported: end this session (DELETE) and publish again');
+  if (ifMatch === undefined) return false;
+  if (ifMatch.trim() === '*') return true;
   if (!ifMatch.split(',').some((tag) => tag.trim() === etag))
     throw new HttpError(412, `If-Match ${ifMatch} does not match this session's ETag ${etag}`);
+  return false;
 }
 
 /** RFC 9725 4.4: the ICE servers a client should use, as Link headers. */

@@ -7,7 +7,7 @@ import { parseOffer, type OfferRequest } from '../session/offer-request.js';
 import type { IceServers } from '../webrtc/ice-servers.js';
 import type { PeerIce } from '../webrtc/ice-config.js';
 import type { Viewer } from '../webrtc/viewer.js';
-import { parseSdpFragment } from './sdp-frag.js';
+import { answerFragment, parseSdpFragment, restartOffer, type SdpFragment } from './sdp-frag.js';
 import { allowCors, checkIfMatch, iceEtag, readTyped, SDP_TYPE, SDPFRAG_TYPE, sendCreated, sendOptions } from './whip-http.js';
 
 export interface WhipContext {
@@ -27,6 +27,8 @@ const WHEP_RESOURCE = new RegExp(`^/whep/${ID}/${ID}$`);
 interface IceResource {
   ice: PeerIce;
   close(): Promise<void>;
+  /** A WHIP session's ICE restart (a full offer in, our answer out); WHEP viewers have none. */
+  restartIce?(sdp: string, remoteAddress: string): Promise<string>;
 }
 
 /**
@@ -105,7 +107,7 @@ function options(res: ServerResponse, methods: string, accept: { post?: string; 
   return true;
 }
 
-/** PATCH (trickled candidates) and DELETE (the end) of a WHIP or WHEP session. */
+/** PATCH (trickled candidates, an ICE restart) and DELETE (the end) of a WHIP or WHEP session. */
 async function resource(req: IncomingMessage, res: ServerResponse, method: string, target: IceResource): Promise<true> {
   if (method === 'DELETE') {
     await target.close();
@@ -116,11 +118,11 @@ async function resource(req: IncomingMessage, res: ServerResponse, method: strin
   if (method !== 'PATCH')
     throw new HttpError(405, `${method} is not allowed here: PATCH (trickle ICE) or DELETE`, { Allow: 'OPTIONS, PATCH, DELETE' });
   const etag = iceEtag(target.ice.ufrag);
-  checkIfMatch(req, etag);
+  const restartAsked = checkIfMatch(req, etag);
   const fragment = parseSdpFragment(await readTyped(req, SDPFRAG_TYPE));
-  // New credentials are an ICE restart (RFC 9725 4.3.2), which werift cannot do on a live session.
-  if (fragment.iceUfrag !== undefined && fragment.iceUfrag !== target.ice.remoteUfrag) {
-    throw new HttpError(422, 'ICE restarts are not supported: end this session (DELETE) and publish again');
+  // New credentials are an ICE restart (RFC 9725 4.3.2): the same session on a new path.
+  if (restartAsked || (fragment.iceUfrag !== undefined && fragment.iceUfrag !== target.ice.remoteUfrag)) {
+    return restartIce(req, res, target, fragment);
   }
   for (const candidate of fragment.candidates) {
     await target.ice.add(candidate).catch((error: unknown) => {
@@ -129,6 +131,23 @@ async function resource(req: IncomingMessage, res: ServerResponse, method: strin
   }
   res.writeHead(204, { ETag: etag });
   res.end();
+  return true;
+}
+
+/** 200 with our new ufrag, pwd and candidates as an sdpfrag, and the new ICE session's ETag. */
+async function restartIce(req: IncomingMessage, res: ServerResponse, target: IceResource, fragment: SdpFragment): Promise<true> {
+  const lastOffer = target.ice.remoteSdp;
+  if (!target.restartIce || !lastOffer)
+    throw new HttpError(422, 'ICE restarts are not supported here: end this session (DELETE) and start again');
+  const answer = await target.restartIce(restartOffer(lastOffer, fragment), req.socket.remoteAddress ?? '');
+  const body = answerFragment(answer);
+  res.writeHead(200, {
+    'Content-Type': SDPFRAG_TYPE,
+    'Content-Length': Buffer.byteLength(body),
+    ETag: iceEtag(target.ice.ufrag),
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
   return true;
 }
 

@@ -17,6 +17,8 @@ export interface OfferRequest {
   audioCodecs: AudioCodecName[];
   /** The session this offer takes over: the camera page reconnecting after a network drop. */
   replaces?: string;
+  /** The replaced session's own secret (from its first answer): nobody else may end it so. */
+  secret?: string;
   /** The offer only sends video / audio (a=sendonly: a WHIP publisher): nothing goes back to it. */
   videoSendOnly?: boolean;
   audioSendOnly?: boolean;
@@ -34,7 +36,7 @@ export const MAX_SDP_BYTES = 64 * 1024;
 export function parseOffer(body: unknown): OfferRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new HttpError(400, 'body must be a JSON object {sdp, type, video_transform}');
-  const { sdp, type, video_transform: videoTransform = 'none', replaces, device } = body as Record<string, unknown>;
+  const { sdp, type, video_transform: videoTransform = 'none', replaces, secret, device } = body as Record<string, unknown>;
   if (type !== 'offer') throw new HttpError(400, `type must be "offer" (got ${JSON.stringify(type) ?? 'nothing'})`);
   if (typeof sdp !== 'string' || sdp.trim() === '') throw new HttpError(400, 'sdp must be a non-empty string');
   if (Buffer.byteLength(sdp) > MAX_SDP_BYTES) throw new HttpError(413, `sdp is larger than ${MAX_SDP_BYTES} bytes`);
@@ -54,6 +56,7 @@ export function parseOffer(body: unknown): OfferRequest {
     throw new HttpError(400, 'the offer has nothing CamLoop answers: video (VP8, H264), audio (opus, PCMU, PCMA) or a data channel');
   if (replaces !== undefined && (typeof replaces !== 'string' || !/^[\w-]{1,64}$/.test(replaces)))
     throw new HttpError(400, 'replaces must be the id of a session');
+  if (secret !== undefined && typeof secret !== 'string') throw new HttpError(400, 'secret must be a string');
   if (device !== undefined && !isCameraDevice(device))
     throw new HttpError(400, 'device must be {id: <letters, digits, - and _, up to 64>, facing: "user" | "environment"}');
   const sendOnly = (section: string | undefined) => section !== undefined && /^a=sendonly\s*$/m.test(section);
@@ -68,6 +71,7 @@ export function parseOffer(body: unknown): OfferRequest {
     videoSendOnly: sendOnly(videoSection),
     audioSendOnly: sendOnly(audioSection),
     ...(typeof replaces === 'string' && { replaces }),
+    ...(typeof secret === 'string' && { secret }),
   };
 }
 

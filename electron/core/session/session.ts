@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
@@ -22,6 +22,7 @@ import { newGuardCounts } from '../base/guard-counts.js';
 import { DEFAULT_MAX_PIXELS } from '../media/picture-size.js';
 import { PeerIce, putCandidatesFirst, waitForGathering } from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
+import { IceRestarts } from '../webrtc/ice-restart.js';
 import type { CallRates, CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
 import { SessionResults } from './session-results.js';
@@ -42,6 +43,9 @@ export class Session {
   rates: CallRates | null = null;
   endReason?: EndReason;
   readonly ice: PeerIce;
+  /** Given in the first answer only: the page that has it may restart (or replace) this call. */
+  readonly secret = randomBytes(18).toString('base64url');
+  readonly restarts: IceRestarts;
   private readonly pc: RTCPeerConnection;
   private readonly page: PageChannel;
   private readonly changeListeners: (() => void)[] = [];
@@ -52,7 +56,6 @@ export class Session {
   private readonly dataChannels: DataChannels;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
-  /** Results and errors of its filters, and the results stream (see SessionResults). */
   readonly results: SessionResults;
   private readonly guard = newGuardCounts();
   private readonly maxPixels: number;
@@ -74,6 +77,8 @@ export class Session {
     this.results = new SessionResults(transform, this.log, { phone: this.dataChannels, recording: this.recordings });
     this.page = new PageChannel(this.pc);
     this.ice = new PeerIce(this.pc, this.remoteAddress);
+    const hooks = { starting: () => this.watch?.restarting(), back: () => this.video?.transportBack() };
+    this.restarts = new IceRestarts(this.pc, this.log, hooks);
   }
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
@@ -116,6 +121,12 @@ export class Session {
     return announceReceiveBitrate(sdp, receiveBitrateFor(this.maxPixels));
   }
 
+  /** A new path for the running call (the phone changed networks): only ICE changes; see IceRestarts. */
+  async restartIce(sdp: string, remoteAddress: string): Promise<string> {
+    if (this.closed) throw new HttpError(404, 'this call has ended: call again');
+    return putCandidatesFirst(await this.restarts.answer(resolveMdnsCandidates(sdp, remoteAddress)), this.options.localAddress);
+  }
+
   /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
   get everConnected(): boolean {
     return this.watch?.everConnected ?? false;
@@ -150,7 +161,7 @@ export class Session {
     };
   }
 
-  /** A ceiling for the bitrate of the video sent back (undefined: the estimate and the picture size decide). */
+  /** A ceiling for the bitrate sent back (undefined: the estimate and the picture size decide). */
   setMaxBitrate(bps: number | undefined): void {
     this.video?.setMaxBitrate(bps);
   }

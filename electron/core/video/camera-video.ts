@@ -189,6 +189,12 @@ export class CameraVideo {
     else this.worker.requestKeyframe();
   }
 
+  /** The call's path came back (an ICE restart): keyframes both ways rather than waiting for what was lost meanwhile. */
+  transportBack(): void {
+    this.keyframes.request();
+    this.requestKeyframe();
+  }
+
   setMaxBitrate(bps: number | undefined): void {
     this.bitrate.setCap(bps);
   }

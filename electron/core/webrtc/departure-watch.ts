@@ -12,13 +12,21 @@ const STALL_MS = 2500;
 export const MEDIA_QUIET_MS = 4000;
 /** Without media only ICE consent checks come (Firefox: every 4-6 s). */
 export const DATA_ONLY_QUIET_MS = 10_000;
+/** After a restart request, this long for the new path to connect (a phone's new network may take seconds to carry packets). */
+export const RESTART_GRACE_MS = 15_000;
 
 export class DepartureWatch {
   private count = -1;
   private changedAt = 0;
   private sampledAt = -Infinity;
+  private heldUntil = -Infinity;
 
   constructor(private readonly quietMs: number) {}
+
+  /** Not gone before `until`, however quiet (an ICE restart is under way). */
+  hold(until: number): void {
+    this.heldUntil = Math.max(this.heldUntil, until);
+  }
 
   /** A new sample; true once the count has stood still for `quietMs`. */
   sample(count: number, now: number): boolean {
@@ -31,7 +39,7 @@ export class DepartureWatch {
       this.changedAt = now;
       return false;
     }
-    return now - this.changedAt >= this.quietMs;
+    return now - this.changedAt >= this.quietMs && now >= this.heldUntil;
   }
 
   /** How long nothing has come, at `now`. */

@@ -110,6 +110,11 @@ export class PeerIce {
     return remoteIceUfrag(this.pc);
   }
 
+  /** The remote's last offer or answer (an ICE restart by PATCH is made from it). */
+  get remoteSdp(): string | undefined {
+    return this.pc.remoteDescription?.sdp;
+  }
+
   /** A candidate the client trickled (PATCH). */
   add(candidate: TrickledCandidate): Promise<void> {
     return addTrickledCandidate(this.pc, candidate, this.remoteAddress);

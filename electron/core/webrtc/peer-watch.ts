@@ -1,6 +1,6 @@
 import type { RTCPeerConnection } from 'werift';
 import type { Logger } from '../base/log.js';
-import { DepartureWatch, receivedFromPeer } from './departure-watch.js';
+import { DepartureWatch, receivedFromPeer, RESTART_GRACE_MS } from './departure-watch.js';
 import { watchGoodbyes } from './goodbye.js';
 import { NetworkSampler } from './network-stats.js';
 
@@ -31,6 +31,7 @@ export class PeerWatch {
   everConnected = false;
   private gone = false;
   private readonly connectTimer: NodeJS.Timeout;
+  private readonly departure: DepartureWatch;
 
   constructor(
     pc: RTCPeerConnection,
@@ -38,7 +39,7 @@ export class PeerWatch {
     private readonly onGone: () => void,
   ) {
     const { log } = options;
-    const departure = new DepartureWatch(options.quietMs);
+    const departure = (this.departure = new DepartureWatch(options.quietMs));
     this.network = new NetworkSampler(pc, (report) => {
       if (!this.gone && departure.sample(receivedFromPeer(report), Date.now())) {
         log.info(`nothing from the peer for ${(departure.quietFor(Date.now()) / 1000).toFixed(1)} s: it has gone`);
@@ -66,6 +67,11 @@ export class PeerWatch {
       if (state === 'connected') connected();
       if (state === 'failed' || state === 'closed') this.end();
     });
+  }
+
+  /** The peer asked for an ICE restart: it is not gone while the new path comes up (RESTART_GRACE_MS). */
+  restarting(): void {
+    this.departure.hold(Date.now() + RESTART_GRACE_MS);
   }
 
   /** Stops watching (the owner is closing the peer itself). */

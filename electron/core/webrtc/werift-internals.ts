@@ -1,4 +1,13 @@
-import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, RtcpPacket, RtpHeader, RtpPacket } from 'werift';
+import type {
+  RTCDtlsTransport,
+  RTCIceTransport,
+  RTCPeerConnection,
+  RTCRtpReceiver,
+  RTCRtpSender,
+  RtcpPacket,
+  RtpHeader,
+  RtpPacket,
+} from 'werift';
 
 /**
  * Every place CamLoop reaches past werift's public API, each with why. werift is pinned to an exact
@@ -118,4 +127,34 @@ export const WERIFT_RTP_HISTORY = 128;
 /** The sequence number of the newest RTP packet `sender` sent (a private field), undefined before the first. */
 export function newestSentSequence(sender: RTCRtpSender): number | undefined {
   return (sender as unknown as { sequenceNumber?: number }).sequenceNumber;
+}
+
+/** The sockets of werift's ICE agent (`transport.connection.protocols`), each closable. */
+interface IceAgentSockets {
+  protocols: { close?: () => Promise<void> }[];
+}
+
+/**
+ * Between setRemoteDescription of an ICE-restart offer and setLocalDescription of its answer: the
+ * restarted agents forget their sockets, so the answer's gathering opens new ones (and asks STUN and
+ * TURN afresh). werift keeps them and re-advertises the same address:port under the new ufrag, which
+ * a browser still holding a connection there under the old one answers with 401s (~2.5 s lost), and
+ * never asks STUN again (the server-reflexive candidate is gone) while each restart adds a TURN relay.
+ */
+export function renewIceSockets(restarted: RTCIceTransport[]): void {
+  for (const transport of restarted) {
+    const agent = transport.connection as unknown as IceAgentSockets;
+    const old = agent.protocols;
+    agent.protocols = [];
+    for (const socket of old) void socket.close?.().catch(() => {});
+  }
+}
+
+/**
+ * After setLocalDescription of an ICE-restart answer: werift's connect() skips an ICE transport whose
+ * DTLS transport is still connected, so a restarted agent would never check nor nominate a pair, and
+ * everything sent after the restart would be dropped. Resolves once the new pair is nominated.
+ */
+export function startRestartedIce(restarted: RTCIceTransport[]): Promise<void>[] {
+  return restarted.map((transport) => transport.start());
 }

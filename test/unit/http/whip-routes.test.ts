@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { HttpError } from '../../../electron/core/base/http-error.js';
 import { AccessControl } from '../../../electron/core/http/access.js';
 import { handleWhip, type WhipContext } from '../../../electron/core/http/whip-routes.js';
 import type { OfferRequest } from '../../../electron/core/session/offer-request.js';
@@ -51,6 +52,37 @@ function request(path: string, method: string, headers: Record<string, string> =
 const viewerAuth = () => ({ Authorization: `Bearer ${ctx.access.viewerToken}` });
 
 describe('WHIP in (handleWhip)', () => {
+  it('PATCH /whip/<id> with If-Match * and new credentials restarts ICE on the same session (RFC 9725 4.3.2): 200, our new ICE as an sdpfrag, a new ETag', async () => {
+    const fragment =
+      'a=ice-ufrag:fresh\r\na=ice-pwd:freshpasswordfreshpassword\r\nm=video 9 UDP/TLS/RTP/SAVPF 0\r\na=mid:0\r\na=candidate:3 1 udp 99 192.0.2.9 6000 typ host\r\n';
+    const restarted = await request('/whip/cam-1', 'PATCH', { 'Content-Type': FRAG, 'If-Match': '*' }, fragment);
+    assert.equal(restarted.status, 200);
+    assert.equal(restarted.headers.get('content-type'), FRAG);
+    assert.equal(restarted.headers.get('etag'), '"ufrag-cam-1-r1"', 'the new ICE session’s ETag');
+    assert.equal(
+      await restarted.text(),
+      'a=ice-ufrag:ufrag-cam-1-r1\r\na=ice-pwd:new-password-new-password\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:0\r\na=candidate:7 1 udp 9 10.0.0.1 5555 typ host\r\na=end-of-candidates\r\n',
+    );
+    // The offer werift answers: the last one with the new credentials and candidates, the old candidates gone.
+    const [{ sdp }] = camera.restarts;
+    assert.match(sdp!, /a=ice-ufrag:fresh\r\na=ice-pwd:freshpasswordfreshpassword\r\na=candidate:3 1 udp 99 192.0.2.9 6000 typ host/);
+    assert.doesNotMatch(sdp!, /publisher|old-password|192\.0\.2\.1 /);
+    assert.match(sdp!, /^m=video 9 UDP\/TLS\/RTP\/SAVPF 96\r\na=mid:0$/m);
+    // The old ETag is stale now; a trickle on the new one is fine.
+    assert.equal((await request('/whip/cam-1', 'PATCH', { 'Content-Type': FRAG, 'If-Match': '"ufrag-cam-1"' }, CANDIDATE)).status, 412);
+    assert.equal((await request('/whip/cam-1', 'PATCH', { 'Content-Type': FRAG, 'If-Match': '"ufrag-cam-1-r1"' }, CANDIDATE)).status, 204);
+    // New credentials without If-Match are a restart too; a refused one is an error, and the session stays.
+    camera.refuseRestart = new HttpError(400, 'not an ICE restart');
+    const refused = await request(
+      '/whip/cam-1',
+      'PATCH',
+      { 'Content-Type': FRAG },
+      'a=ice-ufrag:again\r\na=ice-pwd:againpasswordagainpassword\r\n',
+    );
+    assert.equal(refused.status, 400);
+    assert.equal(camera.closed, false);
+  });
+
   it('POST /whip makes a camera of an SDP offer: 201, the answer, its Location and ETag, the ICE servers, the filter from ?transform=', async () => {
     const created = await request('/whip?transform=edges', 'POST', { 'Content-Type': SDP }, VIDEO_OFFER);
     assert.equal(created.status, 201);
@@ -110,7 +142,7 @@ describe('WHIP in (handleWhip)', () => {
     assert.match((await request('/whep/cam-1', 'OPTIONS')).headers.get('accept-post')!, /sdp/);
   });
 
-  it('PATCH /whip/<id> trickles candidates (204 with the ETag); stale ETags are 412, ICE restarts 422, bad fragments 400', async () => {
+  it('PATCH /whip/<id> trickles candidates (204 with the ETag); stale ETags are 412, bad fragments 400', async () => {
     const patch = (headers: Record<string, string>, body: string, path = '/whip/cam-1') =>
       request(path, 'PATCH', { 'Content-Type': FRAG, ...headers }, body);
     const trickled = await patch({ 'If-Match': '"ufrag-cam-1"' }, CANDIDATE);
@@ -120,8 +152,7 @@ describe('WHIP in (handleWhip)', () => {
       { candidate: 'candidate:9 1 udp 2113937151 192.0.2.7 5000 typ host', sdpMLineIndex: 0, sdpMid: '0' },
     ]);
     assert.equal((await patch({ 'If-Match': '"stale"' }, CANDIDATE)).status, 412);
-    assert.equal((await patch({ 'If-Match': '*' }, 'a=ice-ufrag:new\r\na=ice-pwd:newpasswordnewpasswordnew\r\n')).status, 422);
-    assert.equal((await patch({}, 'a=ice-ufrag:other\r\na=ice-pwd:otherpasswordotherpassword\r\n')).status, 422);
+    assert.equal((await patch({ 'If-Match': '*' }, 'a=end-of-candidates\r\n')).status, 400, 'a restart without new credentials');
     assert.equal((await patch({}, 'a=ice-ufrag:publisher\r\na=end-of-candidates\r\n')).status, 204, 'the same credentials are no restart');
     assert.equal((await patch({}, 'garbage\r\n')).status, 400);
     assert.equal((await patch({ 'Content-Type': SDP }, CANDIDATE)).status, 415);

@@ -16,6 +16,15 @@ describe('DepartureWatch', () => {
     assert.equal(goneAt(watch, count, 0, 20_000), 9000, '4 s after the last packet (at 5 s)');
   });
 
+  it('holds a quiet peer that asked for an ICE restart until the hold ends (its new path may take seconds)', () => {
+    const watch = new DepartureWatch(4000);
+    // Packets until 3 s; the phone's restart request at 4 s holds it 15 s.
+    const count = (t: number) => (t <= 3000 ? t / 10 : 300);
+    for (let t = 0; t <= 4000; t += 1000) watch.sample(count(t), t);
+    watch.hold(4000 + 15_000);
+    assert.equal(goneAt(watch, count, 5000, 30_000), 19_000, 'gone when the hold ends, not 4 s after the last packet');
+  });
+
   it('judges nothing across a stall of our own event loop (unread packets may be waiting)', () => {
     const watch = new DepartureWatch(4000);
     assert.equal(
