@@ -159,12 +159,13 @@ function guardSummary(g) {
 function update(info) {
   const entry = card(info);
   entry.follow(info.transform);
-  const s = info.stats;
+  /** @type {Partial<NonNullable<SessionInfo['stats']>>} Before the first frame: none yet. */
+  const s = info.stats ?? {};
 
   const { fpsIn = 0, fpsOut = 0, msPerFrame: ms = 0 } = info.rates ?? {};
   const from = info.source === 'whip' ? 'WHIP ' : '';
   const viewers = info.viewers ? ` · ${info.viewers} viewer${info.viewers === 1 ? '' : 's'}` : '';
-  entry.title.textContent = `${from}Camera ${info.id.slice(0, 8)}${viewers} · ${info.codec ?? '…'} · ${s.width}×${s.height} · ${info.connectionState}`;
+  entry.title.textContent = `${from}Camera ${info.id.slice(0, 8)}${viewers} · ${info.codec ?? '…'} · ${s.width ?? 0}×${s.height ?? 0} · ${info.connectionState}`;
   if (s.width) entry.root.dataset.width = String(s.width);
   const mbps = (bps) => `${(bps / 1e6).toFixed(2)} Mbps`;
   const rtt = info.network.rttMs === null ? '' : ` · RTT ${info.network.rttMs.toFixed(0)} ms`;
@@ -172,7 +173,7 @@ function update(info) {
   const why = s.scaledFor === 'cpu' ? 'filter too slow for full size on this machine' : 'link too slow for full size';
   const scaled = s.sentWidth && !info.forwarding && s.sentWidth !== s.width ? ` at ${s.sentWidth}×${s.sentHeight} (${why})` : '';
   const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}${scaled}` : '';
-  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}${guardSummary(info.guard)}`;
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped ?? 0}${s.skipped ? ` (${s.skipped} over the link)` : ''}${guardSummary(info.guard)}`;
   showResults(entry.results, info, transforms);
   entry.errors.textContent = info.errors.at(-1) ?? '';
   showRecording(entry, info.recording);

@@ -157,16 +157,7 @@ it('bad WHIP and WHEP requests get the RFC status and the camera lives on', asyn
     (await whip(resource, { method: 'PATCH', headers: { ...frag, 'If-Match': '"stale"' }, body: 'a=end-of-candidates\r\n' })).status,
     412,
   );
-  assert.equal(
-    (
-      await whip(resource, {
-        method: 'PATCH',
-        headers: { ...frag, 'If-Match': '*' },
-        body: 'a=ice-ufrag:new1\r\na=ice-pwd:newpasswordnewpasswordnew\r\n',
-      })
-    ).status,
-    422,
-  );
+  // An ICE restart (If-Match: *) is tested in test/unit/http/whip-routes.test.ts: here it would cut FFmpeg's path.
   assert.equal(
     (await whip(resource, { method: 'PATCH', headers: frag, body: 'a=ice-ufrag:other\r\na=ice-pwd:otherpasswordotherpassword\r\n' }))
       .status,

@@ -120,10 +120,10 @@ async function resource(req: IncomingMessage, res: ServerResponse, method: strin
   const etag = iceEtag(target.ice.ufrag);
   const restartAsked = checkIfMatch(req, etag);
   const fragment = parseSdpFragment(await readTyped(req, SDPFRAG_TYPE));
-  // New credentials are an ICE restart (RFC 9725 4.3.2): the same session on a new path.
-  if (restartAsked || (fragment.iceUfrag !== undefined && fragment.iceUfrag !== target.ice.remoteUfrag)) {
-    return restartIce(req, res, target, fragment);
-  }
+  // An ICE restart is asked with If-Match: "*" (RFC 9725 4.3.2): the same session on a new path.
+  if (restartAsked) return restartIce(req, res, target, fragment);
+  if (fragment.iceUfrag !== undefined && fragment.iceUfrag !== target.ice.remoteUfrag)
+    throw new HttpError(422, 'these ICE credentials are not this session\'s: an ICE restart needs If-Match: "*"');
   for (const candidate of fragment.candidates) {
     await target.ice.add(candidate).catch((error: unknown) => {
       throw new HttpError(400, `cannot use candidate ${candidate.candidate}: ${error instanceof Error ? error.message : String(error)}`);

@@ -75,8 +75,8 @@ export interface SessionInfo {
   framesReceived: number;
   /** Frames sent back to the browser, forwarded or processed. */
   framesSent: number;
-  /** The codec worker's figures (zeros before the first frame). */
-  stats: VideoStats;
+  /** The codec worker's figures; undefined until the camera's first frame takes a worker. */
+  stats?: VideoStats;
   /** The phone camera it is (the camera page says), whose filter the settings remember; null for other clients. */
   device: CameraDevice | null;
   /** The last second's figures (see RateMeter); null before the first second. */

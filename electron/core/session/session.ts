@@ -4,7 +4,6 @@ import { SessionAudio } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
 import type { CameraVideo } from '../video/camera-video.js';
-import { newVideoStats } from '../video/codec-worker-client.js';
 import { openSessionVideo } from './session-video.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
 import { createCameraPeer } from './camera-peer.js';
@@ -154,7 +153,7 @@ export class Session {
       forwarding: video?.forwardingNow ?? false,
       framesReceived: video?.framesReceived ?? 0,
       framesSent: video?.framesSent ?? 0,
-      stats: video?.stats ?? newVideoStats(),
+      stats: video?.stats,
       device: this.device ?? null,
       rates: this.rates,
       guard: this.guard,

@@ -71,12 +71,19 @@ describe('WHIP in (handleWhip)', () => {
     // The old ETag is stale now; a trickle on the new one is fine.
     assert.equal((await request('/whip/cam-1', 'PATCH', { 'Content-Type': FRAG, 'If-Match': '"ufrag-cam-1"' }, CANDIDATE)).status, 412);
     assert.equal((await request('/whip/cam-1', 'PATCH', { 'Content-Type': FRAG, 'If-Match': '"ufrag-cam-1-r1"' }, CANDIDATE)).status, 204);
-    // New credentials without If-Match are a restart too; a refused one is an error, and the session stays.
+    // New credentials without If-Match: "*" are not this session's (422); a refused restart is an error; the session stays.
+    const foreign = await request(
+      '/whip/cam-1',
+      'PATCH',
+      { 'Content-Type': FRAG },
+      'a=ice-ufrag:again\r\na=ice-pwd:againpasswordagainpassword\r\n',
+    );
+    assert.equal(foreign.status, 422);
     camera.refuseRestart = new HttpError(400, 'not an ICE restart');
     const refused = await request(
       '/whip/cam-1',
       'PATCH',
-      { 'Content-Type': FRAG },
+      { 'Content-Type': FRAG, 'If-Match': '*' },
       'a=ice-ufrag:again\r\na=ice-pwd:againpasswordagainpassword\r\n',
     );
     assert.equal(refused.status, 400);
