@@ -1,4 +1,3 @@
-import type { Worker } from 'node:worker_threads';
 import type { TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import type { AssembledFrame } from '../media/frames.js';
@@ -7,6 +6,7 @@ import type { PluginSet } from '../plugins/plugin-host.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { FrameTimings, FromWorker, ToWorker } from '../worker/protocol.js';
 import type { ScaledFor } from '../rate/send-policy.js';
+import type { CodecWorkerLease } from './worker-pool.js';
 
 export interface ProcessedFrame {
   data: Uint8Array;
@@ -54,7 +54,7 @@ export interface VideoStats {
   timings: FrameTimings;
 }
 
-/** The main-thread side of one camera's codec worker: frames in, processed frames out. */
+/** The main-thread side of one camera's place in a codec worker (its own port): frames in, processed frames out. */
 export class CodecWorkerClient {
   readonly stats: VideoStats = {
     framesIn: 0,
@@ -72,18 +72,18 @@ export class CodecWorkerClient {
     timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
   };
   private closed = false;
+  private readonly onCrash = (error: Error) => this.events.onError(`codec worker crashed: ${error.message}`);
 
   constructor(
-    private readonly worker: Worker,
+    private readonly lease: CodecWorkerLease,
     codec: VideoCodecName,
     /** Undefined: start paused (the camera's packets are forwarded). */
     chain: TransformChain | undefined,
     private readonly events: CodecWorkerEvents,
     options: PluginSet = {},
   ) {
-    worker.on('message', (message: FromWorker) => this.onMessage(message));
-    worker.on('error', (error) => events.onError(`codec worker crashed: ${error.message}`));
-    worker.ref();
+    lease.port.on('message', (message: FromWorker) => this.onMessage(message));
+    lease.worker.on('error', this.onCrash);
     this.post({ type: 'init', codec, chain, ...options });
   }
 
@@ -116,19 +116,25 @@ export class CodecWorkerClient {
     this.post({ type: 'keyframe' });
   }
 
-  /** Asks the worker to free its codecs, then ends the thread (forcibly if it does not answer). */
+  /**
+   * Asks the worker to free this camera's codecs and waits for it to let go of the port (the
+   * thread serves other cameras: it stays); a worker too busy to answer within 500 ms is not waited for.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.post({ type: 'close' });
     this.closed = true;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    const timeout = setTimeout(() => void this.worker.terminate(), 500);
-    await exited;
+    const { port, worker } = this.lease;
+    const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
+    const timeout = setTimeout(() => port.close(), 500);
+    await closed;
     clearTimeout(timeout);
+    worker.off('error', this.onCrash);
+    this.lease.release();
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    if (!this.closed) this.worker.postMessage(message, transfer);
+    if (!this.closed) this.lease.port.postMessage(message, transfer);
   }
 
   private onMessage(message: FromWorker): void {

@@ -1,53 +1,101 @@
-import { Worker } from 'node:worker_threads';
-import type { CodecWorkerData } from '../worker/protocol.js';
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { CodecWorkerData, ToCodecWorker } from '../worker/protocol.js';
 
 const WORKER_URL = new URL('../worker/codec-worker.js', import.meta.url);
 /**
- * A new spare starts this long after the last one was taken: starting one (a thread, OpenCV.js's
- * WASM compile and init, a warm-up run of each transform: ~0.8 s of CPU) in the very seconds a
- * camera connects competes with that camera's own start, when the browser probes the link and our
- * transport-cc timestamps must be honest.
+ * The next worker starts this long after a camera took the last idle one: starting one (a thread,
+ * node-av, OpenCV.js's WASM compile and init, a warm-up run of each transform: ~0.8 s of CPU) in
+ * the very seconds a camera connects competes with that camera's own start, when the browser
+ * probes the link and our transport-cc timestamps must be honest.
  */
 const REFILL_DELAY_MS = 3000;
 
+/** CAMLOOP_CODEC_WORKERS overrides the number of codec threads (one per core by default). */
+const MAX_WORKERS = Number(process.env.CAMLOOP_CODEC_WORKERS) || availableParallelism();
+
+/** One camera's place in a codec worker: its own port to the worker's FrameLoop for it. */
+export interface CodecWorkerLease {
+  port: MessagePort;
+  worker: Worker;
+  /** The camera left: its place is free. */
+  release(): void;
+}
+
+interface Member {
+  worker: Worker;
+  cameras: number;
+  /** Its thread died: it takes no more cameras. */
+  dead: boolean;
+}
+
 /**
- * Hands out codec workers and keeps one spare already started, so the next camera does not wait
- * for a thread and an OpenCV.js runtime (~0.5 s), nor pay for compiling transform code on its
- * first frame.
+ * The codec worker threads, one per core at most, each serving several cameras (a FrameLoop per
+ * camera on a port of its own). A camera goes to an idle worker, else the one with the fewest: one
+ * OpenCV.js runtime per thread instead of one per camera (each ~0.5 s of CPU and 40-75 MB to
+ * start, which the next camera's handshake paid for), and a thread's cameras take turns frame by
+ * frame, so a busy machine shares its frames evenly. One worker is started at once and warmed up;
+ * when a camera takes the last idle one, another (warm) follows a little later while the cap allows.
  */
 export class WorkerPool {
-  private spare?: Worker;
+  private readonly members: Member[] = [];
   private refill?: NodeJS.Timeout;
 
-  constructor() {
-    this.spare = this.spawn(true);
+  constructor(private readonly maxWorkers = MAX_WORKERS) {
+    this.spawn(true);
   }
 
-  take(): Worker {
-    // Without a spare, the camera waits for this one: no warm-up (it would cost more than it saves).
-    const worker = this.spare ?? this.spawn(false);
-    this.spare = undefined;
-    clearTimeout(this.refill);
-    this.refill = setTimeout(() => (this.spare ??= this.spawn(true)), REFILL_DELAY_MS);
-    this.refill.unref();
-    return worker;
+  take(): CodecWorkerLease {
+    let live = this.members.filter((m) => !m.dead);
+    // Every worker busy and room for another: a camera that comes now gets one of its own at once (cold: a burst of
+    // cameras spreads over every core); otherwise a warm one is ready for the next a little later.
+    if (!live.some((m) => m.cameras === 0) && live.length < this.maxWorkers) live = [...live, this.spawn(false)];
+    const member = live.reduce((a, b) => (b.cameras < a.cameras ? b : a));
+    member.cameras++;
+    if (!live.some((m) => m.cameras === 0) && live.length < this.maxWorkers) this.scheduleSpare();
+    const { port1, port2 } = new MessageChannel();
+    member.worker.postMessage({ type: 'attach', port: port2 } satisfies ToCodecWorker, [port2]);
+    let released = false;
+    return {
+      port: port1,
+      worker: member.worker,
+      release: () => {
+        if (!released) member.cameras--;
+        released = true;
+      },
+    };
+  }
+
+  /** Cameras served by each live worker (for tests and the bench). */
+  get load(): number[] {
+    return this.members.filter((m) => !m.dead).map((m) => m.cameras);
   }
 
   async close(): Promise<void> {
     clearTimeout(this.refill);
-    const spare = this.spare;
-    this.spare = undefined;
-    await spare?.terminate();
+    const members = this.members.splice(0);
+    await Promise.all(members.map((m) => m.worker.terminate()));
   }
 
-  /** `warmUp`: the worker runs each built-in transform once before its first camera (see warm-up.ts). */
-  private spawn(warmUp: boolean): Worker {
+  private scheduleSpare(): void {
+    if (this.refill) return;
+    this.refill = setTimeout(() => {
+      this.refill = undefined;
+      const live = this.members.filter((m) => !m.dead);
+      if (!live.some((m) => m.cameras === 0) && live.length < this.maxWorkers) this.spawn(true);
+    }, REFILL_DELAY_MS);
+    this.refill.unref();
+  }
+
+  /** `warmUp`: it loads OpenCV.js and runs each built-in once before its first camera (see warm-up.ts). */
+  private spawn(warmUp: boolean): Member {
     const worker = new Worker(WORKER_URL, { workerData: { warmUp } satisfies CodecWorkerData });
+    // The cameras' ports keep the process alive while they are served, not the thread.
     worker.unref();
-    // A spare that dies unused is simply replaced on the next take().
-    worker.once('error', () => {
-      if (this.spare === worker) this.spare = undefined;
-    });
-    return worker;
+    const member: Member = { worker, cameras: 0, dead: false };
+    worker.once('error', () => (member.dead = true));
+    worker.once('exit', () => (member.dead = true));
+    this.members.push(member);
+    return member;
   }
 }

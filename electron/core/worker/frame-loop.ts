@@ -2,8 +2,9 @@ import { loadPlugins } from '../plugins/js-plugins.js';
 import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import type { TransformChain } from '../transforms/chain.js';
-import type { OpenCV } from '../transforms/opencv.js';
 import { setPluginTransforms } from '../transforms/registry.js';
+import { needsOpenCV } from './chain-runner.js';
+import { cvLoaded, loadedCv, openCv } from './opencv-runtime.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { VideoProcessor } from './video-processor.js';
 
@@ -37,7 +38,6 @@ export class FrameLoop {
   ready: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly cv: OpenCV,
     private readonly post: (message: FromWorker) => void,
     private readonly next: () => ToWorker | undefined = () => undefined,
     /** After 'close': the thread lets go of its port. */
@@ -73,6 +73,8 @@ export class FrameLoop {
         return this.reportSize();
       case 'chain':
         this.chain = message.chain;
+        // A chain with OpenCV.js stages waits for the runtime (the old chain runs meanwhile); the newest is set then.
+        if (!this.canRun(message.chain)) return void this.whenCv(() => this.chain && this.processor?.setChain(this.chain));
         this.processor?.setChain(message.chain);
         return this.reportErrors();
       case 'pause':
@@ -80,6 +82,7 @@ export class FrameLoop {
         return this.processor?.pause();
       case 'plugins':
         void this.reloadPlugins(message.dir, message.python).then(() => {
+          if (this.chain && !this.canRun(this.chain)) return void this.whenCv(() => this.processor?.rebuildChain());
           this.processor?.rebuildChain();
           this.reportErrors();
         });
@@ -99,14 +102,40 @@ export class FrameLoop {
   private init({ codec, chain, pluginsDir, python = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
     const start = () => {
-      this.processor = new VideoProcessor(this.cv, codec, this.chain);
+      // A chain that came meanwhile and waits for OpenCV.js is set when it is there (see whenCv).
+      this.processor = new VideoProcessor(loadedCv, codec, this.chain && this.canRun(this.chain) ? this.chain : undefined);
       if (this.rate) this.processor.setRate(this.rate);
       // Frames that came before the processor existed were lost: start from a keyframe.
       this.post({ type: 'need-keyframe', reason: 'worker ready' });
       this.reportErrors();
     };
-    if (pluginsDir || python.length) this.ready = this.reloadPlugins(pluginsDir, python).then(start, start);
-    else start();
+    const loading = pluginsDir || python.length ? this.reloadPlugins(pluginsDir, python).catch(() => {}) : undefined;
+    if (!loading && (!this.chain || this.canRun(this.chain))) return start();
+    this.ready = (loading ?? Promise.resolve())
+      .then(() => (this.chain && !this.canRun(this.chain) ? openCv() : undefined))
+      .then(start, (error: unknown) => {
+        this.post({ type: 'error', message: `OpenCV.js did not load: ${messageOf(error)}` });
+        start();
+      });
+  }
+
+  /** This thread can run `chain` now: it needs no OpenCV.js, or OpenCV.js is loaded. */
+  private canRun(chain: TransformChain): boolean {
+    return cvLoaded() || !needsOpenCV(chain);
+  }
+
+  /** Loads OpenCV.js, then `then()` (after whatever else was waiting: plugins, an earlier chain). */
+  private whenCv(then: () => void): Promise<void> {
+    this.ready = this.ready
+      .then(() => openCv())
+      .then(
+        () => {
+          then();
+          this.reportErrors();
+        },
+        (error: unknown) => this.post({ type: 'error', message: `OpenCV.js did not load: ${messageOf(error)}` }),
+      );
+    return this.ready;
   }
 
   private async reloadPlugins(dir: string | undefined, python: PythonPluginInfo[]): Promise<void> {

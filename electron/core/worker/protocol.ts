@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { TransformChain } from '../transforms/chain.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import type { PythonPluginInfo } from '../python/python-filter.js';
@@ -34,11 +35,14 @@ export interface EncodedFrame {
 
 /** Given to a codec worker when it starts. */
 export interface CodecWorkerData {
-  /** Run each built-in transform once before the first camera (a spare worker, see warm-up.ts). */
+  /** Load OpenCV.js and run each built-in transform once before the first camera (see warm-up.ts). */
   warmUp: boolean;
 }
 
-/** Messages from the session (main thread) to its codec worker. */
+/** To a codec worker thread itself (not to one of its cameras): serve a camera on this port (its ToWorker messages). */
+export type ToCodecWorker = { type: 'attach'; port: MessagePort };
+
+/** Messages from the session (main thread) to its camera's FrameLoop in a codec worker. */
 export type ToWorker =
   /** No chain: the camera's packets are forwarded, the worker starts paused. */
   | { type: 'init'; codec: VideoCodecName; chain?: TransformChain; pluginsDir?: string; python?: PythonPluginInfo[] }

@@ -1,10 +1,9 @@
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV } from '../transforms/opencv.js';
-import type { TransformInput, TransformResult } from '../transforms/types.js';
-import { ChainPlanes, workSize } from './chain-planes.js';
+import { workSize } from './chain-planes.js';
+import { ChainRunner, type ChainOutput, type Size } from './chain-runner.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import { SendPolicy } from '../rate/send-policy.js';
-import { TransformStages } from './transform-stages.js';
 import { VideoDecoder } from './video-decoder.js';
 import { VideoEncoder } from './video-encoder.js';
 import type { VideoCodecName } from '../media/codecs.js';
@@ -17,8 +16,7 @@ interface InFlight {
   gap: bigint;
   width: number;
   height: number;
-  input: TransformInput;
-  planes: ChainPlanes;
+  work: Size;
   transformStart: number;
 }
 
@@ -28,7 +26,8 @@ const MAX_GAP_TICKS = 9000n;
 
 /**
  * Decode -> transform -> encode for one camera (it runs inside a worker): VideoDecoder keeps the
- * newest decoded frame, the chain runs on the planes it needs (ChainPlanes), VideoEncoder encodes
+ * newest decoded frame, the chain runs on it (ChainRunner: FFmpeg graphs on its planes, or
+ * OpenCV.js on the form a stage asks for), VideoEncoder encodes
  * at the size and bitrate SendPolicy chooses. Every encoded frame must be decoded (inter frames
  * depend on it), but only the newest is transformed and encoded: `decode()` many, then
  * `encodeLatest()` once. A transform may answer later (a Python filter): frames decoded meanwhile
@@ -39,7 +38,8 @@ export class VideoProcessor {
   private readonly decoder: VideoDecoder;
   private readonly encoder: VideoEncoder;
   private readonly policy = new SendPolicy();
-  private planes?: ChainPlanes;
+  /** The size the chain works at (see workSize). */
+  private work: Size = { width: 0, height: 0 };
   /** Paused while the camera's own packets go back: nothing is transformed or encoded. */
   private paused: boolean;
   /** A frame is between transform and encode (waiting for an asynchronous transform). */
@@ -47,27 +47,25 @@ export class VideoProcessor {
   /** A chain set while a frame was in flight: applied when it is done. */
   private pendingChain?: { chain: TransformChain; rebuild: boolean };
   private disposed = false;
-  private readonly stages: TransformStages;
+  private readonly stages: ChainRunner;
   private chain: TransformChain = [];
   /** Frames that did not go out since the last encoded one: replaced by newer, or skipped for the budget. */
   private dropped = 0;
   /** Of those, skipped for the budget. */
   private skipped = 0;
-  /** The size the encoder was opened at. */
+  /** The size the encoder was opened at, and the camera's last size. */
   private sent = { width: 0, height: 0 };
+  private camera = { width: 0, height: 0 };
   /** The pts of the last frame that came to be encoded (sent or skipped), and the encoder's own clock. */
   private lastReadyPts?: bigint;
   private encoderPts = 0n;
 
   /** No chain: paused from the start (the camera's packets are forwarded). */
-  constructor(
-    private readonly cv: OpenCV,
-    codec: VideoCodecName,
-    chain: TransformChain | undefined,
-  ) {
+  /** `cv`: OpenCV.js, loaded before a chain that needs it is set (see needsOpenCV). */
+  constructor(cv: () => OpenCV, codec: VideoCodecName, chain: TransformChain | undefined) {
     this.decoder = new VideoDecoder(codec);
     this.encoder = new VideoEncoder(codec);
-    this.stages = new TransformStages(cv);
+    this.stages = new ChainRunner(cv);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);
   }
@@ -96,7 +94,7 @@ export class VideoProcessor {
       this.pendingChain = { chain: this.pendingChain?.chain ?? this.chain, rebuild: true };
       return;
     }
-    this.stages.set([]);
+    this.stages.rebuild();
     this.setChain(this.chain);
   }
 
@@ -107,7 +105,7 @@ export class VideoProcessor {
 
   /** Errors from transforms since the last call (each reported once). */
   takeErrors(): string[] {
-    return this.stages.errors.splice(0);
+    return this.stages.takeErrors();
   }
 
   /** The send-side estimate and the user's cap: the encoder follows them (see EncoderRate). */
@@ -152,22 +150,16 @@ export class VideoProcessor {
     }
     const { width, height } = decoded;
     this.ensureSize(width, height);
-    const input = this.stages.input;
-    // Read now: frames decoded while an asynchronous transform works replace `decoded`.
-    const planes = this.planes!;
     const frame: InFlight = {
       pts: decoded.pts,
       gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n,
       width,
       height,
-      input,
-      planes,
+      work: this.work,
       transformStart: performance.now(),
     };
-    const time = Number(frame.pts) / CLOCK_RATE;
-    planes.fill(decoded, input);
-    const { workWidth, workHeight } = planes.converter;
-    const results = this.stages.apply(planes.imageFor(input), workWidth, workHeight, time, input === 'yuv' ? planes.chroma : undefined);
+    // Frames decoded while an asynchronous transform works replace `decoded`: the runner reads it before it waits.
+    const results = this.stages.run(decoded, Number(frame.pts) / CLOCK_RATE, this.work, this.sent);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
     this.inFlight = true;
     return results
@@ -177,15 +169,13 @@ export class VideoProcessor {
         const pending = this.pendingChain;
         this.pendingChain = undefined;
         if (pending && !this.disposed) {
-          if (pending.rebuild) this.stages.set([]);
+          if (pending.rebuild) this.stages.rebuild();
           this.setChain(pending.chain);
         }
       });
   }
 
-  private encodeTransformed(frame: InFlight, results: Record<string, TransformResult>): EncodedFrame | undefined {
-    const { converter } = frame.planes;
-    const toEncode = frame.planes.toYuv(frame.input);
+  private encodeTransformed(frame: InFlight, { frame: toEncode, results }: ChainOutput): EncodedFrame | undefined {
     // The encoder's clock advances by the gap to the frame before, not by the time since the last
     // frame it encoded: libvpx's rate control gives a frame the bits of the time it thinks it
     // covers, so frames skipped for the budget made the next one bigger, which skipped more
@@ -193,7 +183,7 @@ export class VideoProcessor {
     this.encoderPts += frame.gap;
     toEncode.pts = this.encoderPts;
     const encodeStart = performance.now();
-    const encoded = this.encoder.encode(converter.scaled(toEncode, this.sent.width, this.sent.height), this.policy.recodeAbove);
+    const encoded = this.encoder.encode(toEncode, this.policy.recodeAbove);
     // What an inter frame costs at this size decides the size of the next ones.
     if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser, encoded.recodedFrom);
     const end = performance.now();
@@ -219,8 +209,8 @@ export class VideoProcessor {
       sentWidth: this.sent.width,
       sentHeight: this.sent.height,
       scaledFor: this.policy.scaledFor,
-      workWidth: converter.workWidth,
-      workHeight: converter.workHeight,
+      workWidth: frame.work.width,
+      workHeight: frame.work.height,
     };
     this.dropped = 0;
     this.skipped = 0;
@@ -232,27 +222,23 @@ export class VideoProcessor {
     if (this.disposed) return;
     this.disposed = true;
     this.stages.dispose();
-    this.planes?.dispose();
     this.encoder.dispose();
     this.decoder.dispose();
   }
 
   /**
-   * (Re)builds the size-dependent state (converter, Mats) and the encoder when a size or the
-   * bitrate moves: the camera's size, the size encoded, or the size the chain works at.
+   * Reopens the encoder when the camera's size or the plan moves (size encoded, bitrate), and works
+   * out the size the chain works at (the runner keeps its per-size state itself).
    */
   private ensureSize(width: number, height: number): void {
-    const sizeChanged = this.planes?.converter.width !== width || this.planes.converter.height !== height;
+    const sizeChanged = this.camera.width !== width || this.camera.height !== height;
+    this.camera = { width, height };
     const plan = this.policy.plan(width, height, sizeChanged);
     if (plan.reopen) {
       this.encoder.open(plan.width, plan.height, plan.bitrate);
       this.sent = { width: plan.width, height: plan.height };
     }
     const chainWidth = this.stages.workWidth;
-    const work = workSize({ width, height }, this.sent, chainWidth === undefined ? undefined : chainWidth * this.policy.workFactor);
-    const current = this.planes?.converter;
-    if (!sizeChanged && current!.workWidth === work.width && current!.workHeight === work.height) return;
-    this.planes?.dispose();
-    this.planes = new ChainPlanes(this.cv, width, height, work.width, work.height);
+    this.work = workSize({ width, height }, this.sent, chainWidth === undefined ? undefined : chainWidth * this.policy.workFactor);
   }
 }
