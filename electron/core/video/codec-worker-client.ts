@@ -109,7 +109,7 @@ export class CodecWorkerClient {
   }
 
   reloadPlugins(plugins: Required<PluginSet>): void {
-    this.post({ type: 'plugins', dir: plugins.pluginsDir, python: plugins.python });
+    this.post({ type: 'plugins', dir: plugins.pluginsDir, python: plugins.python, graphs: plugins.graphs });
   }
 
   requestKeyframe(): void {

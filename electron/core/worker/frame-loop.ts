@@ -1,4 +1,5 @@
 import { loadPlugins } from '../plugins/js-plugins.js';
+import { graphTransform, type GraphPluginSpec } from '../plugins/graph-plugins.js';
 import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import type { TransformChain } from '../transforms/chain.js';
@@ -81,7 +82,7 @@ export class FrameLoop {
         this.chain = undefined;
         return this.processor?.pause();
       case 'plugins':
-        void this.reloadPlugins(message.dir, message.python).then(() => {
+        void this.reloadPlugins(message.dir, message.python, message.graphs).then(() => {
           if (this.chain && !this.canRun(this.chain)) return void this.whenCv(() => this.processor?.rebuildChain());
           this.processor?.rebuildChain();
           this.reportErrors();
@@ -99,7 +100,7 @@ export class FrameLoop {
     }
   }
 
-  private init({ codec, chain, pluginsDir, python = [] }: Extract<ToWorker, { type: 'init' }>): void {
+  private init({ codec, chain, pluginsDir, python = [], graphs = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
     const start = () => {
       // A chain that came meanwhile and waits for OpenCV.js is set when it is there (see whenCv).
@@ -109,7 +110,8 @@ export class FrameLoop {
       this.post({ type: 'need-keyframe', reason: 'worker ready' });
       this.reportErrors();
     };
-    const loading = pluginsDir || python.length ? this.reloadPlugins(pluginsDir, python).catch(() => {}) : undefined;
+    const loading =
+      pluginsDir || python.length || graphs.length ? this.reloadPlugins(pluginsDir, python, graphs).catch(() => {}) : undefined;
     if (!loading && (!this.chain || this.canRun(this.chain))) return start();
     this.ready = (loading ?? Promise.resolve())
       .then(() => (this.chain && !this.canRun(this.chain) ? openCv() : undefined))
@@ -138,10 +140,11 @@ export class FrameLoop {
     return this.ready;
   }
 
-  private async reloadPlugins(dir: string | undefined, python: PythonPluginInfo[]): Promise<void> {
+  /** The main thread checked the Python and graph plugins; JS plugins are imported here (their code runs here). */
+  private async reloadPlugins(dir: string | undefined, python: PythonPluginInfo[], graphs: GraphPluginSpec[] = []): Promise<void> {
     const { transforms } = dir ? await loadPlugins(dir) : { transforms: [] };
     const onOutput = (id: string, line: string) => this.post({ type: 'log', message: `python "${id}": ${line}` });
-    setPluginTransforms([...transforms, ...python.map((info) => pythonTransform(info, { onOutput }))]);
+    setPluginTransforms([...transforms, ...python.map((info) => pythonTransform(info, { onOutput })), ...graphs.map(graphTransform)]);
   }
 
   /** Transforms and encodes the newest frame, again while frames came in during an asynchronous transform. */

@@ -1,7 +1,7 @@
 import type { Frame } from 'node-av/lib';
 import type { GraphPicture, GraphSpec } from '../transforms/graph-spec.js';
 import type { ParamValues, Transform, TransformResult } from '../transforms/types.js';
-import { NativeGraph } from './native-graph.js';
+import { joinGraphs, NativeGraph } from '../media/native-graph.js';
 
 export interface GraphStage {
   id: string;
@@ -84,19 +84,6 @@ export class GraphSegment {
       this.failed = why;
     }
   }
-}
-
-/**
- * Stages' graphs as one: each stage's labels get a prefix of their own (s0_, s1_...) so they cannot
- * meet, and the last chain of one stage feeds the first filter of the next.
- */
-export function joinGraphs(graphs: string[]): string {
-  return graphs
-    .map((graph, i) => {
-      const own = graph.replace(/\[([A-Za-z0-9_]+)\]/g, `[s${i}_$1]`);
-      return `${i > 0 ? `[link${i}]` : ''}${own}${i < graphs.length - 1 ? `[link${i + 1}]` : ''}`;
-    })
-    .join(';');
 }
 
 function asPicture(frame: Frame | undefined): GraphPicture | undefined {

@@ -68,7 +68,10 @@ describe('ChainRunner', () => {
     const { picture } = runner.run(halves());
     // edges: a line (Y 255) where the halves meet, 0 elsewhere; inverted (251 - Y, clipped): a white page and a black line
     assert.equal(picture[10 * W + 5], 251);
-    assert.ok([W / 2 - 1, W / 2].some((x) => picture[10 * W + x] === 0), 'the edge line');
+    assert.ok(
+      [W / 2 - 1, W / 2].some((x) => picture[10 * W + x] === 0),
+      'the edge line',
+    );
     assert.deepEqual(runner.takeErrors(), []);
     runner.dispose();
   });

@@ -113,3 +113,16 @@ export class NativeGraph {
 function check(ret: number, what: string): void {
   if (ret < 0) throw new Error(`${what}: ${new FFmpegError(ret).message}`);
 }
+
+/**
+ * Stages' graphs as one: each stage's labels get a prefix of their own (s0_, s1_...) so they cannot
+ * meet, and the last chain of one stage feeds the first filter of the next.
+ */
+export function joinGraphs(graphs: string[]): string {
+  return graphs
+    .map((graph, i) => {
+      const own = graph.replace(/\[([A-Za-z0-9_]+)\]/g, `[s${i}_$1]`);
+      return `${i > 0 ? `[link${i}]` : ''}${own}${i < graphs.length - 1 ? `[link${i + 1}]` : ''}`;
+    })
+    .join(';');
+}

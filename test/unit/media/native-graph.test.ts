@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { NativeGraph } from '../../../electron/core/worker/native-graph.js';
-import { joinGraphs } from '../../../electron/core/worker/graph-segment.js';
+import { joinGraphs, NativeGraph } from '../../../electron/core/media/native-graph.js';
 import { flatI420, i420Bytes, yuvFrame } from '../../support/yuv-frames.js';
 
 /** A 64x48 picture: luma `left` on the left half and `right` on the right, neutral chroma. */
