@@ -12,10 +12,18 @@ export interface BenchServer {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-function startProcess(name: string, command: string, args: string[], url: string, ready: RegExp, cwd = ROOT): Promise<BenchServer> {
+function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  url: string,
+  ready: RegExp,
+  cwd = ROOT,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchServer> {
   // CamLoop's own malloc settings given here, so that it does not re-run itself for them and the
   // pid measured is the core's (see malloc-tuning.ts); the others ignore them.
-  const env = name === 'CamLoop' ? { ...process.env, ...MALLOC_ENV } : process.env;
+  const env = name.startsWith('CamLoop') ? { ...process.env, ...MALLOC_ENV, ...extraEnv } : process.env;
   const child: ChildProcess = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   return new Promise((resolve, reject) => {
@@ -40,15 +48,29 @@ function startProcess(name: string, command: string, args: string[], url: string
   });
 }
 
-export const servers: Record<string, (port: number, extraArgs?: string[]) => Promise<BenchServer>> = {
-  camloop: (port, extraArgs = []) =>
+/** CamLoop built in `root` (this checkout, or another: CAMLOOP_BEFORE), with `env`. */
+const camloop =
+  (name: string, root: string, env: Record<string, string> = {}) =>
+  (port: number, extraArgs: string[] = []) =>
     startProcess(
-      'CamLoop',
+      name,
       process.execPath,
-      ['dist/electron/core/main.js', '--port', String(port), ...extraArgs],
+      [`${root}/dist/electron/core/main.js`, '--port', String(port), ...extraArgs],
       `http://127.0.0.1:${port}`,
       /serving/,
-    ),
+      root,
+      env,
+    );
+
+export const servers: Record<string, (port: number, extraArgs?: string[]) => Promise<BenchServer>> = {
+  camloop: camloop('CamLoop', ROOT),
+  /** The built-ins in OpenCV.js even where they have a native form: before and after in one run. */
+  'camloop-opencv': camloop('CamLoop (OpenCV.js filters)', ROOT, { CAMLOOP_NATIVE_FILTERS: '0' }),
+  /** Another checkout, built (CAMLOOP_BEFORE=/path): an earlier CamLoop in the same run. */
+  'camloop-before': (port, extraArgs) => {
+    if (!process.env.CAMLOOP_BEFORE) throw new Error('camloop-before needs CAMLOOP_BEFORE=/path/to/a/built/checkout');
+    return camloop('CamLoop before', process.env.CAMLOOP_BEFORE)(port, extraArgs);
+  },
   aiortc: (port) =>
     startProcess(
       'aiortc',
@@ -83,8 +105,15 @@ export async function rssMb(pid: number): Promise<number> {
 
 /** CPU seconds (user + system, all threads) a process has used so far. */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return ticksToSeconds(await readFile(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** CPU seconds one thread of a process has used so far (`tid` = `pid`: its main thread). */
+export async function threadCpuSeconds(pid: number, tid: number): Promise<number> {
+  return ticksToSeconds(await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+}
+
+function ticksToSeconds(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / 100;
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

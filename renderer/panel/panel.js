@@ -8,6 +8,7 @@ import { waitForIceGathering } from './shared/ice-gathering.js';
 /** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
 /** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
 /** @typedef {import('../shared/api-types').PairingInfo} PairingInfo */
+/** @typedef {import('../shared/api-types').AdmissionInfo} AdmissionInfo */
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -224,6 +225,15 @@ async function refresh() {
   // The first camera to arrive is previewed without a click.
   if (!preview.id && sessions[0]?.stats?.width) showPreview(sessions[0].id).catch(showError);
   $('status').textContent = `${sessions.length} camera${sessions.length === 1 ? '' : 's'}`;
+  showRefusal(await api('/api/admission'));
+}
+
+/** A phone turned away in the last minute (the machine was at capacity), and why: the phone shows the same words. */
+function showRefusal(/** @type {AdmissionInfo | null} */ admission) {
+  const last = admission?.refusals.at(-1);
+  const recent = last && Date.now() - last.at < 60_000;
+  $('refused').hidden = !recent;
+  if (recent) $('refused').textContent = `A phone was turned away ${Math.round((Date.now() - last.at) / 1000)} s ago: ${last.reason}.`;
 }
 
 function showError(error) {

@@ -5,7 +5,11 @@ const SCRIPT = fileURLToPath(new URL('../../../test/support/cv2_reference.py', i
 
 /** A camera-like picture (gradient, anti-aliased shapes and text, softness, sensor noise) as packed I420, made by cv2. */
 export function cv2Scene(width: number, height: number, seed = 1, shift = 0): Uint8Array {
-  return new Uint8Array(execFileSync('/usr/bin/python3', [SCRIPT, 'scene', String(width), String(height), String(seed), String(shift)]));
+  return new Uint8Array(
+    execFileSync('/usr/bin/python3', [SCRIPT, 'scene', String(width), String(height), String(seed), String(shift)], {
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
 }
 
 export interface Cv2Metrics {

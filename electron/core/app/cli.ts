@@ -12,6 +12,8 @@ export interface Config {
   verbose: boolean;
   help: boolean;
   maxBitrate?: number;
+  /** Refuse a camera that would bring every camera under this frame rate. */
+  minFps?: number;
   pluginsDir: string;
   /** The interpreter for .py plugins. */
   python: string;
@@ -49,7 +51,9 @@ Options:
                          or echo (send the caller's microphone back)
   --max-bitrate BPS      ceiling for the bitrate of the video sent back, every camera (default: what
                          the link and the picture size allow; the panel can set lower per camera)
-  --plugins DIR          folder of transform plugins (.js, .mjs, .py), reloaded on change
+  --min-fps N            refuse a new camera (503) when, by this machine's measured load, every
+                         camera would get fewer frames per second with it (default 5)
+  --plugins DIR          folder of transform plugins (.js, .mjs, .py, .graph.json), reloaded on change
                          (default: ${defaultPluginsDir()})
   --python PATH          Python 3 for .py plugins, with numpy (and cv2 for cv2 code)
                          (default: python3 on PATH)
@@ -74,6 +78,7 @@ export function parseConfig(argv: string[]): Config {
       'turn-secret': { type: 'string' },
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
+      'min-fps': { type: 'string' },
       plugins: { type: 'string' },
       python: { type: 'string', default: DEFAULT_PYTHON },
       verbose: { type: 'boolean', short: 'v', default: false },
@@ -86,6 +91,8 @@ export function parseConfig(argv: string[]): Config {
   const maxBitrate = values['max-bitrate'] === undefined ? undefined : Number(values['max-bitrate']);
   if (maxBitrate !== undefined && !(Number.isInteger(maxBitrate) && maxBitrate >= 100_000))
     throw new Error('--max-bitrate must be an integer of at least 100000');
+  const minFps = values['min-fps'] === undefined ? undefined : Number(values['min-fps']);
+  if (minFps !== undefined && !(minFps >= 0 && minFps <= 30)) throw new Error('--min-fps must be a number from 0 to 30');
   if (values.audio !== 'loop' && values.audio !== 'echo') throw new Error(`--audio must be loop or echo (got ${values.audio})`);
   const recordTo = values['record-to'];
   if (recordTo !== undefined && !/\.(webm|mkv|mp4)$/i.test(recordTo)) throw new Error('--record-to must end in .webm, .mkv or .mp4');
@@ -95,6 +102,7 @@ export function parseConfig(argv: string[]): Config {
     verbose: values.verbose!,
     help: values.help!,
     maxBitrate,
+    minFps,
     pluginsDir: values.plugins ?? defaultPluginsDir(),
     python: values.python!,
     tls: readTls(values['cert-file'], values['key-file']),

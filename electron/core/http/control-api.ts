@@ -7,6 +7,7 @@ import { HttpError } from '../base/http-error.js';
 import { readJson, sendJson } from './http-util.js';
 import { lanAddresses, phoneUrl, whipUrl } from './lan.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
+import type { Admission } from '../session/admission.js';
 import type { Sessions } from '../session/sessions.js';
 import { parseChain } from '../transforms/chain.js';
 
@@ -14,6 +15,7 @@ export interface ControlContext {
   sessions: Sessions;
   access: AccessControl;
   plugins?: PluginHost;
+  admission?: Admission;
   videosDir: string;
   scheme: 'http' | 'https';
   port: () => number;
@@ -35,6 +37,10 @@ export async function handleControl(
   const { sessions, access } = ctx;
   if (path === '/api/plugins' && method === 'GET') {
     sendJson(res, 200, { dir: ctx.plugins?.dir ?? null, errors: ctx.plugins?.errors ?? [] });
+    return true;
+  }
+  if (path === '/api/admission' && method === 'GET') {
+    sendJson(res, 200, ctx.admission?.info ?? null);
     return true;
   }
   if (path === '/api/pairing' && method === 'GET') {

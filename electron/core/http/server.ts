@@ -9,6 +9,7 @@ import type { AudioMode } from '../audio/session-audio.js';
 import type { Logger } from '../base/log.js';
 import { Recordings } from '../recording/container.js';
 import { WorkerPool } from '../video/worker-pool.js';
+import { tolerateRepeatedHelloVerifyRequests } from '../webrtc/werift-internals.js';
 import { Session } from '../session/session.js';
 import { IceServers } from '../webrtc/ice-servers.js';
 import { Sessions } from '../session/sessions.js';
@@ -20,7 +21,7 @@ import { AccessControl } from './access.js';
 import { handleControl, type ControlContext } from './control-api.js';
 import { ChainError } from '../transforms/chain.js';
 import { describeTransforms } from '../transforms/registry.js';
-import { Admission, defaultCameraLimit } from '../session/admission.js';
+import { Admission } from '../session/admission.js';
 import type { OfferRequest } from '../session/offer-request.js';
 import { handleWhip, type WhipContext } from './whip-routes.js';
 
@@ -43,6 +44,8 @@ export interface ServerOptions {
   videosDir?: string;
   /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default: from this machine (see defaultCameraLimit). */
   maxSessions?: number;
+  /** A camera that would bring every camera under this frame rate is refused (see Admission). */
+  minFps?: number;
   /** Drops this percentage of packets each way (werift's network emulation): for tests of loss recovery. */
   lossPercent?: number;
   /** A session not connected this long after its answer is closed (default 30 s; shorter in tests). */
@@ -62,8 +65,9 @@ export interface CamLoopServer {
 
 /** The HTTP side of the core: pages, POST /offer (aiortc-compatible) and the JSON API. */
 export async function startServer(options: ServerOptions): Promise<CamLoopServer> {
+  tolerateRepeatedHelloVerifyRequests();
   const sessions = new Sessions();
-  const admission = new Admission(sessions, options.maxSessions ?? defaultCameraLimit());
+  const admission = new Admission(sessions, { maxLive: options.maxSessions, minFps: options.minFps });
   const pool = new WorkerPool();
   const { log } = options;
   const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log, options.python) : undefined;
@@ -76,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const scheme = options.tls ? 'https' : 'http';
   let port = options.port;
   const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
-  const control: ControlContext = { sessions, access, plugins, videosDir, scheme, port: () => port, reachable };
+  const control: ControlContext = { sessions, access, plugins, admission, videosDir, scheme, port: () => port, reachable };
 
   /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
   async function openCamera(
@@ -162,6 +166,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     });
   } catch (error) {
     plugins?.close();
+    admission.close();
     await pool.close();
     throw error;
   }
@@ -177,6 +182,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     async close() {
       server.closeAllConnections();
       plugins?.close();
+      admission.close();
       await Promise.all([sessions.closeAll(), pool.close(), new Promise((resolve) => server.close(resolve))]);
     },
   };

@@ -27,7 +27,12 @@ interface Member {
   cameras: number;
   /** Its thread died: it takes no more cameras. */
   dead: boolean;
+  /** Its modules are loaded (or it is gone): terminating a thread while node-av registers itself aborts the process. */
+  started: Promise<void>;
 }
+
+/** How long close() waits for a worker still starting before it ends it anyway. */
+const START_WAIT_MS = 10_000;
 
 /**
  * The codec worker threads, one per core at most, each serving several cameras (a FrameLoop per
@@ -74,7 +79,8 @@ export class WorkerPool {
   async close(): Promise<void> {
     clearTimeout(this.refill);
     const members = this.members.splice(0);
-    await Promise.all(members.map((m) => m.worker.terminate()));
+    const wait = (m: Member) => Promise.race([m.started, new Promise((resolve) => setTimeout(resolve, START_WAIT_MS).unref())]);
+    await Promise.all(members.map((m) => wait(m).then(() => m.worker.terminate())));
   }
 
   private scheduleSpare(): void {
@@ -92,9 +98,11 @@ export class WorkerPool {
     const worker = new Worker(WORKER_URL, { workerData: { warmUp } satisfies CodecWorkerData });
     // The cameras' ports keep the process alive while they are served, not the thread.
     worker.unref();
-    const member: Member = { worker, cameras: 0, dead: false };
-    worker.once('error', () => (member.dead = true));
-    worker.once('exit', () => (member.dead = true));
+    let started = () => {};
+    const member: Member = { worker, cameras: 0, dead: false, started: new Promise((resolve) => (started = resolve)) };
+    worker.once('message', started);
+    worker.once('error', () => ((member.dead = true), started()));
+    worker.once('exit', () => ((member.dead = true), started()));
     this.members.push(member);
     return member;
   }

@@ -48,3 +48,5 @@ if ((workerData as CodecWorkerData | undefined)?.warmUp) void openCv().then((cv)
 parentPort!.on('message', (message: ToCodecWorker) => {
   if (message.type === 'attach') attach(message.port);
 });
+// Loaded: the pool may end this thread from now on.
+parentPort!.postMessage('started');
