@@ -18,6 +18,8 @@ export const FLOORS = [
   'send',
   'receive',
   'worker',
+  'models',
+  'detect',
   'rate',
   'plugins',
   'python',

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { launchBrowser } from '../test/support/browser.js';
 import { runCell, type CellResult } from './cell.js';
-import { servers, type BenchServer } from './servers.js';
+import { serverNamed, type BenchServer } from './servers.js';
 
 const USAGE = `npm run bench -- [options]
 
-  --servers LIST      comma-separated: camloop, aiortc, echo, echo-cc (default camloop); echo-cc
-                      is the echo negotiating transport-cc both ways, as CamLoop does
+  --servers LIST      comma-separated: camloop, aiortc, echo, echo-cc, camloop@DIR (default camloop); echo-cc
+                      is the echo negotiating transport-cc both ways, as CamLoop does; camloop@DIR
+                      is CamLoop built in another checkout (before and after a change in one run)
   --url URL           benchmark an already-running aiortc-compatible server instead (no CPU figures
                       unless --pid is given)
   --pid PID           process to read CPU from for --url
@@ -52,8 +53,7 @@ async function main(): Promise<void> {
   const targets: (() => Promise<BenchServer>)[] = values.url
     ? [async () => ({ name: values.url!, url: values.url!, pid: values.pid ? Number(values.pid) : undefined, stop: async () => {} })]
     : values.servers.split(',').map((name, i) => {
-        const start = servers[name];
-        if (!start) throw new Error(`unknown server ${name} (${Object.keys(servers).join(', ')})`);
+        const start = serverNamed(name);
         return () => start(18_500 + i, equalBitrate ? ['--max-bitrate', String(equalBitrate)] : []);
       });
   for (const startServer of targets) {

@@ -48,7 +48,7 @@ export interface BrowserTimes {
 }
 
 interface CameraWindow {
-  fakeCamera: { probe: boolean; switches: number[] };
+  fakeCamera: { probe: boolean; switches: number[]; photo: HTMLImageElement | null; scene: string };
   probes: Record<string, ProbeState>;
   trackScene: boolean;
   pc: RTCPeerConnection;
@@ -73,6 +73,10 @@ export interface CellOptions {
    * send 1-3 Mbps, so a cap alone leaves aiortc decoding 2-10x fewer bits.
    */
   clientPinBitrate?: number;
+  /** Runs as the measured window ends, while the call is still up (the detect bench reads the server's API there). */
+  atWindowEnd?: () => Promise<void>;
+  /** The camera shows this picture (a data URL; a photograph for a model) instead of the probe's scenes: no latency then. */
+  photo?: string;
 }
 
 export async function runCell(
@@ -116,9 +120,12 @@ export async function runCell(
     // CamLoop starting the next camera's spare worker 3 s after this one took its own, are not per
     // frame), on the scene that is measured (flat and checkered in turn, every 500 ms: scene cuts
     // that a server's rate control and picture size adapt to).
-    await page.evaluate(() => {
-      (window as unknown as CameraWindow).fakeCamera.probe = true;
-    });
+    await page.evaluate((photo) => {
+      const camera = (window as unknown as CameraWindow).fakeCamera;
+      if (!photo) return void (camera.probe = true);
+      camera.photo = Object.assign(new Image(), { src: photo });
+      camera.scene = 'photo';
+    }, options.photo);
     await page.waitForTimeout(5000);
 
     await page.evaluate(() => {
@@ -131,6 +138,7 @@ export async function runCell(
     await page.waitForTimeout(seconds * 1000);
     const elapsed = (Date.now() - t0) / 1000;
     const cpuAfter = server.pid ? await cpuSeconds(server.pid) : undefined;
+    await options.atWindowEnd?.();
     const { frames, changes, switches, width, height } = await page.evaluate(() => {
       const w = window as unknown as CameraWindow;
       const video = document.getElementById('video') as HTMLVideoElement;

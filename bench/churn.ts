@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { BrowserlessPeer } from '../test/support/browserless-peer.js';
 import { makeVp8Clip } from '../test/support/clip.js';
-import { rssMb, servers, type BenchServer } from './servers.js';
+import { rssMb, serverNamed, type BenchServer } from './servers.js';
 import { percentile } from './stats.js';
 
 /**
@@ -99,7 +99,7 @@ const lines = [
 ];
 let port = 18_900;
 for (const name of values.servers.split(',')) {
-  const server = await servers[name](port++);
+  const server = await serverNamed(name)(port++);
   try {
     lines.push(await measure(server));
     process.stderr.write(`${lines.at(-1)}\n`);

@@ -60,7 +60,7 @@ export function measureNative(cv: OpenCV, sizes: [number, number][], frames: num
           ? { width: transform.workWidth, height: Math.round((height * transform.workWidth) / width / 2) * 2 }
           : size;
       const runners = [false, true].map((native) => {
-        const runner = new ChainRunner(() => cv, native);
+        const runner = new ChainRunner(() => cv, undefined, native);
         runner.set([{ id: native ? nativeId : id, params: native && nativeId !== id ? {} : withDefaults(transform.params) }]);
         return runner;
       });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { BrowserlessPeer } from '../test/support/browserless-peer.js';
 import { makeVp8Clip } from '../test/support/clip.js';
-import { cpuSeconds, rssMb, servers, threadCpuSeconds } from './servers.js';
+import { cpuSeconds, rssMb, serverNamed, threadCpuSeconds } from './servers.js';
 import { percentile } from './stats.js';
 
 /**
@@ -35,7 +35,7 @@ const lines = [
 let port = 18_700 + Math.floor(Math.random() * 200);
 for (const name of values.servers.split(',')) {
   for (const count of values.peers.split(',').map(Number)) {
-    const server = await servers[name](port++);
+    const server = await serverNamed(name)(port++);
     try {
       await sleep(1500);
       const pid = server.pid!;

@@ -7,6 +7,8 @@ export interface BenchServer {
   name: string;
   url: string;
   pid?: number;
+  /** What it printed so far. */
+  output?: () => string;
   stop(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ function startProcess(
           name,
           url,
           pid: child.pid,
+          output: () => log,
           stop: async () => {
             if (child.exitCode !== null) return;
             child.kill('SIGTERM');
@@ -48,28 +51,15 @@ function startProcess(
   });
 }
 
-/** CamLoop built in `root` (this checkout, or another: CAMLOOP_BEFORE), with `env`. */
-const camloop =
-  (name: string, root: string, env: Record<string, string> = {}) =>
-  (port: number, extraArgs: string[] = []) =>
-    startProcess(
-      name,
-      process.execPath,
-      [`${root}/dist/electron/core/main.js`, '--port', String(port), ...extraArgs],
-      `http://127.0.0.1:${port}`,
-      /serving/,
-      root,
-      env,
-    );
-
 export const servers: Record<string, (port: number, extraArgs?: string[]) => Promise<BenchServer>> = {
-  camloop: camloop('CamLoop', ROOT),
+  camloop: (port, extraArgs = []) => camloopAt(ROOT, 'CamLoop', port, extraArgs),
   /** The built-ins in OpenCV.js even where they have a native form: before and after in one run. */
-  'camloop-opencv': camloop('CamLoop (OpenCV.js filters)', ROOT, { CAMLOOP_NATIVE_FILTERS: '0' }),
-  /** Another checkout, built (CAMLOOP_BEFORE=/path): an earlier CamLoop in the same run. */
-  'camloop-before': (port, extraArgs) => {
+  'camloop-opencv': (port, extraArgs = []) =>
+    camloopAt(ROOT, 'CamLoop (OpenCV.js filters)', port, extraArgs, { CAMLOOP_NATIVE_FILTERS: '0' }),
+  /** Another checkout, built (CAMLOOP_BEFORE=/path): the same as camloop@DIR, named "CamLoop before". */
+  'camloop-before': (port, extraArgs = []) => {
     if (!process.env.CAMLOOP_BEFORE) throw new Error('camloop-before needs CAMLOOP_BEFORE=/path/to/a/built/checkout');
-    return camloop('CamLoop before', process.env.CAMLOOP_BEFORE)(port, extraArgs);
+    return camloopAt(process.env.CAMLOOP_BEFORE, 'CamLoop before', port, extraArgs);
   },
   aiortc: (port) =>
     startProcess(
@@ -97,6 +87,35 @@ export const servers: Record<string, (port: number, extraArgs?: string[]) => Pro
       /echo server \(transport-cc\) on/,
     ),
 };
+
+/** CamLoop built in `dir`: this checkout, or another (`camloop@DIR`, e.g. the tree before a change) beside it in the same run. */
+function camloopAt(
+  dir: string,
+  name: string,
+  port: number,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
+  return startProcess(
+    name,
+    process.execPath,
+    ['dist/electron/core/main.js', '--port', String(port), ...extraArgs],
+    `http://127.0.0.1:${port}`,
+    // The line after "serving": the panel's URL and its token (the detect bench reads the control API).
+    /control panel/,
+    dir,
+    env,
+  );
+}
+
+/** The server a name on the command line means: one of `servers`, or `camloop@DIR`. */
+export function serverNamed(name: string): (port: number, extraArgs?: string[]) => Promise<BenchServer> {
+  const at = /^camloop@(.+)$/.exec(name);
+  if (at) return (port, extraArgs) => camloopAt(at[1]!, `CamLoop@${at[1]!.split('/').filter(Boolean).pop()}`, port, extraArgs);
+  const start = servers[name];
+  if (!start) throw new Error(`unknown server ${name} (${Object.keys(servers).join(', ')}, or camloop@DIR)`);
+  return start;
+}
 
 /** A process's resident memory now, in MB. */
 export async function rssMb(pid: number): Promise<number> {

@@ -1,4 +1,4 @@
-"""CamLoop's side of a Python filter: imports the user's file and runs its apply() on each frame.
+"""CamLoop's side of a Python filter: imports the user's file and runs its apply() or detect() on each frame.
 
 CamLoop runs it as
 
@@ -13,6 +13,8 @@ then `payload_length` bytes of pixels (see electron/core/python/protocol.ts, its
     sequence u32, timestamp f64 (seconds of stream time), json_length u32, payload_length u32
 
 One frame is in flight at a time: CamLoop sends the next only after the answer to this one.
+A detect() answer is its results as JSON and, when they hold a 'mask', the mask as the payload
+(one byte a pixel, FORMAT_MASK8, width and height in the header).
 """
 import json
 import os
@@ -29,15 +31,35 @@ HEADER = struct.Struct('<4sBBBBIIIdII')
 # and its results), ERROR (apply raised: the frame passes through), FATAL (cannot run at all).
 FRAME, READY, RESULT, ERROR, FATAL = 1, 2, 3, 4, 5
 # Pixel formats.
-FORMAT_NONE, FORMAT_BGR24 = 0, 1
+FORMAT_NONE, FORMAT_BGR24, FORMAT_MASK8 = 0, 1, 2
+# What CamLoop takes back (transforms/detect-filter.ts says the same): larger is an error, said here.
+MAX_JSON_BYTES = 1 << 20
+MAX_MASK_PIXELS = 2_500_000
 PARAM_TYPES = ('number', 'boolean', 'choice')
 TRACEBACK_LINES = 6
 
 
-def send(out, kind, info=None, image=None, width=0, height=0, sequence=0, timestamp=0.0):
-    body = json.dumps(info).encode() if info is not None else b''
+def plain(value):
+    """numpy's numbers and arrays as JSON (cv2 returns numpy.int32 coordinates)."""
+    if hasattr(value, 'tolist'):
+        return value.tolist()
+    raise TypeError(f'{type(value).__name__} is not JSON')
+
+
+def encode(info):
+    try:
+        body = json.dumps(info, default=plain, allow_nan=False).encode()
+    except ValueError as error:  # json's own words for a NaN are obscure
+        raise ValueError(f'results hold a NaN or an infinity ({error})') from None
+    if len(body) > MAX_JSON_BYTES:
+        raise ValueError(f'results are {len(body) / (1 << 20):.1f} MB of JSON: at most {MAX_JSON_BYTES >> 20} MB')
+    return body
+
+
+def send(out, kind, info=None, image=None, width=0, height=0, sequence=0, timestamp=0.0, fmt=FORMAT_BGR24):
+    body = encode(info) if info is not None else b''
     pixels = memoryview(image).cast('B') if image is not None else b''
-    header = HEADER.pack(MAGIC, VERSION, kind, FORMAT_BGR24 if image is not None else FORMAT_NONE, 0,
+    header = HEADER.pack(MAGIC, VERSION, kind, fmt if image is not None else FORMAT_NONE, 0,
                          width, height, sequence, timestamp, len(body), len(pixels))
     for part in (header, body, pixels):
         view = memoryview(part)
@@ -82,9 +104,12 @@ def load(path):
         raise ValueError('LABEL must be a string')
     if not isinstance(params, (list, tuple)) or not all(isinstance(p, dict) and p.get('type') in PARAM_TYPES for p in params):
         raise ValueError('PARAMS must be a list of dicts, each with a type of number, boolean or choice')
-    if not callable(getattr(module, 'apply', None)):
-        raise ValueError('defines no apply(image, params) function')
-    return module, {'id': plugin_id, 'label': label, 'params': list(params)}
+    applies, detects = callable(getattr(module, 'apply', None)), callable(getattr(module, 'detect', None))
+    if applies and detects:
+        raise ValueError('defines both apply() and detect(): a filter is one or the other')
+    if not (applies or detects):
+        raise ValueError('defines no apply(image, params) or detect(image, params) function')
+    return module, {'id': plugin_id, 'label': label, 'params': list(params), 'kind': 'detect' if detects else 'apply'}
 
 
 def to_output(returned, image, numpy):
@@ -109,6 +134,29 @@ def to_output(returned, image, numpy):
     return numpy.ascontiguousarray(out), results
 
 
+def to_detection(returned, numpy):
+    """What detect() returned -> (results dict without the mask, an HxW uint8 mask or None)."""
+    if returned is None:
+        return {}, None
+    if not isinstance(returned, dict):
+        raise TypeError(f'detect returned {type(returned).__name__}: return a dict (boxes, points, lines, polygons, text, mask, ...)')
+    results = dict(returned)
+    mask = results.pop('mask', None)
+    if mask is None:
+        return results, None
+    if not isinstance(mask, numpy.ndarray):
+        raise TypeError(f'mask is {type(mask).__name__}: expected an HxW uint8 numpy array')
+    if mask.ndim == 3 and mask.shape[2] == 1:
+        mask = mask[:, :, 0]
+    if mask.ndim != 2:
+        raise ValueError(f'mask has shape {mask.shape}: expected (height, width)')
+    if mask.dtype != numpy.uint8:
+        raise TypeError(f'mask is {mask.dtype}: expected uint8, 0-255 (e.g. (weights * 255).astype(numpy.uint8))')
+    if mask.size > MAX_MASK_PIXELS:
+        raise ValueError(f'mask of {mask.shape[1]}x{mask.shape[0]}: at most {MAX_MASK_PIXELS} pixels (scale it down: it is scaled to the picture anyway)')
+    return results, numpy.ascontiguousarray(mask)
+
+
 def exit_when_orphaned():
     """A hung apply() never reads the end of its input: leave when CamLoop itself is gone."""
     parent = os.getppid()
@@ -120,7 +168,7 @@ def exit_when_orphaned():
 
 def run(path, source, out):
     try:
-        module, _ = load(path)
+        module, description = load(path)
         import numpy
         if callable(getattr(module, 'setup', None)):
             module.setup()
@@ -143,9 +191,17 @@ def run(path, source, out):
         params = json.loads(body) if json_length else {}
         image = numpy.frombuffer(pixels, dtype=numpy.uint8).reshape(height, width, 3)
         try:
-            output, results = to_output(module.apply(image, params), image, numpy)
             # send() encodes the JSON before writing a byte: results that are not JSON become an ERROR.
-            send(out, RESULT, {'results': results} if results else None, output, width, height, sequence, timestamp)
+            if description['kind'] == 'detect':
+                image.flags.writeable = False  # detect() finds; CamLoop draws
+                results, mask = to_detection(module.detect(image, params), numpy)
+                if mask is None:
+                    send(out, RESULT, {'results': results}, None, 0, 0, sequence, timestamp)
+                else:
+                    send(out, RESULT, {'results': results}, mask, mask.shape[1], mask.shape[0], sequence, timestamp, FORMAT_MASK8)
+            else:
+                output, results = to_output(module.apply(image, params), image, numpy)
+                send(out, RESULT, {'results': results} if results else None, output, width, height, sequence, timestamp)
         except Exception as error:
             send(out, ERROR, {'error': f'{type(error).__name__}: {error}', 'traceback': last_lines(error)}, None, width, height, sequence, timestamp)
     return 0

@@ -2,8 +2,9 @@
 // The control panel: pairing QR code, connected cameras with live stats, a filter per camera
 // (applied live), recording and hang-up. It talks to the core's loopback-only API with the control
 // token that the app puts in the URL fragment (never sent over the network by the browser).
-import { paramControls } from './shared/params.js';
+import { paramControls, transformOption } from './shared/params.js';
 import { waitForIceGathering } from './shared/ice-gathering.js';
+import { showResults } from './shared/results-view.js';
 
 /** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
 /** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
@@ -70,7 +71,7 @@ function card(info) {
   const title = document.createElement('h3');
   const select = document.createElement('select');
   select.className = 'transform';
-  select.append(...transforms.map((t) => new Option(t.label, t.id)));
+  select.append(...transforms.map(transformOption));
   select.value = info.transform[0]?.id ?? 'none';
   const params = document.createElement('span');
   params.className = 'params';
@@ -170,7 +171,7 @@ function update(info, now) {
   const scaled = s.sentWidth && !info.forwarding && s.sentWidth !== s.width ? ` at ${s.sentWidth}×${s.sentHeight} (${why})` : '';
   const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}${scaled}` : '';
   entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}`;
-  entry.results.textContent = Object.keys(info.results).length ? JSON.stringify(info.results) : '';
+  showResults(entry.results, info, transforms);
   entry.errors.textContent = info.errors.at(-1) ?? '';
   entry.record.textContent = info.recording ? 'Stop recording' : 'Record';
   entry.record.classList.toggle('recording', Boolean(info.recording));

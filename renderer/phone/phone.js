@@ -2,8 +2,9 @@
 // The camera page: sends this device's camera to CamLoop and shows what comes back.
 // Plain ES module, no build step: it must load as-is on phones (Android Chrome, iOS Safari).
 import { FrameRateFollower } from './shared/frame-rate-follower.js';
-import { paramControls } from './shared/params.js';
+import { paramControls, transformOption } from './shared/params.js';
 import { waitForIceGathering } from './shared/ice-gathering.js';
+import { showResults } from './shared/results-view.js';
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -54,7 +55,7 @@ async function loadTransforms() {
   /** @type {TransformInfo[]} */
   const list = await response.json();
   transforms = list;
-  ui.transform.replaceChildren(...transforms.map((t) => new Option(t.label, t.id)));
+  ui.transform.replaceChildren(...transforms.map(transformOption));
   renderParams();
 }
 
@@ -97,17 +98,23 @@ function sendChain() {
 
 /** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
 /** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
+/** @typedef {import('../shared/api-types').ResultEvent} ResultEvent */
 
-/** The control channel's answers. @param {MessageEvent} message */
+/** What the filters found: the session info's (each second), updated by each result pushed as it comes. */
+const found = { transform: [], results: {}, models: [] };
+
+/** The control channel's answers, and results pushed. @param {MessageEvent} message */
 function showInfo(message) {
-  /** @type {{type: 'error', error: string, info?: undefined} | {type: 'info', info: SessionInfo, error?: undefined}} */
+  /** @type {{type: 'error', error: string} | {type: 'info', info: SessionInfo} | {type: 'result', event: ResultEvent}} */
   const data = JSON.parse(message.data);
   if (data.type === 'error') ui.results.textContent = `⚠ ${data.error}`;
-  else if (data.info) {
+  else if (data.type === 'result') found.results[data.event.id] = data.event.results;
+  else {
     if (Array.isArray(data.info.transform)) followChain(data.info.transform);
-    ui.results.textContent = Object.keys(data.info.results).length ? JSON.stringify(data.info.results) : '';
+    Object.assign(found, { transform: data.info.transform, results: data.info.results, models: data.info.models });
     follower.follow(data.info);
   }
+  if (data.type !== 'error') showResults(ui.results, found, transforms);
 }
 
 /** The current call's video sender, whose frame rate the follower sets. */

@@ -6,3 +6,5 @@ export type { ParamSpec, ParamValues } from '../../electron/core/transforms/type
 export type { PairingInfo } from '../../electron/core/http/control-api.js';
 export type { AdmissionInfo } from '../../electron/core/session/admission.js';
 export type { IceServer } from '../../electron/core/webrtc/ice-servers.js';
+export type { ResultEvent } from '../../electron/core/detect/events.js';
+export type { ModelInfo } from '../../electron/core/session/session-results.js';

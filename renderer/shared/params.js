@@ -3,6 +3,16 @@
 // choice -> dropdown). Shared by the camera page and the panel; no framework.
 
 /**
+ * A filter in a dropdown; one that cannot run (a model whose files are missing) says so, and why on hover.
+ * @param {import('./api-types').TransformInfo} transform
+ */
+export function transformOption(transform) {
+  const option = new Option(transform.error ? `${transform.label} (unavailable)` : transform.label, transform.id);
+  if (transform.error) option.title = transform.error;
+  return option;
+}
+
+/**
  * @param {import('./api-types').ParamSpec[]} specs
  * @param {Record<string, unknown>} values  current values, updated in place on input
  * @param {() => void} onChange

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, it } from 'node:test';
+import { after, it, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { CamLoopServer } from '../../electron/core/http/server.js';
 import type { SessionInfo } from '../../electron/core/session/session-info.js';
@@ -15,11 +15,7 @@ import { WhipPublisher } from '../support/whip-publisher.js';
 
 let server: CamLoopServer;
 let browser: Browser;
-let publisher: WhipPublisher | undefined;
-const cleanups = useServerAndBrowser({}, (s, b) => {
-  [server, browser] = [s, b];
-  cleanups.add(() => publisher?.kill());
-});
+useServerAndBrowser({}, (s, b) => void ([server, browser] = [s, b]));
 
 async function sessions(): Promise<SessionInfo[]> {
   return (await (await api(server, '/api/sessions')).json()) as SessionInfo[];
@@ -43,17 +39,32 @@ async function whip(path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${server.url}${path}`, init);
 }
 
-let camera: SessionInfo;
-
-it("FFmpeg's whip muxer publishes a camera: listed as WHIP, filtered by ?transform=, played by two WHEP viewers without a second encode", async () => {
-  publisher = new WhipPublisher(`${server.url}/whip?transform=invert`);
-  camera = await waitFor(
-    () => `a WHIP camera sending frames (publisher: ${publisher?.log.slice(-600)})`,
+/**
+ * A camera of this test's own: FFmpeg's whip muxer publishing the test pattern, filtered by
+ * `transform`, sending frames. Killed, and its session closed, when the test ends.
+ */
+async function publishCamera(t: TestContext, transform: string): Promise<{ publisher: WhipPublisher; camera: SessionInfo }> {
+  const earlier = new Set((await sessions()).map((s) => s.id));
+  const publisher = new WhipPublisher(`${server.url}/whip?transform=${transform}`);
+  let id: string | undefined;
+  t.after(async () => {
+    publisher.kill();
+    await server.sessions.get(id ?? '')?.close();
+  });
+  const camera = await waitFor(
+    () => `a WHIP camera sending frames (publisher: ${publisher.log.slice(-600)})`,
     async () => {
-      if (publisher?.exitCode !== undefined) throw new Error(`the publisher ended: ${publisher.log.slice(-600)}`);
-      return (await sessions()).find((s) => s.source === 'whip' && (s.stats?.framesIn ?? 0) > 10);
+      if (publisher.exitCode !== undefined) throw new Error(`the publisher ended: ${publisher.log.slice(-600)}`);
+      const made = (await sessions()).find((s) => s.source === 'whip' && !earlier.has(s.id));
+      id = made?.id;
+      return made && (made.stats?.framesIn ?? 0) > 10 ? made : undefined;
     },
   );
+  return { publisher, camera };
+}
+
+it("FFmpeg's whip muxer publishes a camera: listed as WHIP, filtered by ?transform=, played by two WHEP viewers without a second encode", async (t) => {
+  const { camera } = await publishCamera(t, 'invert');
   assert.equal(camera.codec, 'h264');
   assert.equal(camera.transform[0].id, 'invert');
   assert.equal(camera.connectionState, 'connected');
@@ -98,10 +109,11 @@ it("FFmpeg's whip muxer publishes a camera: listed as WHIP, filtered by ?transfo
   await one.close();
   await waitFor('one viewer left', async () => ((await sessions()).find((s) => s.id === camera.id)?.viewers === 1 ? true : undefined));
   await waitForFrames(two, 10, '#video');
-  await api(server, `/api/sessions/${camera.id}/transform`, { method: 'PUT', body: JSON.stringify('invert') });
+  await two.close();
 });
 
-it('bad WHIP and WHEP requests get the RFC status and the camera lives on', async () => {
+it('bad WHIP and WHEP requests get the RFC status and the camera lives on', async (t) => {
+  const { camera } = await publishCamera(t, 'invert');
   const sdp = { 'Content-Type': 'application/sdp' };
   const frag = { 'Content-Type': 'application/trickle-ice-sdpfrag' };
   const viewer = { Authorization: `Bearer ${server.access.viewerToken}` };
@@ -229,7 +241,8 @@ it('bad WHIP and WHEP requests get the RFC status and the camera lives on', asyn
   );
 });
 
-it("the publisher's DELETE ends the camera at once, and its viewers say so", async () => {
+it("the publisher's DELETE ends the camera at once, and its viewers say so", async (t) => {
+  const { publisher, camera } = await publishCamera(t, 'invert');
   const page = await openViewer(camera.id);
   const events: string[] = [];
   const t0 = Date.now();
@@ -242,7 +255,7 @@ it("the publisher's DELETE ends the camera at once, and its viewers say so", asy
   });
   await waitForFrames(page, 10, '#video');
   events.push(`+${Date.now() - t0} stopping`);
-  const stopped = await publisher!.stop();
+  const stopped = await publisher.stop();
   assert.equal(stopped.code, 0, stopped.output.slice(-500));
   assert.match(stopped.output, /Dispose resource .* ok/, 'the muxer DELETEd its session');
   await waitFor('the camera gone', async () => ((await sessions()).some((s) => s.id === camera.id) ? undefined : true), 2000);
@@ -253,7 +266,6 @@ it("the publisher's DELETE ends the camera at once, and its viewers say so", asy
     .catch((error: Error) => assert.fail(`${error.message}\n${events.join('\n')}`));
   assert.match((await page.locator('#status').textContent()) ?? '', /the camera left|camera not connected/);
   await page.close();
-  publisher = undefined;
 });
 
 it('a browser publishes over WHIP from another origin (CORS preflights, exposed Location): VP8 and Opus, filtered, nothing sent back', async () => {

@@ -51,3 +51,14 @@ export function builderFiles(config: BuildConfig): { shipped: (path: string) => 
   const unpacked = globList(config.asarUnpack);
   return { shipped, unpacked: (path) => shipped(path) && unpacked(path) };
 }
+
+/**
+ * Which files of the production dependencies a build ships: all, less the exclusions in `files`
+ * (electron-builder's getNodeModuleFileMatcher: everything, then only the "!" patterns), and which of
+ * those it unpacks.
+ */
+export function builderModuleFiles(config: BuildConfig): { shipped: (path: string) => boolean; unpacked: (path: string) => boolean } {
+  const shipped = globList(['**/*', ...config.files.filter((pattern) => pattern.startsWith('!'))]);
+  const unpacked = globList(config.asarUnpack);
+  return { shipped, unpacked: (path) => shipped(path) && unpacked(path) };
+}

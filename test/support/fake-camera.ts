@@ -4,18 +4,21 @@
  * Scenes: 'card' (gradient, white square with a black border, a moving ball) and, when
  * `window.fakeCamera.probe` is on, a scene switch every 500 ms for latency measurement.
  * 'noise' (random 16x16 blocks, new every frame) makes any encoder use all the bitrate it is given.
+ * 'photo' draws `fakeCamera.photo` (an image the test sets, e.g. a photograph for a model) stretched
+ * to the picture.
  * Swapping `fakeCamera.canvas`'s width and height turns the phone: the track's frames change size,
  * as Chrome's do on a phone turned mid-call (it rotates the pixels when no orientation extension is
  * negotiated, and CamLoop negotiates none).
  */
 export function installFakeCamera(): void {
-  type Scene = 'card' | 'flat' | 'checker' | 'noise' | 'texture';
+  type Scene = 'card' | 'flat' | 'checker' | 'noise' | 'texture' | 'photo';
   const state = {
     scene: 'card' as Scene,
     switchedAt: 0,
     switches: [] as number[],
     probe: false,
     canvas: null as HTMLCanvasElement | null,
+    photo: null as HTMLImageElement | null,
     requests: [] as MediaStreamConstraints[],
   };
   (window as unknown as { fakeCamera: typeof state }).fakeCamera = state;
@@ -56,7 +59,9 @@ export function installFakeCamera(): void {
       }
       return;
     }
-    if (state.scene === 'card') {
+    if (state.scene === 'photo' && state.photo?.complete) {
+      ctx.drawImage(state.photo, 0, 0, width, height);
+    } else if (state.scene === 'card') {
       const gradient = ctx.createLinearGradient(0, 0, width, height);
       gradient.addColorStop(0, '#3060c0');
       gradient.addColorStop(0.5, '#40a060');

@@ -5,6 +5,8 @@ import type { Host } from './netns.js';
 
 /** Tests run from dist/test/support: the script stays in the sources. */
 export const IMPAIRER_SCRIPT = fileURLToPath(new URL('../../../test/support/link_impairer.py', import.meta.url));
+/** Runs the impairer's schedule on scripted traffic (for its unit test). */
+export const IMPAIRER_TRACE_SCRIPT = fileURLToPath(new URL('../../../test/support/impairer_trace.py', import.meta.url));
 /** UDP round trips for checking a test network's paths (these machines have no ping). */
 export const UDP_PROBE_SCRIPT = fileURLToPath(new URL('../../../test/support/udp_probe.py', import.meta.url));
 /** Debian's Python (the first python3 on PATH may be another). */

@@ -30,3 +30,8 @@ export function pyFilter(id: string, applyBody: string, extra = ''): string {
     .map((line) => `    ${line}`)
     .join('\n')}\n`;
 }
+
+/** A detect filter file: ID, LABEL, PARAMS (k: 0-255, default 10) and the body of detect(image, params). */
+export function pyDetect(id: string, detectBody: string, extra = ''): string {
+  return pyFilter(id, detectBody, extra).replace('def apply(image, params):', 'def detect(image, params):');
+}

@@ -9,10 +9,14 @@ import { i420Bytes, yuvFrame } from './yuv-frames.js';
  * for the rest) on packed I420 pictures, at their own size. Reuse it across frames; dispose it at the end.
  */
 export function chainOnI420(chain: TransformChain, width: number, height: number, cv?: OpenCV, native = true) {
-  const runner = new ChainRunner(() => {
-    if (!cv) throw new Error('this chain needs OpenCV.js');
-    return cv;
-  }, native);
+  const runner = new ChainRunner(
+    () => {
+      if (!cv) throw new Error('this chain needs OpenCV.js');
+      return cv;
+    },
+    undefined,
+    native,
+  );
   runner.set(chain);
   const size = { width, height };
   return {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builderFiles, builderRequire, globList } from '../support/builder-files.js';
+import { builderFiles, builderModuleFiles, builderRequire, globList } from '../support/builder-files.js';
 import { walkRuntimeFiles } from '../support/runtime-files.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -142,6 +142,53 @@ describe('packaging (electron-builder)', () => {
     assert.deepEqual(notShipped, []);
   });
 
+  it("ships the models and their runtime outside app.asar (the model worker reads them as files), and none of Human's other files", async () => {
+    const modules = builderModuleFiles(pkg.build);
+    const where = (path: string) => (path.startsWith('node_modules/') ? modules : files);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'models/manifest.json'), 'utf8')) as Record<string, { file: string; in: string }[]>;
+    const weights = Object.values(manifest)
+      .flat()
+      .map((f) => `${f.in.startsWith('@') ? 'node_modules/' : ''}${f.in}/${f.file}`);
+    assert.equal(weights.length, 14, 'seven models, a graph and its weights each');
+    const runtime = [
+      'models/manifest.json',
+      'node_modules/@vladmandic/human/dist/human.node-wasm.js',
+      'node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js',
+      'node_modules/@tensorflow/tfjs-converter/dist/tf-converter.node.js',
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js',
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+    ];
+    const licences = ['models/LICENSE.weights-Apache-2.0.txt', 'models/LICENSE.human-MIT.txt', 'models/LICENSE.human-models-MIT.txt'];
+    for (const path of [...weights, ...runtime, ...licences]) assert.ok(existsSync(join(ROOT, path)), `${path} exists`);
+    assert.deepEqual(
+      [...weights, ...runtime].filter((path) => !where(path).unpacked(path)),
+      [],
+      'shipped and unpacked',
+    );
+    assert.deepEqual(
+      licences.filter((path) => !files.shipped(path)),
+      [],
+      'the licences ship',
+    );
+    const unused = [
+      'node_modules/@vladmandic/human/models/iris.bin',
+      'node_modules/@vladmandic/human/models/models.json',
+      'node_modules/@vladmandic/human/dist/human.esm.js',
+      'node_modules/@vladmandic/human/demo/index.html',
+      'node_modules/@vladmandic/human/src/human.ts',
+      'node_modules/@tensorflow/tfjs-core/dist/index.js',
+      'node_modules/@tensorflow/tfjs-core/dist/tf-core.min.js',
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
+      'node_modules/@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.node.js',
+    ];
+    assert.deepEqual(
+      unused.filter((path) => modules.shipped(path)),
+      [],
+      'browser bundles, demos and unused models stay out',
+    );
+    assert.ok(modules.shipped('node_modules/werift/package.json'), "the other dependencies' files still ship");
+  });
+
   it('starts the Python filter host from app.asar.unpacked', async () => {
     // The module that names the host, loaded from where a packaged app has it: resources/app.asar/...
     const user = runtime.files.get('python/camloop_host.py')!.from;
@@ -163,52 +210,5 @@ describe('packaging (electron-builder)', () => {
   it("the main bundle is built and is Electron's entry", () => {
     assert.equal(pkg.main, 'dist/electron/main.js');
     assert.ok(existsSync(join(ROOT, pkg.main)), 'run npm run build');
-  });
-});
-
-describe('layering', () => {
-  const sources = (dir: string) => walk(join(ROOT, dir)).filter((f) => /\.(ts|js|mjs)$/.test(f));
-  const imports = (file: string) =>
-    [...readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-
-  it('electron/core never imports electron (it runs headless in plain Node)', () => {
-    for (const file of sources('electron/core')) assert.ok(!imports(file).includes('electron'), file);
-  });
-  it('renderer never imports the core (pages talk to it over HTTP only); its types come through one type-only file', () => {
-    const bridge = 'renderer/shared/api-types.d.ts';
-    for (const file of sources('renderer').filter((f) => f !== bridge))
-      assert.ok(!imports(file).some((i) => i.includes('electron/')), file);
-    const lines = readFileSync(join(ROOT, bridge), 'utf8')
-      .split('\n')
-      .filter((line) => /from\s+['"]/.test(line));
-    assert.ok(lines.length > 0 && lines.every((line) => line.startsWith('export type {')), `${bridge} re-exports types only`);
-  });
-
-  it('no import cycles in electron/ (type-only imports count: they tie modules together as much)', () => {
-    const graph = new Map<string, string[]>();
-    for (const file of sources('electron')) {
-      const local = imports(file)
-        .filter((i) => i.startsWith('.'))
-        .map((i) => join(dirname(file), i).replace(/\.js$/, '.ts'));
-      graph.set(file, local);
-    }
-    const state = new Map<string, 'visiting' | 'done'>();
-    const cycles: string[] = [];
-    const visit = (file: string, path: string[]) => {
-      if (state.get(file) === 'done') return;
-      if (state.get(file) === 'visiting') return void cycles.push([...path.slice(path.indexOf(file)), file].join(' -> '));
-      state.set(file, 'visiting');
-      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
-      state.set(file, 'done');
-    };
-    for (const file of graph.keys()) visit(file, []);
-    assert.deepEqual(cycles, []);
-  });
-
-  it("only webrtc/werift-internals.ts reaches past werift's public API (casts through unknown)", () => {
-    const offenders = sources('electron/core').filter(
-      (file) => !file.endsWith('werift-internals.ts') && readFileSync(join(ROOT, file), 'utf8').includes('as unknown as'),
-    );
-    assert.deepEqual(offenders, []);
   });
 });

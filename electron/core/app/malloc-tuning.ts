@@ -1,12 +1,9 @@
 import { spawn } from 'node:child_process';
 
 /**
- * glibc's malloc settings for CamLoop's process, which glibc reads from the environment at start
- * (Node cannot call mallopt). By default malloc raises its mmap threshold each time a large block
- * is freed, so frame-sized buffers (FFmpeg frames, libvpx's) then come from per-thread arenas, and
- * what a camera's codec worker freed stays with the process after the camera is gone. Measured
- * with bench:churn (40 phones, one every 1.4 s): RSS +119 MB after they all left with the
- * defaults, +29 MB with these (and ~90 MB less while loaded).
+ * glibc's malloc settings, read from the environment at start (Node cannot call mallopt): a fixed
+ * mmap threshold, so the frame-sized buffers a camera's worker frees go back to the system
+ * (see docs/decisions.md, malloc settings).
  */
 export const MALLOC_ENV: Record<string, string> = {
   MALLOC_ARENA_MAX: '2',

@@ -10,6 +10,7 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import type { Admission } from '../session/admission.js';
 import type { Sessions } from '../session/sessions.js';
 import { parseChain } from '../transforms/chain.js';
+import { serveResults } from './results-stream.js';
 
 export interface ControlContext {
   sessions: Sessions;
@@ -60,7 +61,7 @@ export async function handleControl(
     );
     return true;
   }
-  const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording|\/preview|\/max-bitrate)?$/);
+  const match = path.match(/^\/api\/sessions\/([\w-]{1,64})(\/transform|\/recording|\/preview|\/max-bitrate|\/results)?$/);
   if (!match) return false;
   const session = sessions.get(match[1]);
   if (!session) throw new HttpError(404, 'no such session');
@@ -84,6 +85,8 @@ export async function handleControl(
     sendJson(res, 200, { recording: session.startProcessedRecording(file) });
   } else if (sub === '/recording' && method === 'DELETE') {
     sendJson(res, 200, { recorded: session.stopProcessedRecording() ?? null });
+  } else if (sub === '/results' && method === 'GET') {
+    serveResults(session, req, res);
   } else if (!sub && method === 'GET') {
     sendJson(res, 200, session.info());
   } else if (!sub && method === 'DELETE') {

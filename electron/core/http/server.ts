@@ -21,6 +21,7 @@ import { AccessControl } from './access.js';
 import { handleControl, type ControlContext } from './control-api.js';
 import { ChainError } from '../transforms/chain.js';
 import { describeTransforms } from '../transforms/registry.js';
+import type { Transform } from '../transforms/types.js';
 import { Admission } from '../session/admission.js';
 import type { OfferRequest } from '../session/offer-request.js';
 import { handleWhip, type WhipContext } from './whip-routes.js';
@@ -42,7 +43,7 @@ export interface ServerOptions {
   recordTo?: string;
   /** Where the record button's files go (default ~/Videos/CamLoop). */
   videosDir?: string;
-  /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default: from this machine (see defaultCameraLimit). */
+  /** A ceiling on live cameras; more get a 503. Default: from this machine's memory (see memoryCameraLimit). */
   maxSessions?: number;
   /** A camera that would bring every camera under this frame rate is refused (see Admission). */
   minFps?: number;
@@ -70,11 +71,13 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const admission = new Admission(sessions, { maxLive: options.maxSessions, minFps: options.minFps });
   const pool = new WorkerPool();
   const { log } = options;
+  void pool.models.checkFiles().then((troubles) => troubles.forEach((why) => log.warn(`a model filter cannot run: ${why}`)));
   const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log, options.python) : undefined;
   await plugins?.start();
   const recordings = options.recordTo ? new Recordings(options.recordTo) : undefined;
   const videosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');
 
+  const modelTrouble = ({ detector }: Transform) => (detector?.runtime === 'model' ? pool.models.troubles.get(detector.task) : undefined);
   const access = new AccessControl();
   const iceServers = options.iceServers ?? new IceServers();
   const scheme = options.tls ? 'https' : 'http';
@@ -139,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     }
     if (await handleWhip(whip, req, res, url)) return;
     // The camera page needs the filter list; everything else under /api is the panel's.
-    if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms());
+    if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms(modelTrouble));
     if (path.startsWith('/api/')) {
       access.checkControl(req);
       if (await handleControl(control, req, res, path, method)) return;

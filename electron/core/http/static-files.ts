@@ -19,6 +19,7 @@ const ROUTES: Record<string, string> = {
   '/shared/params.js': 'renderer/shared/params.js',
   '/shared/frame-rate-follower.js': 'renderer/shared/frame-rate-follower.js',
   '/shared/ice-gathering.js': 'renderer/shared/ice-gathering.js',
+  '/shared/results-view.js': 'renderer/shared/results-view.js',
   '/panel': 'renderer/panel/index.html',
   '/panel.js': 'renderer/panel/panel.js',
   '/panel.css': 'renderer/panel/panel.css',

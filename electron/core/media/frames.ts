@@ -5,6 +5,8 @@ export interface VideoSample {
   readonly data: Buffer;
   readonly timestamp: number;
   readonly keyframe: boolean;
+  /** A processed frame's camera time (s of its stream): results are matched to the recording by it. */
+  readonly time?: number;
 }
 
 /** A frame put together from the camera's RTP packets. */

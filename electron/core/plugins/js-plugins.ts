@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isBuiltin } from '../transforms/registry.js';
 import { checkParamSpec, PLUGIN_ID, type PluginError } from '../transforms/plugin-spec.js';
+import { detectTransform } from '../transforms/detect-filter.js';
 import type { Transform } from '../transforms/types.js';
 
 export interface LoadedPlugins {
@@ -14,8 +15,9 @@ const PLUGIN_FILE = /\.(m?js)$/;
 
 /**
  * Imports every .js/.mjs file in `dir` as a transform: `export default {id, label, params, create}`
- * (or `export const transform = ...`), the shape of the built-ins. The file's mtime goes into the
- * import URL so an edited file is imported afresh. A file that fails is reported, never thrown.
+ * (or `export const transform = ...`), the shape of the built-ins; with `kind: 'detect'`, create(cv)
+ * returns {detect, dispose} and runs in a thread of its own (docs/detect.md). The file's mtime goes
+ * into the import URL so an edited file is imported afresh. A file that fails is reported, never thrown.
  */
 export async function loadPlugins(dir: string): Promise<LoadedPlugins> {
   const transforms: Transform[] = [];
@@ -31,8 +33,9 @@ export async function loadPlugins(dir: string): Promise<LoadedPlugins> {
     const path = join(dir, file);
     try {
       const { mtimeMs, size } = await stat(path);
-      const module = (await import(`${pathToFileURL(path).href}?v=${mtimeMs}-${size}`)) as { default?: unknown; transform?: unknown };
-      const transform = checkShape(module.default ?? module.transform);
+      const url = `${pathToFileURL(path).href}?v=${mtimeMs}-${size}`;
+      const module = (await import(url)) as { default?: unknown; transform?: unknown };
+      const transform = checkShape(module.default ?? module.transform, url, module.default ? 'default' : 'transform');
       if (isBuiltin(transform.id) || transforms.some((t) => t.id === transform.id))
         throw new Error(`id "${transform.id}" is already taken`);
       transforms.push(transform);
@@ -43,7 +46,7 @@ export async function loadPlugins(dir: string): Promise<LoadedPlugins> {
   return { transforms, errors };
 }
 
-function checkShape(value: unknown): Transform {
+function checkShape(value: unknown, url: string, exportName: string): Transform {
   if (typeof value !== 'object' || value === null) throw new Error('exports no transform (export default {id, label, params, create})');
   const t = value as Partial<Transform>;
   if (typeof t.id !== 'string' || !PLUGIN_ID.test(t.id)) throw new Error('id must be 1-41 letters, digits, - or _');
@@ -52,6 +55,9 @@ function checkShape(value: unknown): Transform {
   const params = t.params ?? [];
   if (!Array.isArray(params)) throw new Error(`"${t.id}": params must be an array`);
   params.forEach((p) => checkParamSpec(t.id!, p));
+  if (t.kind === 'detect')
+    return detectTransform({ id: t.id, label: t.label, params, detector: { runtime: 'js', module: url, exportName } });
+  if (t.kind !== undefined && t.kind !== 'apply') throw new Error(`"${t.id}": kind must be 'apply' or 'detect'`);
   if (t.input !== undefined && t.input !== 'rgba' && t.input !== 'gray' && t.input !== 'yuv')
     throw new Error(`"${t.id}": input must be 'rgba', 'gray' or 'yuv'`);
   if (t.workWidth !== undefined && !(typeof t.workWidth === 'number' && t.workWidth >= 16))

@@ -16,8 +16,8 @@ export interface DescribedPython {
 }
 
 /**
- * Every .py file in `dir`, imported by `python` once to read its ID, LABEL and PARAMS (apply() is
- * not run). A file that cannot be imported (a syntax error, numpy or cv2 missing, no interpreter)
+ * Every .py file in `dir`, imported by `python` once to read its ID, LABEL, PARAMS and whether it
+ * defines apply() or detect() (neither is run). A file that cannot be imported (a syntax error, numpy or cv2 missing, no interpreter)
  * is reported with Python's own words, never thrown.
  */
 export async function describePythonPlugins(dir: string, python: string): Promise<DescribedPython> {
@@ -76,12 +76,12 @@ async function describeOne(python: string, file: string): Promise<PythonPluginIn
       else resolve(answer);
     });
   });
-  const description = JSON.parse(output) as { id?: unknown; label?: unknown; params?: unknown; error?: string };
+  const description = JSON.parse(output) as { id?: unknown; label?: unknown; params?: unknown; kind?: unknown; error?: string };
   if (description.error) throw new Error(describeFailure(description));
   const { id, label, params } = description;
   if (typeof id !== 'string' || !PLUGIN_ID.test(id)) throw new Error('ID must be 1-41 letters, digits, - or _');
   if (typeof label !== 'string') throw new Error(`"${id}": LABEL must be a string`);
   const specs = (params ?? []) as ParamSpec[];
   specs.forEach((spec) => checkParamSpec(id, spec));
-  return { id, label, params: specs, file, python };
+  return { id, label, params: specs, file, python, kind: description.kind === 'detect' ? 'detect' : 'apply' };
 }

@@ -1,7 +1,9 @@
+import { MAX_MASK_PIXELS, MAX_RESULT_JSON_BYTES } from '../transforms/detect-filter.js';
+
 /**
  * The framed protocol between CamLoop and a Python filter process (python/camloop_host.py is its
  * twin). Each message: a fixed little-endian header, then `jsonLength` bytes of UTF-8 JSON, then
- * `payloadLength` bytes of pixels (BGR24, rows packed).
+ * `payloadLength` bytes of pixels (BGR24 rows packed; a detect() answer's mask: one byte a pixel).
  */
 export const MAGIC = 0x5950_4c43; // 'CLPY' read as a little-endian u32
 export const VERSION = 1;
@@ -9,7 +11,7 @@ export const HEADER_BYTES = 36;
 
 export const Kind = { frame: 1, ready: 2, result: 3, error: 4, fatal: 5 } as const;
 export type KindName = keyof typeof Kind;
-export const Format = { none: 0, bgr24: 1 } as const;
+export const Format = { none: 0, bgr24: 1, mask8: 2 } as const;
 
 export interface Header {
   kind: number;
@@ -29,6 +31,8 @@ export interface Message {
   info?: Record<string, unknown>;
   /** The pixels (a view into the reader's buffer, valid until the next push). */
   payload: Buffer;
+  /** Set when the message was over the reader's limits: its bytes were skipped, never held, and this says why. */
+  refused?: string;
 }
 
 export function encodeHeader(header: Header): Buffer {
@@ -62,8 +66,10 @@ export function decodeHeader(bytes: Buffer): Header {
   };
 }
 
-/** The most a message may carry: a 4K BGR frame and its JSON. Larger means a broken stream. */
-const MAX_MESSAGE_BYTES = 3840 * 2160 * 3 + (1 << 20);
+/** The most a message may carry: a 4K BGR frame and 16 MB of JSON. Larger means a broken stream. */
+const MAX_MESSAGE_BYTES = 3840 * 2160 * 3 + (16 << 20);
+/** What a message may carry and be read: larger ones are skipped (refused), not buffered. */
+const LIMITS = { json: MAX_RESULT_JSON_BYTES, pixels: 3840 * 2160 * 3, mask: MAX_MASK_PIXELS };
 
 /**
  * Cuts a byte stream (chunks as the pipe delivers them) into messages. Pixels are gathered into one
@@ -75,6 +81,8 @@ export class MessageReader {
   private current?: Header;
   private body = Buffer.alloc(0);
   private bodyFill = 0;
+  /** Why the current message is being skipped, if it is. */
+  private refusal?: string;
 
   /** Feeds a chunk; returns the messages it completed. Throws on a corrupt stream. */
   push(chunk: Buffer): Message[] {
@@ -90,20 +98,24 @@ export class MessageReader {
         this.current = decodeHeader(this.header);
         const total = this.current.jsonLength + this.current.payloadLength;
         if (total > MAX_MESSAGE_BYTES) throw new Error(`message of ${total} bytes: too large`);
-        if (this.body.length !== total) this.body = Buffer.alloc(total);
+        this.refusal = refusal(this.current);
+        if (!this.refusal && this.body.length !== total) this.body = Buffer.alloc(total);
         this.bodyFill = 0;
       }
       const header = this.current;
       const total = header.jsonLength + header.payloadLength;
       const take = Math.min(total - this.bodyFill, chunk.length - offset);
-      chunk.copy(this.body, this.bodyFill, offset, offset + take);
+      if (!this.refusal) chunk.copy(this.body, this.bodyFill, offset, offset + take);
       this.bodyFill += take;
       offset += take;
       if (this.bodyFill < total) break;
-      const json = header.jsonLength
-        ? (JSON.parse(this.body.toString('utf8', 0, header.jsonLength)) as Record<string, unknown>)
-        : undefined;
-      messages.push({ header, info: json, payload: this.body.subarray(header.jsonLength, total) });
+      if (this.refusal) messages.push({ header, payload: Buffer.alloc(0), refused: this.refusal });
+      else {
+        const json = header.jsonLength
+          ? (JSON.parse(this.body.toString('utf8', 0, header.jsonLength)) as Record<string, unknown>)
+          : undefined;
+        messages.push({ header, info: json, payload: this.body.subarray(header.jsonLength, total) });
+      }
       this.current = undefined;
       this.headerFill = 0;
       // Another message follows in this chunk: it must not overwrite the one just handed out.
@@ -111,4 +123,14 @@ export class MessageReader {
     }
     return messages;
   }
+}
+
+/** Why a message is too large to be read (undefined: it is not). */
+function refusal(header: Header): string | undefined {
+  const mb = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MB`;
+  if (header.jsonLength > LIMITS.json) return `results of ${mb(header.jsonLength)} of JSON: at most ${mb(LIMITS.json)}`;
+  if (header.format === Format.mask8 && header.payloadLength > LIMITS.mask)
+    return `a mask of ${header.width}x${header.height}: at most ${LIMITS.mask} pixels (scale it down: it is scaled to the picture anyway)`;
+  if (header.payloadLength > LIMITS.pixels) return `${mb(header.payloadLength)} of pixels: more than a 4K frame`;
+  return undefined;
 }

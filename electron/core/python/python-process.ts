@@ -106,6 +106,20 @@ export class PythonProcess {
     this.onEnd((ending) => failReady(new Error(ending.why)));
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Not ended (killed, crashed, exited). */
+  get alive(): boolean {
+    return this.state !== 'gone';
+  }
+
+  /** A frame is in flight. */
+  get busy(): boolean {
+    return this.waiting !== undefined;
+  }
+
   /** Sends one frame and waits for Python's answer (a result, or the error apply() raised). */
   exchange(frame: FrameOut): Promise<Message> {
     if (this.state !== 'ready') return Promise.reject(new Error(this.ending?.why ?? 'the Python process is not ready'));

@@ -1,5 +1,5 @@
 import { FPS } from './encoder-rate.js';
-import { STEPS, UP_HOLD_MS, MAX_UP_HOLD_MS } from './link-scale.js';
+import { ScaleSteps, STEPS } from './scale-steps.js';
 
 /** How long a window of frames is judged over, and the fewest processed frames it needs. */
 const WINDOW_MS = 2000;
@@ -7,9 +7,7 @@ const MIN_FRAMES = 10;
 /**
  * Scale down when processing every frame that comes (up to the encoder's FPS; a camera may send
  * fewer, and then only those count) would take more than this share of the worker's time: the
- * decoder then replaces frames while the chain works, and what the phone shows stutters. Measured
- * before this existed (bench, 2 cores shared with Chromium): 1280x720 rotate 47 ms a frame,
- * 13.6 fps; 640x480 cartoon 40 ms, 22.8 fps.
+ * decoder then replaces frames while the chain works, and what the phone shows stutters.
  */
 const DOWN_WHEN_BUSY = 0.95;
 /** ...to the largest size at which it would take at most this share (room for the scene to get harder). */
@@ -18,19 +16,16 @@ const TARGET_BUSY = 0.8;
 const UP_WHEN_BUSY = 0.7;
 
 /**
- * The size the codec worker keeps up with the camera at, as WebRTC's CPU adaptation does for its
- * encoder: when the filter, the conversions and the encoder together take longer than the time
- * between frames, the picture is processed smaller instead of at a lower frame rate ("a smooth
- * picture, not a slide show at full size"). Only for chains that mean the same at any size (see
- * Transform.workWidth); a user's Python filter or plugin without a workWidth always gets the
- * camera's picture, and the phone lowers its frame rate instead (FrameRateFollower). Pure (a clock
- * in), like LinkScale; SendPolicy encodes at the smaller of the two sizes.
- *
- * The cost model: decoding is per frame that comes, at the camera's size (it does not shrink with
- * the step); the rest (conversions, chain, encode) is per processed frame and grows with the area.
+ * The size the codec worker keeps up with the camera at, as WebRTC's CPU adaptation does: when
+ * filter, conversions and encoder take longer than the time between frames, the picture is
+ * processed smaller rather than at a lower frame rate. Only for chains that mean the same at any
+ * size (Transform.workWidth); other chains keep the camera's size and the phone lowers its frame
+ * rate instead. Pure (a clock in); SendPolicy encodes at the smaller of this and LinkScale's size.
+ * Cost model: decoding is per frame that comes, at the camera's size; the rest (conversions, chain,
+ * encode) is per processed frame and grows with the area.
  */
 export class CpuScale {
-  private step = 0;
+  private readonly steps = new ScaleSteps(WINDOW_MS, () => (this.windowStart = undefined));
   private windowStart?: number;
   /** This window: frames that came to be processed (decoded, not skipped for the link's budget), */
   private frames = 0;
@@ -38,20 +33,16 @@ export class CpuScale {
   private processed = 0;
   private decodeMs = 0;
   private workMs = 0;
-  private changedAt = -Infinity;
-  private upHoldMs = UP_HOLD_MS;
-  private steppedUpAt = -Infinity;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   get factor(): number {
-    return STEPS[this.step];
+    return this.steps.factor;
   }
 
   /** Back to the camera's size (a new chain, a recording that pins the size). */
   reset(): void {
-    this.moveTo(0, this.now());
-    this.upHoldMs = UP_HOLD_MS;
+    this.steps.reset(this.now());
   }
 
   /**
@@ -75,26 +66,12 @@ export class CpuScale {
     const busy = (step: number) => (this.decodeMs + perFrame * toProcess * (STEPS[step] / factor) ** 2) / elapsed;
     const at = STEPS.indexOf(factor);
     this.startWindow(now);
-    if (busy(at) > DOWN_WHEN_BUSY && at < STEPS.length - 1) {
-      if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
-      let step = Math.max(this.step, at) + 1;
-      while (step < STEPS.length - 1 && busy(step) > TARGET_BUSY) step++;
-      this.moveTo(step, now);
+    if (busy(at) > DOWN_WHEN_BUSY) {
+      this.steps.down(at, (step) => busy(step) <= TARGET_BUSY, now, Math.max(this.steps.step, at));
       return;
     }
     // Only this scale's own step may go up (the link's may be what holds the size down).
-    if (this.step > 0 && this.step === at && now - this.changedAt > this.upHoldMs && busy(at - 1) < UP_WHEN_BUSY) {
-      this.steppedUpAt = now;
-      this.moveTo(at - 1, now);
-    }
-  }
-
-  private moveTo(step: number, now: number): void {
-    if (step === this.step) return;
-    this.step = step;
-    this.changedAt = now;
-    // The new size starts with a keyframe and new Mats: judge it on a fresh window.
-    this.windowStart = undefined;
+    if (this.steps.mayGoUp(at, now) && busy(at - 1) < UP_WHEN_BUSY) this.steps.up(now);
   }
 
   private startWindow(now: number): number {

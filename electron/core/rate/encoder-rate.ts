@@ -1,7 +1,7 @@
 /**
  * Bits per pixel per frame. Below the floor a picture falls apart. The ceiling is about what Chrome
- * itself sends (VP8 640x480: 1.7 Mbps, 1280x720: 2.5 Mbps): what comes back cannot hold more detail
- * than what came in, and every bit costs encode time here and decode time on the phone.
+ * itself sends: what comes back cannot hold more detail than what came in, and every bit costs
+ * encode time here and decode time on the phone.
  */
 const FLOOR_BPP = 0.015;
 const CEILING_BPP = 0.1;
@@ -55,9 +55,8 @@ export class EncoderRate {
 
   /**
    * Whether a frame may be encoded now without sending more than the link (estimate) or the user's
-   * cap allows. The encoder's own rate control cannot always hold its target (an edge map of a
-   * textured scene needs ~6 Mbps at 640x480 even at libvpx's coarsest quantiser): then frames are
-   * skipped, the frame rate drops and the link is not flooded.
+   * cap allows. Where the encoder cannot hold its target (a dense edge map), frames are skipped
+   * rather than flooding the link (see docs/decisions.md, Congestion control, what we send).
    */
   mayEncode(): boolean {
     const rate = this.linkRate();

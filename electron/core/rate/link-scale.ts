@@ -1,5 +1,5 @@
-/** Linear scales of the picture we encode, from the camera's own size down. */
-export const STEPS = [1, 0.75, 0.5, 0.375, 0.25];
+import { scaledSize, ScaleSteps, STEPS } from './scale-steps.js';
+
 /** How long a window of frames is judged over, and the fewest inter frames it needs. */
 const WINDOW_MS = 2000;
 const MIN_FRAMES = 3;
@@ -10,8 +10,7 @@ const DOWN_WHEN_DEMAND = 1.4;
 /**
  * ...and only when the encoder is already quantising coarsely (this share of its range, as Chrome's
  * quality scaler looks at QP): a finely quantised encoder that is over the link is only late to
- * follow a falling estimate (it is reopened at the new target within 0.5-2 s). Measured: with 3 %
- * loss and 20 ms jitter the estimate wanders, and 640x480 camera video went to 320x240 without it.
+ * follow a falling estimate (it is reopened at the new target within 0.5-2 s).
  */
 const DOWN_WHEN_QUANTISER = 0.5;
 /** Scale up when every frame at the next size up (bits grown with its area) would still fit this share of the link. */
@@ -21,21 +20,12 @@ const CLIMBING = 1.08;
 /** ...or when the encoder's quantiser, as a share of its range, stays this fine (bits to spare). */
 const UP_WHEN_QUANTISER = 0.3;
 /**
- * An upward step waits this long after any change: stepping up costs a keyframe, a step back down
- * another. Each up-step undone within a window doubles the wait (to 1 minute).
- */
-export const UP_HOLD_MS = 6000;
-export const MAX_UP_HOLD_MS = 60_000;
-
-/**
  * The size we encode at, as Chrome's quality scaler does: when the encoder cannot bring a frame
- * under the link's budget (a filter's output can be dense: Canny on a textured scene needs several
- * Mbps at 640x480 at libvpx's coarsest quantiser), frames would be skipped and the video would
- * stutter down to a few frames per second. A smaller picture at full frame rate is the better
- * trade. The browser scales it back up on screen.
+ * under the link's budget (a dense filter output), a smaller picture at full frame rate beats
+ * skipping frames down to a few per second. The browser scales it back up on screen.
  */
 export class LinkScale {
-  private step = 0;
+  private readonly steps = new ScaleSteps(WINDOW_MS, () => (this.windowStart = undefined));
   private windowStart?: number;
   /** The link rate when this window began: one still climbing is not a limit yet. */
   private windowLinkRate = 0;
@@ -45,14 +35,11 @@ export class LinkScale {
   private encoded = 0;
   private bits = 0;
   private quantisers = 0;
-  private changedAt = -Infinity;
-  private upHoldMs = UP_HOLD_MS;
-  private steppedUpAt = -Infinity;
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
   get factor(): number {
-    return STEPS[this.step];
+    return this.steps.factor;
   }
 
   /** The encoded size for a camera picture of `width` x `height` (even, as 4:2:0 needs). */
@@ -62,15 +49,13 @@ export class LinkScale {
 
   /** Back to the camera's size. */
   reset(): void {
-    this.moveTo(0, this.now());
-    this.upHoldMs = UP_HOLD_MS;
+    this.steps.reset(this.now());
   }
 
   /**
-   * A frame came to be encoded, whether it is then sent or skipped for the budget. The rate they
-   * come at (the camera's, or fewer when the filter is slower than the camera) is the rate a size
-   * must fit: a filter that manages 15 fps at 720p gets frames twice as large from the encoder's
-   * rate control, and that is no reason to shrink the picture.
+   * A frame came to be encoded, whether it is then sent or skipped for the budget. A size must fit
+   * the rate frames come at (the camera's, or fewer from a slow filter), not always 30 fps: a slower
+   * filter gets larger frames from the encoder's rate control, which is no reason to shrink.
    */
   frameReady(): void {
     this.ready++;
@@ -78,10 +63,9 @@ export class LinkScale {
 
   /**
    * Each inter frame encoded: its size in bits and its quantiser as a share of the codec's range
-   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit). Frames
-   * skipped for the budget need not be reported: what counts is what a frame costs at this size
-   * against what the link carries. `factor` is the scale it was encoded at, when something else
-   * (CpuScale) holds the size below this one's. The new size, if any, shows in size().
+   * (0 finest, 1 coarsest); `linkRate` is what may be sent (bits/s, Infinity for no limit); `factor`
+   * the scale it was encoded at, when CpuScale holds the size below this one's. Frames skipped for
+   * the budget need not be reported (what counts is a frame's cost at this size). New size: size().
    */
   interFrame(bits: number, quantiser: number, linkRate: number, factor = this.factor): void {
     const now = this.now();
@@ -98,32 +82,17 @@ export class LinkScale {
     const climbing = linkRate > CLIMBING * this.windowLinkRate;
     const at = STEPS.indexOf(factor);
     this.startWindow(now, linkRate);
-    if (demand > DOWN_WHEN_DEMAND * linkRate && quantised > DOWN_WHEN_QUANTISER && !climbing && at < STEPS.length - 1) {
-      // An up-step that did not hold: wait longer before the next one.
-      if (now - this.steppedUpAt < 2 * WINDOW_MS) this.upHoldMs = Math.min(MAX_UP_HOLD_MS, this.upHoldMs * 2);
+    if (demand > DOWN_WHEN_DEMAND * linkRate && quantised > DOWN_WHEN_QUANTISER && !climbing) {
       // Straight to the largest size whose frames (bits ~ area, for the dense pictures that get here) fit.
-      let step = at + 1;
-      while (step < STEPS.length - 1 && demand * (STEPS[step] / factor) ** 2 > linkRate) step++;
-      this.moveTo(step, now);
+      this.steps.down(at, (step) => demand * (STEPS[step]! / factor) ** 2 <= linkRate, now);
       return;
     }
     // Frames encoded smaller than this scale's size say little of what this size would cost (their
     // quantiser is finer): going up is for when the link is what holds the size down.
-    if (this.step > 0 && at === this.step && now - this.changedAt > this.upHoldMs) {
-      const growth = (STEPS[this.step - 1] / STEPS[this.step]) ** 2;
-      if (demand * growth < UP_WHEN_DEMAND * linkRate || quantised < UP_WHEN_QUANTISER) {
-        this.steppedUpAt = now;
-        this.moveTo(this.step - 1, now);
-      }
+    if (this.steps.mayGoUp(at, now)) {
+      const growth = (STEPS[at - 1]! / STEPS[at]!) ** 2;
+      if (demand * growth < UP_WHEN_DEMAND * linkRate || quantised < UP_WHEN_QUANTISER) this.steps.up(now);
     }
-  }
-
-  private moveTo(step: number, now: number): void {
-    if (step === this.step) return;
-    this.step = step;
-    this.changedAt = now;
-    // The new size starts with a keyframe (a burst): judge it on a fresh window.
-    this.windowStart = undefined;
   }
 
   private startWindow(now: number, linkRate: number): number {
@@ -135,14 +104,4 @@ export class LinkScale {
     this.quantisers = 0;
     return now;
   }
-}
-
-/** A camera picture of `width` x `height` at the linear scale `factor` (even sides, as 4:2:0 needs). */
-export function scaledSize(width: number, height: number, factor: number): { width: number; height: number } {
-  return factor === 1 ? { width, height } : { width: evenSide(width * factor), height: evenSide(height * factor) };
-}
-
-/** A side of a 4:2:0 picture near `n` pixels: even, at least 2. */
-export function evenSide(n: number): number {
-  return Math.max(2, Math.round(n / 2) * 2);
 }

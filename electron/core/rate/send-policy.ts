@@ -1,6 +1,7 @@
 import { EncoderRate, FPS, type RateSettings } from './encoder-rate.js';
 import { CpuScale } from './cpu-scale.js';
-import { LinkScale, scaledSize } from './link-scale.js';
+import { LinkScale } from './link-scale.js';
+import { scaledSize } from './scale-steps.js';
 
 /** What the encoder should be: the size it encodes at, its bitrate, and whether to (re)open it. */
 export interface EncoderPlan {

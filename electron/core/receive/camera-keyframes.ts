@@ -1,11 +1,8 @@
 /**
- * Asks the browser for keyframes (PLI) until one arrives. Requests are rate-limited, so a burst of
- * losses asks once, not per packet; a request inside the interval is not dropped but sent when the
- * interval ends (once, however many came): a recording that starts just after a keyframe still
- * gets its own. Until a keyframe arrives (`received()`) the request is repeated: a PLI can be
- * lost, and Chrome acts on at most one every 300 ms (its EncoderRtcpFeedback drops the rest), a
- * limit our timers cannot always keep on its clock. Without the repeat, a filter switch from
- * forwarding once waited for a keyframe that never came.
+ * Asks the browser for keyframes (PLI) until one arrives (`received()`). Rate-limited, so a burst
+ * of losses asks once; a request inside the interval is deferred, not dropped, so a recording that
+ * starts just after a keyframe still gets its own. Repeated because a PLI can be lost and Chrome
+ * ignores any within 300 ms of the last (see docs/decisions.md, Keyframe requests).
  */
 export class CameraKeyframes {
   private last = -Infinity;

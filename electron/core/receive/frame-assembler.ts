@@ -12,8 +12,7 @@ export interface AssemblerOutput {
 /**
  * Frames that may wait for a retransmission before the oldest incomplete one is given up (and a
  * keyframe asked for: a freeze). 12 at 30 fps is 400 ms: room for a retransmission that is itself
- * lost and asked for again on a 100 ms round trip. At 6 (200 ms), with 100 ms RTT and 3 % loss,
- * the camera froze for 0.6 s a few times a minute and fell under 15 fps in one run of three.
+ * lost and asked for again on a 100 ms round trip (see docs/decisions.md, Keyframe requests).
  */
 const MAX_PENDING_FRAMES = 12;
 
@@ -90,9 +89,8 @@ export class FrameAssembler {
 }
 
 /**
- * A complete frame's packets; its payload is put together only when it is read. While the camera's
- * own packets are forwarded, nobody decodes or records most frames, and werift's depacketizer
- * (VP8's reads its descriptor bit by bit) was the largest cost of ours per forwarded packet.
+ * A complete frame's packets; its payload is put together only when it is read: while forwarding,
+ * nobody decodes or records most frames, and depacketizing is costly (see docs/decisions.md, Forwarding).
  */
 class RtpFrame implements AssembledFrame {
   readonly keyframe: boolean;

@@ -10,10 +10,8 @@ const REFERENCE_US = 64_000;
 
 /**
  * Transport-wide congestion control feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01),
- * which is what lets the browser's bandwidth estimator ramp its send bitrate up to what the link
- * carries. Replaces werift's receiver, whose deltas drift from its 64 ms-rounded reference time
- * (the browser then sees phantom queuing delay and holds its bitrate at ~150 kbps).
- *
+ * which lets the browser ramp its send bitrate up to what the link carries. Replaces werift's
+ * receiver, whose deltas drift (see docs/decisions.md, Congestion control, what the browser sends).
  * It has the shape werift's RTCRtpReceiver expects of `receiverTWCC`: `handleTWCC(tsn)` per packet.
  */
 export class TwccFeedback {

@@ -54,11 +54,11 @@ export class Recorder {
     this.packet.alloc();
   }
 
-  /** One whole encoded video frame. Recording starts at the first keyframe. */
-  writeVideo(data: Buffer, rtpTimestamp: number, keyframe: boolean): void {
-    if (this.waitingForKeyframe && !keyframe) return;
+  /** One whole encoded video frame. Recording starts at the first keyframe. Returns its time in the file (s), if written. */
+  writeVideo(data: Buffer, rtpTimestamp: number, keyframe: boolean): number | undefined {
+    if (this.waitingForKeyframe && !keyframe) return undefined;
     this.waitingForKeyframe = false;
-    this.write(this.video, data, rtpTimestamp, keyframe);
+    return this.write(this.video, data, rtpTimestamp, keyframe);
   }
 
   /** One audio RTP payload (an Opus packet, or G.711 samples). */
@@ -75,13 +75,13 @@ export class Recorder {
     this.packet.free();
   }
 
-  private write(track: Track, data: Buffer, rtpTimestamp: number, keyframe: boolean): void {
-    if (this.closed || data.length === 0) return;
+  private write(track: Track, data: Buffer, rtpTimestamp: number, keyframe: boolean): number | undefined {
+    if (this.closed || data.length === 0) return undefined;
     const now = performance.now();
     if (!track.first) track.first = { rtp: rtpTimestamp, at: now };
     else track.unwrapped += timestampDelta(rtpTimestamp, track.last!);
     track.last = rtpTimestamp;
-    if (track.unwrapped < 0) return; // reordered before the first packet
+    if (track.unwrapped < 0) return undefined; // reordered before the first packet
     const offset = Math.round(((track.first.at - this.start) / 1000) * track.clockRate);
     const pts = BigInt(offset + track.unwrapped);
     this.packet.unref();
@@ -92,6 +92,7 @@ export class Recorder {
     this.packet.isKeyframe = keyframe;
     this.packet.rescaleTs(new Rational(1, track.clockRate), track.stream.timeBase);
     this.format.interleavedWriteFrameSync(this.packet);
+    return Number(pts) / track.clockRate;
   }
 }
 

@@ -3,6 +3,8 @@ import type { AudioCodecName, VideoCodecName } from '../media/codecs.js';
 import type { VideoSample } from '../media/frames.js';
 import { chooseRecordingPath } from './container.js';
 import { Recorder } from './recorder.js';
+import { ResultsLog } from './results-log.js';
+import type { ResultEvent } from '../detect/events.js';
 
 /**
  * A camera's two recordings: what the camera sends (`--record-to`, with its audio, from the moment
@@ -12,6 +14,8 @@ import { Recorder } from './recorder.js';
 export class SessionRecordings {
   private camera?: Recorder;
   private processed?: Recorder;
+  /** The processed recording's results, beside it. */
+  private results?: ResultsLog;
 
   constructor(
     private readonly log: Logger,
@@ -52,13 +56,20 @@ export class SessionRecordings {
     if (this.processed) return this.processed.path;
     const file = chooseRecordingPath(path, video.codec);
     this.processed = new Recorder(file, video);
-    this.log.info(`recording the processed video to ${file}`);
+    this.results = new ResultsLog(`${file.slice(0, file.lastIndexOf('.'))}.results.jsonl`);
+    this.log.info(`recording the processed video to ${file}, its results to ${this.results.path}`);
     return file;
   }
 
   /** A frame of what goes back; its data is read only while recording. */
   processedVideo(frame: VideoSample): void {
-    this.processed?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
+    const at = this.processed?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
+    if (at !== undefined && frame.time !== undefined) this.results?.frame(frame.time, at);
+  }
+
+  /** A filter's results: into the processed recording's results, while it runs. */
+  result(event: ResultEvent): void {
+    this.results?.write(event);
   }
 
   /** Stops the processed recording; returns its file (undefined when none was running). */
@@ -66,6 +77,8 @@ export class SessionRecordings {
     const recorder = this.processed;
     this.processed = undefined;
     this.finish(recorder);
+    this.results?.close();
+    this.results = undefined;
     return recorder?.path;
   }
 

@@ -7,19 +7,9 @@ const MAX_PENDING = 90;
 
 /**
  * The RTP timestamps of the frames we process and send back: the camera's own, moved later by the
- * time each frame spent here, from its arrival to its hand-over to the pacer.
- *
- * Why: the browser's jitter buffer sizes itself by how irregularly frames arrive compared with
- * their timestamps. With the camera's timestamps, our own irregularity counts as network jitter:
- * decode, filter and encode take longer for some frames than for others (a scene cut is coded
- * twice, see VideoEncoder; a dense edge map costs more than a flat one), and Chrome's estimator
- * weighs it by frame size, so a few large keyframes made it hold every frame back. Measured
- * (bench, 640x480 edges at 900 kbps): 60-66 ms in the jitter buffer per frame against 6-9 ms for
- * aiortc and the echo. Stamped when it leaves us, a frame tells the browser when it was made
- * here, and the buffer covers only the network, both ways (the in-leg stays in: arrival times
- * carry it). werift's sender reports already pair an RTP timestamp with the time it was sent, so
- * audio/video sync is told the same thing. Still in the camera's timeline (plus our delay), so a
- * switch to forwarding the camera's own packets does not jump back.
+ * time each frame spent here (arrival to hand-over to the pacer), so the browser's jitter buffer
+ * does not take our varying processing time for network jitter; still in the camera's timeline, so
+ * a switch to forwarding does not jump back (see docs/decisions.md, Processed frames carry their own timestamps).
  */
 export class OutputTimestamps {
   /** Arrival time (ms) of each camera frame not yet stamped, by its RTP timestamp, oldest first. */

@@ -1,31 +1,22 @@
 /**
- * Spreads the packets of each frame we send over time, as Chrome's pacer does, instead of writing
- * a whole frame at once. A keyframe is 10-30 packets: written in one burst, it overflows the short
- * queue of a capped link (a 1 Mbps uplink with 200 ms of buffer drops the tail of a 30 KB burst),
- * the browser asks for another keyframe, and the picture freezes and shrinks. Paced at a multiple
- * of the link's estimate, the same frame fits: the link's queue stays short and nothing is dropped.
- *
- * Pacing is not free: the browser's jitter buffer learns how much later a large frame completes
- * than a small one and holds every frame back by that times its largest frame. So the pace
- * follows the link (not a lower cap on what we encode), and a burst may go at once.
+ * Spreads the packets of each frame we send over time, as Chrome's pacer does: a keyframe written at
+ * once overflows the short queue of a capped link. Paced at the link's estimate (not a lower cap on
+ * what we encode), with bursts, since the browser's jitter buffer holds every frame back by how late
+ * large frames complete (see docs/decisions.md, Pacing).
  */
 
 /** Chrome's pacing factor: packets leave at 2.5x the link's estimate, so a frame takes ~40 % of its interval. */
 export const PACING_FACTOR = 2.5;
 /**
- * After a quiet spell, this long of the pacing rate's budget goes at once. A 640x480 keyframe on a 2 Mbps estimate (11 KB; 25 KB of budget)
- * then leaves at once, where a 5 ms burst spread it over 18 ms: the browser held every frame
- * back ~35 ms more (bench, edges). The burst is 3 frames' share of the estimate at 30 fps, which
- * is what the encoder lets a keyframe be (max-intra-rate): on a 1 Mbps link, 12.5 KB, 100 ms of
- * its queue. Larger frames (a dense edge map) leave the rest at the pacing rate.
+ * After a quiet spell, this long of the pacing rate's budget goes at once: 3 frames' share of the
+ * estimate at 30 fps, what the encoder lets a keyframe be (max-intra-rate), so a keyframe leaves in
+ * one burst. Larger frames (a dense edge map) leave the rest at the pacing rate.
  */
 export const BURST_MS = 40;
 /**
  * The longest a frame may wait in the queue: beyond it the rate rises to drain it in time. A
- * keyframe may take 250 ms (it is the burst a capped link cannot take at once, and it is rare);
- * any other frame 40 ms: a dense filter output (an edge map at 720p: 50-100 KB a frame at a
- * 2.8 Mbps estimate) paced at 2.5x the estimate took ~100 ms a frame and added 100-150 ms of
- * latency on a link with room to spare (bench, 1280x720 edges).
+ * keyframe may take 250 ms (the burst a capped link cannot take at once, and rare); any other frame
+ * 40 ms, so that dense filter output is not held back on a link with room to spare.
  */
 export const KEYFRAME_QUEUE_MS = 250;
 export const FRAME_QUEUE_MS = 40;

@@ -77,7 +77,7 @@ export class VideoOutput {
   }
 
   /** A processed frame goes back, paced; `switching`: it is the keyframe that takes over from the camera's packets. */
-  sendProcessed(frame: { data: Uint8Array; timestamp: number; keyframe: boolean }, switching: boolean): void {
+  sendProcessed(frame: { data: Uint8Array; timestamp: number; keyframe: boolean; time?: number }, switching: boolean): void {
     const data = Buffer.from(frame.data.buffer, frame.data.byteOffset, frame.data.byteLength);
     const timestamp = this.stamps.stamp(frame.timestamp);
     const packets = this.packetizer.packetize(data, timestamp);
@@ -88,7 +88,7 @@ export class VideoOutput {
     }
     if (switching) this.switchSource(packets[0]!);
     this.framesSent++;
-    this.onSent?.({ data, timestamp, keyframe: frame.keyframe });
+    this.onSent?.({ data, timestamp, keyframe: frame.keyframe, time: frame.time });
     this.pacer.enqueue(packets, frame.keyframe ? KEYFRAME_QUEUE_MS : FRAME_QUEUE_MS);
   }
 

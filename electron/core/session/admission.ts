@@ -17,8 +17,7 @@ export const DEFAULT_MIN_FPS = 5;
 
 /**
  * Offers not yet connected, per source address and in all: beyond these the oldest is dropped.
- * One address may legitimately connect a full house at once (every client on this machine is
- * 127.0.0.1; phones behind one NAT share an address), so its budget is above any camera limit.
+ * Above any camera limit, since one address may connect a full house at once (local clients, a NAT).
  * A pending offer holds a werift peer (a few sockets) and no codec worker.
  */
 export const PENDING_PER_ADDRESS = 16;

@@ -5,6 +5,7 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import type { BitrateInfo } from '../rate/session-bitrate.js';
 import type { TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
+import type { ModelInfo } from './session-results.js';
 import type { VideoStats } from '../video/codec-worker-client.js';
 import type { WorkerPool } from '../video/worker-pool.js';
 import type { DataChannelInfo } from '../webrtc/data-channels.js';
@@ -58,6 +59,10 @@ export interface SessionInfo {
   transform: TransformChain;
   /** What the chain's transforms last reported (faces, motion, ...), by transform id. */
   results: Record<string, TransformResult>;
+  /** The chain's detect filters that gave results: rate, age, throttling (docs/detect.md). */
+  models: ModelInfo[];
+  /** Clients of GET /api/sessions/:id/results. */
+  resultListeners: number;
   /** Transform failures (e.g. a plugin that threw), newest last; the session keeps running. */
   errors: string[];
   /** True while the browser's own packets are sent back untouched (identity filter). */

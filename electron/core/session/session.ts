@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { MediaStreamTrack, type RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
 import { videoCodecOf } from '../media/codecs.js';
 import { CameraVideo } from '../video/camera-video.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
+import { createCameraPeer } from './camera-peer.js';
 import type { OfferRequest } from './offer-request.js';
 import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
-import type { TransformResult } from '../transforms/types.js';
-import { serveDataChannels, type DataChannelInfo } from '../webrtc/data-channels.js';
+import { serveDataChannels, type DataChannels } from '../webrtc/data-channels.js';
 import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
 import { sayGoodbye } from '../webrtc/goodbye.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
-import { audioCodecParameters, hintStartBitrate, videoCodecList, videoHeaderExtensions } from '../webrtc/media-config.js';
+import { hintStartBitrate } from '../webrtc/media-config.js';
 import {
   addTrickledCandidate,
-  iceOptionsFor,
   localIceUfrag,
   putCandidatesFirst,
   remoteIceUfrag,
@@ -26,8 +25,7 @@ import {
 import { PeerWatch } from '../webrtc/peer-watch.js';
 import type { CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
-
-const MAX_ERRORS = 20;
+import { SessionResults } from './session-results.js';
 
 /**
  * One remote camera: a werift peer answering the browser's (or WHIP publisher's) offer. Its parts:
@@ -46,11 +44,11 @@ export class Session {
   private video?: CameraVideo;
   private audio?: SessionAudio;
   private readonly recordings: SessionRecordings;
-  private readonly dataChannels: DataChannelInfo[];
+  private readonly dataChannels: DataChannels;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
-  private results: Record<string, TransformResult> = {};
-  private readonly errors: string[] = [];
+  /** Results and errors of its filters, and the results stream (see SessionResults). */
+  readonly results: SessionResults;
 
   private constructor(
     private transform: TransformChain,
@@ -61,24 +59,10 @@ export class Session {
     this.remoteAddress = options.remoteAddress ?? '';
     this.source = options.source ?? 'offer';
     this.recordings = new SessionRecordings(this.log, options.recordTo, () => this.audio?.codec);
-    this.pc = new RTCPeerConnection({
-      codecs: { video: videoCodecList(offer.videoCodecs), audio: offer.audioCodecs.map((codec) => audioCodecParameters[codec]()) },
-      headerExtensions: { video: videoHeaderExtensions() },
-      iceServers: options.iceServers ?? [],
-      ...iceOptionsFor(options.localAddress, { withLoopback: this.source === 'whip' }),
-      // werift drops a packet when x/100 < random(), i.e. it keeps x %.
-      debug: options.lossPercent
-        ? { inboundPacketLoss: 100 - options.lossPercent, outboundPacketLoss: 100 - options.lossPercent }
-        : undefined,
-    });
-    this.pc.connectionStateChange.subscribe((state) => {
-      this.log.info(`connection ${state}`);
-      if (state === 'connected') this.audio?.start();
-    });
-    this.pc.iceConnectionStateChange.subscribe((state) => this.log.debug(`ice connection ${state}`));
-    this.pc.iceGatheringStateChange.subscribe((state) => this.log.debug(`ice gathering ${state}`));
-    this.pc.signalingStateChange.subscribe((state) => this.log.debug(`signaling ${state}`));
+    this.pc = createCameraPeer(offer, options, this.source, this.log);
+    this.pc.connectionStateChange.subscribe((state) => state === 'connected' && this.audio?.start());
     this.dataChannels = serveDataChannels(this.pc, this.log, (text) => this.handleControl(text));
+    this.results = new SessionResults(transform, this.log, { phone: this.dataChannels, recording: this.recordings });
   }
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
@@ -117,12 +101,8 @@ export class Session {
         plugins: this.options.plugins,
         maxBitrate: this.options.maxBitrate,
         iceServers: this.options.iceServers,
-        onResults: (results) => (this.results = results),
-        onTransformErrors: (errors) => {
-          for (const error of errors) this.log.warn(`transform: ${error}`);
-          this.errors.push(...errors);
-          this.errors.splice(0, Math.max(0, this.errors.length - MAX_ERRORS));
-        },
+        onResult: (event) => this.results.publish(event),
+        onTransformErrors: (errors) => this.results.addErrors(errors),
       });
     }
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
@@ -160,14 +140,13 @@ export class Session {
       iceGatheringState: this.pc.iceGatheringState,
       signalingState: this.pc.signalingState,
       audioCodec: this.audio?.codec,
-      dataChannels: this.dataChannels,
+      dataChannels: this.dataChannels.info,
       recording: this.recordings.processedPath,
       network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null },
       bitrate: video?.bitrateInfo ?? null,
       codec: video?.codec,
       transform: this.transform,
-      results: this.results,
-      errors: this.errors,
+      ...this.results.info(),
       forwarding: video?.forwardingNow ?? false,
       framesSent: video?.framesSent ?? 0,
       stats: video?.stats,
@@ -182,6 +161,7 @@ export class Session {
   /** Applies to the next frame; into an identity chain it waits for the browser's next keyframe. */
   setTransform(chain: TransformChain): void {
     this.transform = chain;
+    this.results.setChain(chain);
     this.log.info(`transform ${describeChain(chain)}`);
     this.video?.setChain(chain);
   }
@@ -226,7 +206,7 @@ export class Session {
     try {
       const message = JSON.parse(text) as { transform?: unknown };
       if (message.transform !== undefined) this.setTransform(parseChain(message.transform));
-      return { type: 'info', info: this.info() };
+      return { type: 'info', info: { ...this.info(), results: this.results.compact() } };
     } catch (error) {
       return { type: 'error', error: error instanceof ChainError || error instanceof SyntaxError ? error.message : 'bad control message' };
     }
@@ -243,6 +223,7 @@ export class Session {
     this.watch?.stop();
     this.audio?.stop();
     this.recordings.close();
+    this.results.close();
     await sayGoodbye(this.pc);
     await Promise.allSettled([this.video?.close(), this.pc.close()]);
     this.log.info('closed');

@@ -2,11 +2,10 @@ import { FULL_RANGE_LUMA, graphExpr } from './graph-spec.js';
 import type { Transform } from './types.js';
 
 /**
- * The seed's cartoon: colours flattened by repeated bilateral filtering on a 1/4-size image,
- * multiplied by adaptive-threshold edges. Everything runs at a working size of at most
- * `WORK_WIDTH` pixels wide so that 720p still fits a 30 fps frame budget. The pipeline hands it
- * the picture at that size already (`workWidth`: scaled by libswscale with the colour conversion);
- * a larger one (in a chain with a stage that needs the camera's size) is resized here.
+ * The seed's cartoon: colours flattened by repeated bilateral filtering on a 1/4-size image, times
+ * adaptive-threshold edges. At most `WORK_WIDTH` wide, so 720p fits a 30 fps frame budget: the
+ * pipeline hands it that size (`workWidth`); a larger picture (a chain that needs the camera's size)
+ * is resized here.
  */
 const WORK_WIDTH = 360;
 

@@ -9,10 +9,9 @@ export type Mat = any;
 let loading: Promise<{ cv: OpenCV }> | undefined;
 
 /**
- * Loads the OpenCV.js WASM runtime once per thread (~0.5 s).
- * 4.11's module is a Promise of the runtime (4.12's was the runtime itself, a thenable that told
- * when it was ready through onRuntimeInitialized); either way we resolve with a wrapper, since
- * resolving a promise with a thenable runtime spins forever, and callers destructure `{ cv }`.
+ * Loads the OpenCV.js WASM runtime once per thread (~0.5 s). 4.11's module is a Promise of the
+ * runtime; 4.12's is the runtime, ready at onRuntimeInitialized. Resolved as `{ cv }`, since
+ * resolving a promise with the thenable runtime itself spins forever.
  */
 export function loadOpenCV(): Promise<{ cv: OpenCV }> {
   loading ??= new Promise((resolve, reject) => {

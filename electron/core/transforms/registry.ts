@@ -1,18 +1,24 @@
+import { background } from './background.js';
 import { blur } from './blur.js';
 import { cartoon } from './cartoon.js';
 import { edges } from './edges.js';
+import { face } from './face.js';
 import { faces } from './faces.js';
 import { grayscale } from './grayscale.js';
+import { hands } from './hands.js';
 import { invert } from './invert.js';
 import { mirror } from './mirror.js';
 import { motion } from './motion.js';
 import { none } from './none.js';
+import { objects } from './objects.js';
 import { overlay } from './overlay.js';
 import { pixelate } from './pixelate.js';
+import { pixelateBoxes } from './pixelate-boxes.js';
+import { pose } from './pose.js';
 import { rotate } from './rotate.js';
 import { sepia } from './sepia.js';
 import { sketch } from './sketch.js';
-import type { ParamSpec, Transform } from './types.js';
+import type { ParamSpec, Transform, TransformKind } from './types.js';
 
 const builtins: Transform[] = [
   none,
@@ -27,8 +33,14 @@ const builtins: Transform[] = [
   mirror,
   sketch,
   faces,
+  pixelateBoxes,
   motion,
   overlay,
+  background,
+  face,
+  pose,
+  hands,
+  objects,
 ];
 const builtinIds = new Set(builtins.map((t) => t.id));
 
@@ -57,8 +69,17 @@ export interface TransformInfo {
   label: string;
   params: ParamSpec[];
   plugin: boolean;
+  /** 'apply' rewrites each frame; 'detect' finds things beside the frame's path, and CamLoop draws them. */
+  kind: TransformKind;
+  /** Why it cannot run (a built-in model whose files are missing or damaged); absent when it can. */
+  error?: string;
 }
 
-export function describeTransforms(): TransformInfo[] {
-  return listTransforms().map(({ id, label, params }) => ({ id, label, params, plugin: !builtinIds.has(id) }));
+/** `trouble`: why a transform cannot run, if it cannot (the model files' check at start). */
+export function describeTransforms(trouble: (transform: Transform) => string | undefined = () => undefined): TransformInfo[] {
+  return listTransforms().map((transform) => {
+    const { id, label, params, kind } = transform;
+    const error = trouble(transform);
+    return { id, label, params, plugin: !builtinIds.has(id), kind: kind ?? 'apply', ...(error && { error }) };
+  });
 }

@@ -36,10 +36,17 @@ export interface TransformInstance {
 
 export type TransformInput = 'rgba' | 'gray' | 'yuv' | 'bgr';
 
+/** 'apply' rewrites the frame on its path; 'detect' returns results only, beside the path (docs/detect.md). */
+export type TransformKind = 'apply' | 'detect';
+
 export interface Transform {
   id: string;
   label: string;
   params: ParamSpec[];
+  /** Unset: 'apply'. A 'detect' filter is made by detectTransform() (detect-filter.ts). */
+  kind?: TransformKind;
+  /** A detect filter's: where its detect() runs. */
+  detector?: DetectorSpec;
   /** True when apply() leaves every pixel as it was: the pipeline can skip decoding and re-encoding. */
   identity?: boolean;
   /**
@@ -61,7 +68,36 @@ export interface Transform {
   workWidth?: number;
   /** The same operation as an FFmpeg filter graph on the decoded planes: run instead of create()'s (see graph-spec.ts). */
   native?: NativeForm;
-  create(cv: OpenCV): TransformInstance;
+  /** `host`: the codec worker's services to stages (detect runners, what detect stages found); absent elsewhere. */
+  create(cv: OpenCV, host?: StageHost): TransformInstance;
+}
+
+/** How a detect filter's runner starts, beside the codec worker (docs/detect.md). */
+export type DetectorSpec =
+  /** A .py file defining detect(image, params): a Python process of its own. */
+  | { runtime: 'python'; file: string; python: string }
+  /** A module whose export `exportName` is {create(cv) -> {detect(frame, params), dispose()}}: a thread of its own. */
+  | { runtime: 'js'; module: string; exportName: string }
+  /** A built-in model, run by the model worker that every camera of the process shares (electron/core/models/). */
+  | { runtime: 'model'; task: ModelTask };
+
+/** The built-in models (models/manifest.json names their files). */
+export const MODEL_TASKS = ['segmentation', 'face', 'pose', 'hands', 'objects'] as const;
+export type ModelTask = (typeof MODEL_TASKS)[number];
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the codec worker offers the stages it makes (worker/detect-host.ts). */
+export interface StageHost {
+  /** The stage of a detect filter: its runner beside the worker, its latest results drawn on each frame. */
+  detectStage(id: string, detector: DetectorSpec): TransformInstance;
+  /** The boxes the last detect stage drew (none once they have faded), in pixels of a `width` x `height` picture. */
+  boxes(width: number, height: number): Rect[];
 }
 
 /** Resolved params: defaults overlaid with the caller's values. */

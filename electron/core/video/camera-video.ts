@@ -6,7 +6,6 @@ import type { VideoCodecName } from '../media/codecs.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { SessionRecordings } from '../recording/session-recordings.js';
 import { describeChain, type TransformChain } from '../transforms/chain.js';
-import type { TransformResult } from '../transforms/types.js';
 import type { ViewerOptions } from '../webrtc/viewer.js';
 import { CameraViewers } from './camera-viewers.js';
 import { replaceReceiverTwcc, senderExtensionId } from '../webrtc/werift-internals.js';
@@ -22,6 +21,7 @@ import { VideoOutput } from '../send/video-output.js';
 import type { AssembledFrame } from '../media/frames.js';
 import { CodecWorkerClient, type ProcessedFrame, type VideoStats } from './codec-worker-client.js';
 import type { WorkerPool } from './worker-pool.js';
+import type { ResultEvent } from '../detect/events.js';
 
 export interface CameraVideoOptions {
   codec: VideoCodecName;
@@ -34,8 +34,9 @@ export interface CameraVideoOptions {
   maxBitrate?: number;
   /** For viewers' peers. */
   iceServers?: ViewerOptions['iceServers'];
-  /** A chain's transforms reported results / failed (the session keeps them for its info). */
-  onResults(results: Record<string, TransformResult>): void;
+  /** A filter's results: each detect result, and each apply filter's results with its frame. */
+  onResult(event: ResultEvent): void;
+  /** A chain's transforms failed (the session keeps them for its info). */
   onTransformErrors(errors: string[]): void;
 }
 
@@ -104,8 +105,7 @@ export class CameraVideo {
         this.rate = settings;
         this.worker?.setRate(settings);
         // The pacer follows the link, not the cap: the cap limits what the encoder makes; bursts
-        // only need to fit the path's queue, which is what the estimate measures (as Chrome's
-        // pacer does). Paced at 2.5x a 900 kbps cap, a 640x480 keyframe took 40 ms to leave.
+        // only need to fit the path's queue, which is what the estimate measures (as Chrome's pacer does).
         if (settings.estimate !== undefined) this.output.setLinkRate(settings.estimate);
       },
       options.maxBitrate,
@@ -140,9 +140,14 @@ export class CameraVideo {
   }
 
   private onProcessedFrame(frame: ProcessedFrame): void {
-    this.options.onResults(frame.results);
     const verdict = this.forwarding.processedFrame(frame.keyframe);
     if (verdict !== 'drop') this.output.sendProcessed(frame, verdict === 'switch');
+    // After the frame went out: a recording knows the frame its results belong to.
+    const readyAt = Date.now();
+    const startedAt = readyAt - frame.timings.transformMs - frame.timings.encodeMs;
+    const { time: frameTime, workWidth: width, workHeight: height } = frame;
+    for (const [id, results] of Object.entries(frame.results))
+      this.options.onResult({ id, kind: 'apply', frameTime, startedAt, readyAt, width, height, results });
   }
 
   /**
@@ -169,6 +174,7 @@ export class CameraVideo {
           if (this.options.recordings.startCamera(codec, width, height)) this.keyframes.request();
         },
         onTransformErrors: (errors) => this.options.onTransformErrors(errors),
+        onResult: (event) => this.options.onResult(event),
       },
       this.options.plugins?.forWorker,
     );

@@ -7,14 +7,21 @@ import type { VideoCodecName } from '../media/codecs.js';
 import type { FrameTimings, FromWorker, ToWorker } from '../worker/protocol.js';
 import type { ScaledFor } from '../rate/send-policy.js';
 import type { CodecWorkerLease } from './worker-pool.js';
+import type { ResultEvent } from '../detect/events.js';
 
 export interface ProcessedFrame {
   data: Uint8Array;
   timestamp: number;
+  /** The camera's time of the frame (s of its stream): what its results carry. */
+  time: number;
   keyframe: boolean;
   width: number;
   height: number;
   results: Record<string, TransformResult>;
+  /** The size the chain ran at (apply results' coordinates), and what it took. */
+  workWidth: number;
+  workHeight: number;
+  timings: FrameTimings;
 }
 
 export interface CodecWorkerEvents {
@@ -22,6 +29,8 @@ export interface CodecWorkerEvents {
   onNeedKeyframe(reason: string): void;
   onError(message: string): void;
   onTransformErrors(errors: string[]): void;
+  /** A detect filter's new results (apply filters' come with their frame). */
+  onResult(event: ResultEvent): void;
   onSize(width: number, height: number): void;
   onLog(message: string): void;
 }
@@ -170,6 +179,9 @@ export class CodecWorkerClient {
         break;
       case 'transform-errors':
         this.events.onTransformErrors(message.errors);
+        break;
+      case 'result':
+        this.events.onResult(message.event);
         break;
       case 'size':
         this.stats.width = message.width;

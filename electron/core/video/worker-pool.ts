@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { CodecWorkerData, ToCodecWorker } from '../worker/protocol.js';
+import { ModelService } from '../models/model-service.js';
+import type { CodecWorkerData, FromWorker, ToCodecWorker, ToWorker } from '../worker/protocol.js';
 
 const WORKER_URL = new URL('../worker/codec-worker.js', import.meta.url);
 /**
- * The next worker starts this long after a camera took the last idle one: starting one (a thread,
- * node-av, OpenCV.js's WASM compile and init, a warm-up run of each transform: ~0.8 s of CPU) in
- * the very seconds a camera connects competes with that camera's own start, when the browser
- * probes the link and our transport-cc timestamps must be honest.
+ * The next worker starts this long after a camera took the last idle one: starting one during a
+ * camera's connection competes with it for the CPU while the browser probes the link and our
+ * transport-cc timestamps must be honest (see docs/decisions.md, A codec worker per camera).
  */
 const REFILL_DELAY_MS = 3000;
 
@@ -41,10 +41,13 @@ const START_WAIT_MS = 10_000;
  * start, which the next camera's handshake paid for), and a thread's cameras take turns frame by
  * frame, so a busy machine shares its frames evenly. One worker is started at once and warmed up;
  * when a camera takes the last idle one, another (warm) follows a little later while the cap allows.
+ * A camera whose chain runs a built-in model asks on its port for a port to the model worker that
+ * all of them share (ModelService): answered here, the one owner of both.
  */
 export class WorkerPool {
   private readonly members: Member[] = [];
   private refill?: NodeJS.Timeout;
+  readonly models = new ModelService();
 
   constructor(private readonly maxWorkers = MAX_WORKERS) {
     this.spawn(true);
@@ -60,6 +63,11 @@ export class WorkerPool {
     if (!live.some((m) => m.cameras === 0) && live.length < this.maxWorkers) this.scheduleSpare();
     const { port1, port2 } = new MessageChannel();
     member.worker.postMessage({ type: 'attach', port: port2 } satisfies ToCodecWorker, [port2]);
+    port1.on('message', (message: FromWorker) => {
+      if (message.type !== 'need-models') return;
+      const models = this.models.connect();
+      port1.postMessage({ type: 'models', port: models } satisfies ToWorker, [models]);
+    });
     let released = false;
     return {
       port: port1,
@@ -80,7 +88,7 @@ export class WorkerPool {
     clearTimeout(this.refill);
     const members = this.members.splice(0);
     const wait = (m: Member) => Promise.race([m.started, new Promise((resolve) => setTimeout(resolve, START_WAIT_MS).unref())]);
-    await Promise.all(members.map((m) => wait(m).then(() => m.worker.terminate())));
+    await Promise.all([...members.map((m) => wait(m).then(() => m.worker.terminate())), this.models.close()]);
   }
 
   private scheduleSpare(): void {

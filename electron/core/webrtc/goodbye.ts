@@ -21,12 +21,10 @@ export function hasRtcpBye(compound: Buffer): boolean {
 }
 
 /**
- * Calls `onGoodbye(how)` once when the peer says it is leaving, however it says it. werift notices
- * each of these but tells the connection nothing: a DTLS close_notify marks its DTLS transport
- * closed; an SCTP ABORT or SHUTDOWN closes only the data channels; an RTCP BYE is dropped by its
- * RTCP parser (no BYE type). The RTCP is read where werift decrypts it (its SRTCP session, made
- * when DTLS connects: see werift-internals), SCTP's end from its association's state.
- * Call after setLocalDescription (the transports exist then) and again once connected (SRTCP).
+ * Calls `onGoodbye(how)` once when the peer says it is leaving: DTLS close_notify, SCTP ABORT or
+ * SHUTDOWN, RTCP BYE. werift tells the connection of none of them (its RTCP parser drops BYE), so
+ * RTCP is read where werift decrypts it (its SRTCP session: see werift-internals), SCTP's end from
+ * its association's state. Call after setLocalDescription and again once connected (SRTCP).
  */
 export function watchGoodbyes(pc: RTCPeerConnection, onGoodbye: (how: string) => void): { connected(): void } {
   let said = false;
@@ -64,10 +62,8 @@ const CLOSE_NOTIFY = Buffer.from([1, 0]);
 
 /**
  * Tells the peer we are leaving, as browsers do: a DTLS close_notify on each transport (werift's
- * close sends nothing: "todo impl send alert"), so a browser, a WHEP player or FFmpeg's muxer
- * learns at once that the session is over instead of after its ICE checks fail (~10-30 s).
- * Written with werift's DTLS socket (see werift-internals): its record layer state, cipher and
- * transport. Call before pc.close().
+ * close sends nothing), so a browser, a WHEP player or FFmpeg's muxer learns at once, not when its
+ * ICE checks fail. Written with werift's DTLS socket (see werift-internals). Call before pc.close().
  */
 export async function sayGoodbye(pc: RTCPeerConnection): Promise<void> {
   const transports = dtlsTransportsOf(pc);
@@ -94,7 +90,7 @@ export async function sayGoodbye(pc: RTCPeerConnection): Promise<void> {
   );
   if (sent === 0) return;
   // werift's send resolves before the datagram has left, and pc.close() right after closes the
-  // socket under it: measured, 1 goodbye in 12 was lost that way, none with this wait.
+  // socket under it (see docs/decisions.md, Departures).
   await new Promise((resolve) => setTimeout(resolve, GOODBYE_FLUSH_MS));
 }
 

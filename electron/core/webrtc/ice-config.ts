@@ -9,12 +9,10 @@ const STUN_GATHER_TIMEOUT_S = 2;
 
 /**
  * ICE options for a phone that reached us at `localAddress` (the HTTP socket's local end): host
- * candidates only on that address, since it is one the phone can reach; no other interfaces
- * (docker bridges, VPNs, the other IP family) to gather on or to pair with and check. Werift falls
- * back to every interface if that address is not one of its host addresses. A browser on this
- * machine (loopback) gets the defaults, and with `withLoopback` a loopback candidate besides:
- * WHIP and WHEP clients such as FFmpeg's muxer try only the first host candidate of the answer,
- * which then must be one they can reach (see putCandidatesFirst).
+ * candidates only on that address, which the phone can reach, and no other interface to check
+ * (werift falls back to all if it is not one of its own). A client on loopback gets the defaults,
+ * plus with `withLoopback` a loopback candidate: WHIP/WHEP clients such as FFmpeg's muxer try only
+ * the answer's first host candidate (see putCandidatesFirst).
  */
 export function iceOptionsFor(
   localAddress: string | undefined,

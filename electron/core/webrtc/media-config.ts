@@ -51,9 +51,8 @@ export const audioCodecParameters: Record<AudioCodecName, () => RTCRtpCodecParam
 
 /**
  * CamLoop's own header extension: on the last packet of each processed frame, the RTP timestamp of
- * the camera frame it was made from (4 bytes, big-endian). Processed frames carry the time they
- * left us (see OutputTimestamps), so a peer that matches what comes back with what it sent (the
- * test phones and the benches' send-to-return delay) offers this; browsers never do.
+ * the camera frame it was made from (4 bytes, big-endian), for peers that match what comes back with
+ * what they sent (test phones, benches), since processed frames carry their own (OutputTimestamps).
  */
 export const SOURCE_TIMESTAMP_URI = 'urn:camloop:rtp-hdrext:source-timestamp';
 export const useSourceTimestamp = (): RTCRtpHeaderExtensionParameters => new RTCRtpHeaderExtensionParameters({ uri: SOURCE_TIMESTAMP_URI });

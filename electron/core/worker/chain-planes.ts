@@ -1,7 +1,7 @@
 import type { Frame } from 'node-av/lib';
 import type { Mat, OpenCV } from '../transforms/opencv.js';
 import type { TransformInput } from '../transforms/types.js';
-import { evenSide } from '../rate/link-scale.js';
+import { evenSide } from '../rate/scale-steps.js';
 import { FrameConverter } from './frame-converter.js';
 
 /**

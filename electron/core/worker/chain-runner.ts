@@ -3,7 +3,7 @@ import { AV_PIX_FMT_YUV420P } from 'node-av/constants';
 import type { TransformChain, TransformChoice } from '../transforms/chain.js';
 import type { OpenCV } from '../transforms/opencv.js';
 import { findTransform, isBuiltin } from '../transforms/registry.js';
-import type { Transform, TransformResult } from '../transforms/types.js';
+import type { StageHost, Transform, TransformResult } from '../transforms/types.js';
 import { FrameScaler } from './frame-scaler.js';
 import { GraphSegment } from './graph-segment.js';
 import { OpenCvSegment } from './opencv-segment.js';
@@ -55,6 +55,8 @@ export class ChainRunner {
 
   constructor(
     private readonly cv: () => OpenCV,
+    /** Detect stages and what they found, for the OpenCV.js segments (see TransformStages). */
+    private readonly host?: StageHost,
     private readonly native = NATIVE_FILTERS,
   ) {}
 
@@ -68,7 +70,9 @@ export class ChainRunner {
     if (!same) {
       this.disposeSegments();
       this.segments = groups.map((g) =>
-        g.native ? new GraphSegment(graphStages(g.stages), (e) => this.errors.push(e)) : new OpenCvSegment(this.cv(), chainOf(g.stages)),
+        g.native
+          ? new GraphSegment(graphStages(g.stages), (e) => this.errors.push(e))
+          : new OpenCvSegment(this.cv(), chainOf(g.stages), this.host),
       );
       return;
     }

@@ -4,20 +4,11 @@ import type { Mat } from '../transforms/opencv.js';
 import { allocYuv } from './frame-scaler.js';
 
 /**
- * YUV420P <-> RGBA with libswscale, reading from and writing into an OpenCV Mat's WASM memory
- * directly (a Buffer view over the heap), so a frame is never copied through JS.
- * Contexts are made once per size.
- *
- * Decoded frames are `width` x `height` (the camera's size); the chain works on `workWidth` x
- * `workHeight` (the same, or smaller: see Transform.workWidth), and the scaling is done by
- * libswscale in the same pass as the conversion (native and vectorised, where OpenCV.js's
- * cv.resize runs in WASM without SIMD: 8-13 ms per 640x480 RGBA frame here).
- *
- * node-av reports each Buffer its `Frame.data` makes over a frame's memory to V8 as external
- * memory, and makes new ones for every new frame buffer (each decoded frame) and after every
- * makeWritable(). At ~0.9 MB a frame that had V8 run a full mark-compact of the worker's 32 MB
- * heap (OpenCV.js) every ~10 frames. So decoded frames are copied (natively) into `staging`,
- * whose Buffers are made once, and our own frames are made writable only when they are not.
+ * YUV420P <-> RGBA with libswscale (contexts made once per size), reading and writing an OpenCV Mat's
+ * WASM memory directly, so a frame is never copied through JS; scaling to the work size (see
+ * Transform.workWidth) happens in the same native pass. Decoded frames are copied natively into
+ * `staging`, whose Buffers are made once: new ones per frame made V8 collect the worker's heap
+ * (see docs/decisions.md, node-av).
  */
 export class FrameConverter {
   private toRgba = new SoftwareScaleContext();

@@ -8,22 +8,21 @@ import { needsOpenCV } from './chain-runner.js';
 import { cvLoaded, loadedCv, openCv } from './opencv-runtime.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { VideoProcessor } from './video-processor.js';
+import { DetectHost } from './detect-host.js';
 
 /**
- * Frames that come in one batch are normally decoded and only the newest is sent (a filter slower
- * than the camera must not build a queue). But a lost packet holds back every frame after it until
- * its retransmission comes, and then they all arrive at once: with a cheap filter they are worth
- * sending. Frames of a batch are sent while they cost no more than this in all, then the newest only.
+ * Of frames that come in one batch only the newest is normally sent (a slow filter must not build a
+ * queue); but frames released together after a repaired loss are worth sending with a cheap filter:
+ * a batch's frames are sent while they cost no more than this in all, then the newest only.
  */
 const CATCH_UP_MS = 20;
 
 /**
- * One camera's codec worker, without the thread: messages in (`receive`), messages out (`post`).
- * After each message the queue is drained synchronously (`next`), decoding every queued frame, and
- * only the newest decoded frame is transformed and encoded: when processing is slower than the
- * camera, frames are dropped here and latency stays bounded. A chain that answers later (Python)
- * keeps one frame in flight; messages are handled meanwhile. codec-worker.ts gives it a port;
- * tests drive it directly.
+ * One camera in a codec worker, without the thread: messages in (`receive`), messages out (`post`).
+ * After each message the queue is drained synchronously (`next`): every queued frame is decoded,
+ * only the newest is transformed and encoded, so latency stays bounded when processing is slower
+ * than the camera. A chain that answers later (Python) keeps one frame in flight while messages are
+ * handled. codec-worker.ts gives it the camera's port; tests drive it directly.
  */
 export class FrameLoop {
   private processor?: VideoProcessor;
@@ -37,13 +36,22 @@ export class FrameLoop {
   private pumping = false;
   /** Resolves once the processor exists (plugins may load first). */
   ready: Promise<void> = Promise.resolve();
+  /** This camera's detect stages' runners, and where their results go (a worker's cameras each have their own). */
+  private readonly host: DetectHost;
 
   constructor(
     private readonly post: (message: FromWorker) => void,
     private readonly next: () => ToWorker | undefined = () => undefined,
     /** After 'close': the thread lets go of its port. */
     private readonly onClose: () => void = () => {},
-  ) {}
+  ) {
+    this.host = new DetectHost(loadedCv, {
+      result: (event) => post({ type: 'result', event }),
+      error: (message) => post({ type: 'transform-errors', errors: [message] }),
+      log: (message) => post({ type: 'log', message }),
+      needModels: () => post({ type: 'need-models' }),
+    });
+  }
 
   /** A message, then every message already queued behind it; then the newest frame is processed. */
   receive(first: ToWorker): Promise<void> {
@@ -82,6 +90,7 @@ export class FrameLoop {
         this.chain = undefined;
         return this.processor?.pause();
       case 'plugins':
+        this.host.setPluginsDir(message.dir);
         void this.reloadPlugins(message.dir, message.python, message.graphs).then(() => {
           if (this.chain && !this.canRun(this.chain)) return void this.whenCv(() => this.processor?.rebuildChain());
           this.processor?.rebuildChain();
@@ -93,18 +102,22 @@ export class FrameLoop {
         return this.processor?.setRate(message.settings);
       case 'keyframe':
         return this.processor?.requestKeyframe();
+      case 'models':
+        return this.host.attachModels(message.port);
       case 'close':
         this.processor?.dispose();
         this.processor = undefined;
+        this.host.close();
         return this.onClose();
     }
   }
 
   private init({ codec, chain, pluginsDir, python = [], graphs = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
+    this.host.setPluginsDir(pluginsDir);
     const start = () => {
       // A chain that came meanwhile and waits for OpenCV.js is set when it is there (see whenCv).
-      this.processor = new VideoProcessor(loadedCv, codec, this.chain && this.canRun(this.chain) ? this.chain : undefined);
+      this.processor = new VideoProcessor(loadedCv, codec, this.chain && this.canRun(this.chain) ? this.chain : undefined, this.host);
       if (this.rate) this.processor.setRate(this.rate);
       // Frames that came before the processor existed were lost: start from a keyframe.
       this.post({ type: 'need-keyframe', reason: 'worker ready' });

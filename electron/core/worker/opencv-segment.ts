@@ -1,7 +1,7 @@
 import type { Frame } from 'node-av/lib';
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV } from '../transforms/opencv.js';
-import type { TransformResult } from '../transforms/types.js';
+import type { StageHost, TransformResult } from '../transforms/types.js';
 import { ChainPlanes } from './chain-planes.js';
 import { TransformStages } from './transform-stages.js';
 
@@ -22,8 +22,9 @@ export class OpenCvSegment {
   constructor(
     private readonly cv: OpenCV,
     chain: TransformChain,
+    host?: StageHost,
   ) {
-    this.stages = new TransformStages(cv);
+    this.stages = new TransformStages(cv, host);
     this.stages.set(chain);
     this.ids = chain.map((c) => c.id);
   }

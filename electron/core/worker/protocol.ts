@@ -6,11 +6,14 @@ import type { PythonPluginInfo } from '../python/python-filter.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { TransformResult } from '../transforms/types.js';
 import type { ScaledFor } from '../rate/send-policy.js';
+import type { ResultEvent } from '../detect/events.js';
 
 /** A processed frame, encoded, as the worker posts it back. */
 export interface EncodedFrame {
   data: Uint8Array;
   timestamp: number;
+  /** The camera's time of the frame (s of its stream), as transforms and results see it. */
+  time: number;
   keyframe: boolean;
   /** A scene cut's inter frame coded again as this keyframe (see VideoEncoder). */
   recoded: boolean;
@@ -64,6 +67,8 @@ export type ToWorker =
   /** The plugins folder changed: re-import every plugin and rebuild the chain. */
   | { type: 'plugins'; dir: string; python: PythonPluginInfo[]; graphs: GraphPluginSpec[] }
   | { type: 'keyframe' }
+  /** A port to the model worker, asked for with 'need-models' (WorkerPool answers). */
+  | { type: 'models'; port: MessagePort }
   | { type: 'close' };
 
 export interface FrameTimings {
@@ -77,9 +82,13 @@ export type FromWorker =
   /** One processed frame, encoded. */
   | ({ type: 'encoded' } & EncodedFrame)
   | { type: 'transform-errors'; errors: string[] }
+  /** A detect filter's new results (apply filters' come with their frame). */
+  | { type: 'result'; event: ResultEvent }
   /** The decoded picture size, sent when it first becomes known and whenever it changes. */
   | { type: 'size'; width: number; height: number }
   | { type: 'need-keyframe'; reason: string }
   /** A line for the session's log (what a Python filter printed). */
   | { type: 'log'; message: string }
+  /** A model filter needs the model worker: send a port to it ('models'). */
+  | { type: 'need-models' }
   | { type: 'error'; message: string };

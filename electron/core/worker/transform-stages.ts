@@ -2,7 +2,7 @@ import type { OpenCV, Mat } from '../transforms/opencv.js';
 import { StageInputs } from './stage-inputs.js';
 import type { TransformChain } from '../transforms/chain.js';
 import { findTransform } from '../transforms/registry.js';
-import type { Frame, ParamValues, Transform, TransformInput, TransformInstance, TransformResult } from '../transforms/types.js';
+import type { Frame, ParamValues, StageHost, Transform, TransformInput, TransformInstance, TransformResult } from '../transforms/types.js';
 
 interface Stage {
   id: string;
@@ -29,7 +29,11 @@ export class TransformStages {
   /** Errors not yet reported to the main thread. */
   readonly errors: string[] = [];
 
-  constructor(private readonly cv: OpenCV) {
+  constructor(
+    private readonly cv: OpenCV,
+    /** Detect stages and what they found (see DetectHost); without it a detect filter fails to start. */
+    private readonly host?: StageHost,
+  ) {
     this.inputs = new StageInputs(cv);
   }
 
@@ -139,7 +143,7 @@ export class TransformStages {
     if (!transform) this.fail(stage, `"${id}" is not loaded (plugin removed?); it is skipped`);
     else {
       try {
-        stage.instance = transform.create(this.cv);
+        stage.instance = transform.create(this.cv, this.host);
       } catch (error) {
         this.fail(stage, `"${id}" failed to start: ${message(error)}; it is skipped`);
       }

@@ -41,9 +41,8 @@ export function openEncoder(codec: VideoCodecName, { width, height, bitrate }: E
   ctx.bitRate = BigInt(bitrate);
   ctx.gopSize = 300;
   ctx.maxBFrames = 0;
-  // One thread: measured here, a second libvpx thread costs 40-75 % more CPU per frame for
-  // almost no wall-clock gain (720p: 6.8 ms CPU with 1 thread, 9.4 ms with 2), and the machine's
-  // other core is busy with other cameras.
+  // One thread: a second libvpx thread costs more CPU per frame for almost no wall-clock gain, and
+  // other cores serve other cameras (see docs/decisions.md, node-av).
   ctx.threadCount = 1;
   const options: Record<string, string> = VIDEO_CODECS[codec].encoderOptions;
   for (const [name, value] of Object.entries(options)) check(ctx.setOption(name, value), `${codec} option ${name}=${value}`);

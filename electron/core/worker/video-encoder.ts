@@ -17,17 +17,10 @@ export interface EncodedPicture {
 /**
  * A real-time encoder for one camera, reopened at a new size or bitrate (FFmpeg's libvpx and
  * libx264 wrappers ignore bit_rate changes once open): each reopening starts with a keyframe, and
- * one can be asked for at any time (a PLI, a viewer joining).
- *
- * A scene cut is coded again as a keyframe: libvpx codes the first inter frame after a cut at the
- * fine quantiser of the still frames before it (measured at 640x480 on a 900 kbps link: 150-630
- * kbit, 5-20 frames' share), and the link's budget then skips the frames after it: a freeze of up
- * to half a second at each cut. Its keyframes are capped (max-intra-rate: 3 frames' share, 4-5
- * measured), and a keyframe is what a cut is anyway. So an inter frame over `recodeAbove` bits is
- * thrown away and its picture encoded again, as the first frame of a fresh encoder at the same
- * size and bitrate (a keyframe in the same encoder would leave its rate control paying for the
- * frame thrown away: measured, it then sent 400-600 kbps on that 900 kbps link). The decoder never
- * sees the frame thrown away; reopening costs 4-7 ms, once a cut.
+ * one can be asked for at any time (a PLI, a viewer joining). A scene cut's oversized inter frame
+ * (over `recodeAbove` bits) is thrown away, unseen by the decoder, and its picture coded again as the
+ * first frame of a fresh encoder: libvpx caps keyframes, not the first inter frame after a cut
+ * (see docs/decisions.md, Scene cuts).
  */
 export class VideoEncoder {
   private encoder?: CodecContext;

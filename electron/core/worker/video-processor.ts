@@ -1,11 +1,11 @@
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV } from '../transforms/opencv.js';
+import type { StageHost } from '../transforms/types.js';
 import { workSize } from './chain-planes.js';
 import { ChainRunner, type ChainOutput, type Size } from './chain-runner.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
-import { SendPolicy } from '../rate/send-policy.js';
+import { EncodeStep } from './encode-step.js';
 import { VideoDecoder } from './video-decoder.js';
-import { VideoEncoder } from './video-encoder.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { EncodedFrame } from './protocol.js';
 
@@ -21,23 +21,18 @@ interface InFlight {
 }
 
 const CLOCK_RATE = 90000;
-/** The gap an encoder is told of is at most this (a camera that paused is not a reason for a huge frame). */
-const MAX_GAP_TICKS = 9000n;
 
 /**
- * Decode -> transform -> encode for one camera (it runs inside a worker): VideoDecoder keeps the
- * newest decoded frame, the chain runs on it (ChainRunner: FFmpeg graphs on its planes, or
- * OpenCV.js on the form a stage asks for), VideoEncoder encodes
- * at the size and bitrate SendPolicy chooses. Every encoded frame must be decoded (inter frames
- * depend on it), but only the newest is transformed and encoded: `decode()` many, then
- * `encodeLatest()` once. A transform may answer later (a Python filter): frames decoded meanwhile
- * wait as the newest, one at most, and a chain change waits for the frame in flight. Paused (the
- * camera's own packets are forwarded: Forwarding decides), it decodes and encodes nothing new.
+ * Decode -> transform -> encode for one camera, in the worker: VideoDecoder keeps the newest decoded
+ * frame, the chain runs on it (ChainRunner: FFmpeg graphs on its planes, or OpenCV.js on the form a
+ * stage asks for), EncodeStep encodes at the size and bitrate SendPolicy chooses. Every frame is
+ * decoded (inter frames depend on it), only the newest is transformed and encoded: `decode()` many,
+ * then `encodeLatest()` once. While a transform answers later (Python), one newer frame waits, and
+ * so does a chain change. Paused (forwarding), it encodes nothing.
  */
 export class VideoProcessor {
   private readonly decoder: VideoDecoder;
-  private readonly encoder: VideoEncoder;
-  private readonly policy = new SendPolicy();
+  private readonly encoder: EncodeStep;
   /** The size the chain works at (see workSize). */
   private work: Size = { width: 0, height: 0 };
   /** Paused while the camera's own packets go back: nothing is transformed or encoded. */
@@ -53,19 +48,17 @@ export class VideoProcessor {
   private dropped = 0;
   /** Of those, skipped for the budget. */
   private skipped = 0;
-  /** The size the encoder was opened at, and the camera's last size. */
-  private sent = { width: 0, height: 0 };
+  /** The camera's last size. */
   private camera = { width: 0, height: 0 };
-  /** The pts of the last frame that came to be encoded (sent or skipped), and the encoder's own clock. */
-  private lastReadyPts?: bigint;
-  private encoderPts = 0n;
 
-  /** No chain: paused from the start (the camera's packets are forwarded). */
-  /** `cv`: OpenCV.js, loaded before a chain that needs it is set (see needsOpenCV). */
-  constructor(cv: () => OpenCV, codec: VideoCodecName, chain: TransformChain | undefined) {
+  /**
+   * No chain: paused from the start (the camera's packets are forwarded). `cv`: OpenCV.js, loaded
+   * before a chain that needs it is set (see needsOpenCV). `host`: detect stages and their results.
+   */
+  constructor(cv: () => OpenCV, codec: VideoCodecName, chain: TransformChain | undefined, host?: StageHost) {
     this.decoder = new VideoDecoder(codec);
-    this.encoder = new VideoEncoder(codec);
-    this.stages = new ChainRunner(cv);
+    this.encoder = new EncodeStep(codec);
+    this.stages = new ChainRunner(cv, host);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);
   }
@@ -80,7 +73,7 @@ export class VideoProcessor {
     this.paused = false;
     this.chain = chain;
     this.stages.set(chain);
-    this.policy.setChain(this.stages.workWidth !== undefined);
+    this.encoder.policy.setChain(this.stages.workWidth !== undefined);
   }
 
   /** The camera's own packets go back now: decode only (inter frames need it), encode nothing. */
@@ -110,7 +103,7 @@ export class VideoProcessor {
 
   /** The send-side estimate and the user's cap: the encoder follows them (see EncoderRate). */
   setRate(settings: RateSettings): void {
-    this.policy.setRate(settings);
+    this.encoder.setRate(settings);
   }
 
   requestKeyframe(): void {
@@ -140,10 +133,9 @@ export class VideoProcessor {
       this.decoder.takeMs();
       return undefined;
     }
-    const gap = this.lastReadyPts === undefined ? 3000n : decoded.pts - this.lastReadyPts;
-    this.lastReadyPts = decoded.pts;
-    // Over the link's budget: skip this frame (a keyframe that was asked for still goes out).
-    if (!this.policy.mayEncode(this.encoder.keyframeDue)) {
+    const gap = this.encoder.ready(decoded.pts);
+    // Over the link's budget: skip this frame.
+    if (gap === undefined) {
       this.dropped++;
       this.skipped++;
       return undefined;
@@ -152,14 +144,14 @@ export class VideoProcessor {
     this.ensureSize(width, height);
     const frame: InFlight = {
       pts: decoded.pts,
-      gap: gap > 0n && gap < MAX_GAP_TICKS ? gap : 3000n,
+      gap,
       width,
       height,
       work: this.work,
       transformStart: performance.now(),
     };
     // Frames decoded while an asynchronous transform works replace `decoded`: the runner reads it before it waits.
-    const results = this.stages.run(decoded, Number(frame.pts) / CLOCK_RATE, this.work, this.sent);
+    const results = this.stages.run(decoded, Number(frame.pts) / CLOCK_RATE, this.work, this.encoder.sent);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
     this.inFlight = true;
     return results
@@ -176,16 +168,8 @@ export class VideoProcessor {
   }
 
   private encodeTransformed(frame: InFlight, { frame: toEncode, results }: ChainOutput): EncodedFrame | undefined {
-    // The encoder's clock advances by the gap to the frame before, not by the time since the last
-    // frame it encoded: libvpx's rate control gives a frame the bits of the time it thinks it
-    // covers, so frames skipped for the budget made the next one bigger, which skipped more
-    // (measured: rotate under a 900 kbps cap, 70-140 kbit frames at a fine quantiser and 6-16 fps).
-    this.encoderPts += frame.gap;
-    toEncode.pts = this.encoderPts;
     const encodeStart = performance.now();
-    const encoded = this.encoder.encode(toEncode, this.policy.recodeAbove);
-    // What an inter frame costs at this size decides the size of the next ones.
-    if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser, encoded.recodedFrom);
+    const encoded = this.encoder.encode(toEncode, frame.gap);
     const end = performance.now();
     if (!encoded) return undefined;
     const replaced = this.decoder.takeReplaced();
@@ -193,22 +177,23 @@ export class VideoProcessor {
     const transformMs = encodeStart - frame.transformStart;
     const encodeMs = end - encodeStart;
     // What keeping up with every frame that comes would take decides the size of the next ones.
-    this.policy.worked(this.dropped - this.skipped + replaced + 1, decodeMs, transformMs + encodeMs);
+    this.encoder.policy.worked(this.dropped - this.skipped + replaced + 1, decodeMs, transformMs + encodeMs);
     const result: EncodedFrame = {
       data: encoded.data,
       keyframe: encoded.keyframe,
       recoded: encoded.recodedFrom !== undefined,
       timestamp: this.decoder.rtpTimestamp(frame.pts),
+      time: Number(frame.pts) / CLOCK_RATE,
       width: frame.width,
       height: frame.height,
       timings: { decodeMs, transformMs, encodeMs },
       dropped: this.dropped + replaced,
       skipped: this.skipped,
       results,
-      bitrate: this.policy.bitrate,
-      sentWidth: this.sent.width,
-      sentHeight: this.sent.height,
-      scaledFor: this.policy.scaledFor,
+      bitrate: this.encoder.policy.bitrate,
+      sentWidth: this.encoder.sent.width,
+      sentHeight: this.encoder.sent.height,
+      scaledFor: this.encoder.policy.scaledFor,
       workWidth: frame.work.width,
       workHeight: frame.work.height,
     };
@@ -233,12 +218,9 @@ export class VideoProcessor {
   private ensureSize(width: number, height: number): void {
     const sizeChanged = this.camera.width !== width || this.camera.height !== height;
     this.camera = { width, height };
-    const plan = this.policy.plan(width, height, sizeChanged);
-    if (plan.reopen) {
-      this.encoder.open(plan.width, plan.height, plan.bitrate);
-      this.sent = { width: plan.width, height: plan.height };
-    }
+    this.encoder.plan(width, height, sizeChanged);
     const chainWidth = this.stages.workWidth;
-    this.work = workSize({ width, height }, this.sent, chainWidth === undefined ? undefined : chainWidth * this.policy.workFactor);
+    const factor = this.encoder.policy.workFactor;
+    this.work = workSize({ width, height }, this.encoder.sent, chainWidth === undefined ? undefined : chainWidth * factor);
   }
 }

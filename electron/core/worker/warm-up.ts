@@ -8,12 +8,10 @@ const WIDTH = 320;
 const HEIGHT = 240;
 
 /**
- * Runs each built-in transform once on a small textured picture. OpenCV.js's WASM functions are
- * compiled on their first call, and a first 720p frame through a cold cartoon took 98 ms instead of
- * 46: a spare worker that has done this gives the next camera its first processed frame sooner.
- * One transform at a time, yielding to the event loop in between, and it stops as soon as
- * `stop()` says so (a camera arrived): a camera never waits for more than one transform's warm-up.
- * Returns the milliseconds each transform took, cold, and what failed (nothing, unless a bug).
+ * Runs each built-in transform once on a small textured picture: OpenCV.js compiles its WASM
+ * functions on their first call, so a spare worker that has done this serves a camera's first frame
+ * sooner (see docs/decisions.md, A codec worker per camera). One transform at a time, yielding
+ * between; stops once `stop()` says so (a camera arrived). Returns each one's cold ms and failures.
  */
 export async function warmUp(
   cv: OpenCV,
@@ -28,8 +26,8 @@ export async function warmUp(
     new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(150)),
   ];
   try {
-    // Those that run as FFmpeg graphs have nothing to compile here.
-    for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity && !runsNative(t))) {
+    // Detect filters run beside the worker, and those that run as FFmpeg graphs have nothing to compile here.
+    for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity && t.kind !== 'detect' && !runsNative(t))) {
       await new Promise((resolve) => setImmediate(resolve));
       if (stop()) break;
       const start = performance.now();

@@ -51,3 +51,36 @@ describe('the Python filter protocol', () => {
     assert.throws(() => new MessageReader().push(bad), /not a CamLoop filter message/);
   });
 });
+
+describe('the reader refuses what is too large without holding it', () => {
+  it('a 4K mask and 2 MB of JSON are skipped and said, and the stream goes on', () => {
+    const header = (json: number, payload: number, width: number, height: number) =>
+      encodeHeader({
+        kind: Kind.result,
+        format: Format.mask8,
+        width,
+        height,
+        sequence: 1,
+        timestamp: 0,
+        jsonLength: json,
+        payloadLength: payload,
+      });
+    const reader = new MessageReader();
+    const got = [
+      ...reader.push(header(0, 3840 * 2160, 3840, 2160)),
+      ...reader.push(Buffer.alloc(3840 * 2160 - 10)),
+      ...reader.push(Buffer.alloc(10)),
+      ...reader.push(Buffer.concat([header(2 << 20, 0, 0, 0), Buffer.alloc(2 << 20)])),
+      ...reader.push(message(Kind.result, { results: { ok: 1 } }, Buffer.alloc(0))),
+    ];
+    assert.deepEqual(
+      got.map((m) => m.refused ?? JSON.stringify(m.info)),
+      [
+        'a mask of 3840x2160: at most 2500000 pixels (scale it down: it is scaled to the picture anyway)',
+        'results of 2.0 MB of JSON: at most 1.0 MB',
+        '{"results":{"ok":1}}',
+      ],
+    );
+    assert.ok((reader as unknown as { body: Buffer }).body.length < 1024, 'nothing of them was kept');
+  });
+});

@@ -6,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import { loadOpenCV, type OpenCV } from '../../../electron/core/transforms/opencv.js';
 import { loadPlugins } from '../../../electron/core/plugins/js-plugins.js';
 import { listTransforms, setPluginTransforms } from '../../../electron/core/transforms/registry.js';
+import { facesDetector } from '../../../electron/core/transforms/faces.js';
 import { runTransform, transformRunner } from '../../support/run-transform.js';
 import { distinctColours, luma, noisyCard, pixel, roughness, whiteSquare } from '../../support/images.js';
 
@@ -97,14 +98,17 @@ describe('built-in transforms, on a 160x120 white square (side 40) or a noisy co
     m.delete();
   });
 
-  it('faces finds nothing in a picture without faces, and says so', () => {
+  it('faces (a detect filter: run by its detector, in a thread of its own in a call) finds nothing where there is no face', () => {
     const card = noisyCard(cv, 320, 240);
-    assert.deepEqual(run('faces', card), { faces: [] });
+    const detector = facesDetector.create(cv);
+    assert.deepEqual(detector.detect({ image: card, width: 320, height: 240 }, { neighbours: 4, minSize: 8 }), { boxes: [], count: 0 });
+    detector.dispose();
     card.delete();
   });
 
   it('every built-in keeps the frame size and type, and param specs are sane', () => {
-    for (const transform of listTransforms()) {
+    // Detect filters draw what a runner found: see test/unit/worker/detect-stage.test.ts.
+    for (const transform of listTransforms().filter((t) => t.kind !== 'detect')) {
       const m = noisyCard(cv, 96, 64);
       run(transform.id, m);
       assert.equal(m.cols, 96, transform.id);
@@ -129,7 +133,11 @@ describe('the example plugins', () => {
   it('load without errors and do what they say', async () => {
     const { transforms, errors } = await loadPlugins(new URL('../../../../plugins/examples', import.meta.url).pathname);
     assert.deepEqual(errors, []);
-    assert.deepEqual(transforms.map((t) => t.id).sort(), ['bright-spots', 'vignette']);
+    assert.deepEqual(transforms.map((t) => [t.id, t.kind ?? 'apply']).sort(), [
+      ['bright-spots', 'apply'],
+      ['moving-things', 'detect'],
+      ['vignette', 'apply'],
+    ]);
     setPluginTransforms(transforms);
     const m = new cv.Mat(120, 160, cv.CV_8UC4, new cv.Scalar(200, 200, 200, 255));
     run('vignette', m);
@@ -140,6 +148,25 @@ describe('the example plugins', () => {
     assert.equal(result.count, 1);
     square.delete();
     setPluginTransforms([]);
+  });
+
+  it('moving-things (a JS detect) boxes the square that moved between two calls', async () => {
+    const { default: plugin } = await import(new URL('../../../../plugins/examples/moving-things.mjs', import.meta.url).href);
+    const detector = plugin.create(cv);
+    const params = { threshold: 25, minArea: 0.2 };
+    const still = whiteSquare(cv, 160, 120, 30);
+    assert.deepEqual(detector.detect({ image: still, width: 160, height: 120 }, params), { boxes: [], moving: 0 });
+    const moved = new cv.Mat(120, 160, cv.CV_8UC4, new cv.Scalar(0, 0, 0, 255));
+    cv.rectangle(moved, new cv.Point(10, 10), new cv.Point(39, 39), new cv.Scalar(255, 255, 255, 255), -1);
+    const { boxes } = detector.detect({ image: moved, width: 160, height: 120 }, params);
+    assert.equal(boxes.length, 2, 'where it went, and where it was');
+    assert.ok(
+      boxes.some((b: { x: number; y: number }) => b.x <= 10 && b.y <= 10),
+      JSON.stringify(boxes),
+    );
+    detector.dispose();
+    still.delete();
+    moved.delete();
   });
 });
 

@@ -4,7 +4,8 @@ import { AV_PIX_FMT_YUVJ420P } from 'node-av/constants';
 import type { TransformChain } from '../../../electron/core/transforms/chain.js';
 import { loadOpenCV, type OpenCV } from '../../../electron/core/transforms/opencv.js';
 import { setPluginTransforms } from '../../../electron/core/transforms/registry.js';
-import type { Transform } from '../../../electron/core/transforms/types.js';
+import { detectTransform } from '../../../electron/core/transforms/detect-filter.js';
+import type { DetectorSpec, StageHost, Transform } from '../../../electron/core/transforms/types.js';
 import { ChainRunner, needsOpenCV } from '../../../electron/core/worker/chain-runner.js';
 import { chainOnI420 } from '../../support/run-chain.js';
 import { flatI420, i420Bytes, yuvFrame } from '../../support/yuv-frames.js';
@@ -121,6 +122,39 @@ describe('ChainRunner', () => {
     const errors = runner.takeErrors();
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0], /"late" rejected a frame: .*frames pass through it/);
+    runner.dispose();
+  });
+
+  it("makes a detect filter's stage through the camera's StageHost, in OpenCV.js between native stages", () => {
+    const detector: DetectorSpec = { runtime: 'js', module: 'finder.mjs', exportName: 'finder' };
+    setPluginTransforms([detectTransform({ id: 'finder', label: 'Finder', params: [], detector })]);
+    const made: { id: string; detector: DetectorSpec }[] = [];
+    const seen: string[] = [];
+    const host: StageHost = {
+      detectStage: (id, spec) => {
+        made.push({ id, detector: spec });
+        // Draws as a detect stage does: here, the whole picture black.
+        return { apply: (frame) => (seen.push(`${frame.width}x${frame.height}`), void frame.image.data.fill(0)), dispose() {} };
+      },
+      boxes: () => [],
+    };
+    const chain: TransformChain = [
+      { id: 'mirror', params: { axis: 'horizontal' } },
+      { id: 'finder', params: {} },
+      { id: 'invert', params: {} },
+    ];
+    assert.equal(needsOpenCV(chain), true, 'a detect stage draws with OpenCV.js');
+    const runner = new ChainRunner(() => cv, host);
+    runner.set(chain);
+    const frame = yuvFrame(halves(), W, H);
+    const out = runner.run(frame, 0, SIZE, SIZE);
+    assert.ok(!(out instanceof Promise));
+    assert.deepEqual(runner.takeErrors(), []);
+    assert.deepEqual(made, [{ id: 'finder', detector }]);
+    assert.deepEqual(seen, [`${W}x${H}`]);
+    // black (Y 16), then inverted in video range: 251 - 16
+    assert.ok(Math.abs(i420Bytes(out.frame)[W * 10 + 5]! - 235) <= 2, 'drawn by the stage, then inverted');
+    frame.free();
     runner.dispose();
   });
 });
