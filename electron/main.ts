@@ -23,6 +23,7 @@ async function startCore(): Promise<{ server: CamLoopServer; tls: TlsFiles }> {
     log: createLogger(process.argv.includes('--verbose')),
     tls,
     pluginsDir: join(data, 'plugins'),
+    dataDir: data,
     videosDir: join(app.getPath('videos'), 'CamLoop'),
   };
   try {

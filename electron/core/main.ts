@@ -1,4 +1,4 @@
-import { defaultDataDir, parseConfig, USAGE } from './app/cli.js';
+import { parseConfig, USAGE } from './app/cli.js';
 import { isLoopbackAddress } from './base/addresses.js';
 import { loadOrCreateCertificate } from './http/tls.js';
 import { createLogger } from './base/log.js';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.verbose);
   // Phones need HTTPS for the camera: serving the LAN without the user's certificate means our own.
   const lan = !isLoopbackAddress(config.host) && config.host !== 'localhost';
-  const tls = config.tls ?? (lan ? await loadOrCreateCertificate(defaultDataDir()) : undefined);
+  const tls = config.tls ?? (lan ? await loadOrCreateCertificate(config.dataDir) : undefined);
   let server;
   try {
     server = await startServer({ ...config, tls, log });

@@ -1,15 +1,20 @@
 // @ts-check
-// The control panel: pairing QR code, connected cameras with live stats, a filter per camera
-// (applied live), recording and hang-up. It talks to the core's loopback-only API with the control
-// token that the app puts in the URL fragment (never sent over the network by the browser).
+// The control panel: pairing QR code, connected cameras with live stats and graphs, a filter per
+// camera (applied live, and following changes made elsewhere), recording and hang-up. It talks to
+// the core's loopback-only API with the control token that the app puts in the URL fragment (never
+// sent over the network by the browser), and follows the core's event stream (no polling).
 import { paramControls, transformOption } from './shared/params.js';
-import { waitForIceGathering } from './shared/ice-gathering.js';
 import { showResults } from './shared/results-view.js';
+import { followEventStream } from './event-stream.js';
+import { AppGraph, CameraGraphs } from './graphs.js';
+import { loadPairing, showPairing, viewerLink } from './pairing.js';
+import { preview, showPreview, stopPreview } from './preview.js';
+import { setUpSettings } from './settings.js';
 
 /** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
 /** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
-/** @typedef {import('../shared/api-types').PairingInfo} PairingInfo */
 /** @typedef {import('../shared/api-types').AdmissionInfo} AdmissionInfo */
+/** @typedef {import('../shared/api-types').FeedSnapshot} FeedSnapshot */
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -17,13 +22,10 @@ const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 const cards = new Map();
 /** @type {TransformInfo[]} */
 let transforms = [];
-/** @type {PairingInfo | null} */
-let pairing = null;
-/**
- * The camera shown in the preview, and the receive-only connection that shows it.
- * @type {{id: string | null, pc: RTCPeerConnection | null}}
- */
-let preview = { id: null, pc: null };
+/** Each camera's figures of the last minute, from the stream's snapshot: its graphs start from them. */
+let history = {};
+/** After a change made here, the stream's older chains are ignored until it carries this one back, or for this long. */
+const ECHO_WAIT_MS = 2000;
 
 async function api(path, init = {}) {
   const response = await fetch(path, {
@@ -35,31 +37,6 @@ async function api(path, init = {}) {
   return body;
 }
 
-function showPairing() {
-  const choice = pairing.urls.find((u) => u.address === $('address').value) ?? pairing.urls[0];
-  $('lan-hint').hidden = pairing.reachable && pairing.urls.length > 0;
-  $('cert-hint').hidden = pairing.scheme !== 'https';
-  for (const link of /** @type {NodeListOf<HTMLAnchorElement>} */ (document.querySelectorAll('a.viewer')))
-    link.href = viewerLink(/** @type {HTMLElement} */ (link.closest('.camera')).dataset.id);
-  if (!choice) {
-    $('whip-url').textContent = pairing.whipUrl;
-    $('whip-token').textContent = pairing.token;
-    return;
-  }
-  $('qr').src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(choice.qrSvg)}`;
-  $('phone-url').textContent = choice.url;
-  $('whip-url').textContent = pairing.reachable ? choice.whipUrl : pairing.whipUrl;
-  $('whip-token').textContent = pairing.token;
-}
-
-async function loadPairing(path = '/api/pairing', init) {
-  pairing = await api(path, init);
-  const selected = $('address').value;
-  $('address').replaceChildren(...pairing.urls.map((u) => new Option(`${u.address} (${u.interface})`, u.address)));
-  if (selected) $('address').value = selected;
-  showPairing();
-}
-
 /** A camera's card is built once; only its stats, results and errors are refreshed each second. */
 /** @param {SessionInfo} info */
 function card(info) {
@@ -68,6 +45,8 @@ function card(info) {
   const root = document.createElement('div');
   root.className = 'camera';
   root.dataset.id = info.id;
+  // A phone's viewer link names the phone: it plays again when the phone calls again, after a restart too.
+  root.dataset.viewerId = info.device?.id ?? info.id;
   const title = document.createElement('h3');
   const select = document.createElement('select');
   select.className = 'transform';
@@ -76,12 +55,30 @@ function card(info) {
   const params = document.createElement('span');
   params.className = 'params';
   const values = { ...(info.transform[0]?.params ?? {}) };
-  const apply = () =>
+  const apply = () => {
+    entry.sent = { id: select.value, params: { ...values }, until: performance.now() + ECHO_WAIT_MS };
     api(`/api/sessions/${info.id}/transform`, { method: 'PUT', body: JSON.stringify([{ id: select.value, params: values }]) }).catch(
       showError,
     );
+  };
   const renderParams = () =>
     params.replaceChildren(...paramControls(transforms.find((t) => t.id === select.value)?.params ?? [], values, apply));
+  /** The filter set elsewhere (the phone, the API, a restored setting) shows here too. @param {SessionInfo['transform']} chain */
+  const follow = ([first]) => {
+    if (entry.sent) {
+      // Events already on their way carry the chain before ours; ours coming back (defaults filled in) ends the wait.
+      const { id, params: sent } = entry.sent;
+      const ours = first?.id === id && Object.entries(sent).every(([key, value]) => first.params?.[key] === value);
+      if (ours || performance.now() > entry.sent.until) entry.sent = null;
+      if (ours || entry.sent) return;
+    }
+    if (!first) return;
+    if (select.value === first.id && JSON.stringify(values) === JSON.stringify(first.params ?? {})) return;
+    select.value = first.id;
+    for (const key of Object.keys(values)) delete values[key];
+    Object.assign(values, first.params);
+    renderParams();
+  };
   select.addEventListener('change', () => {
     for (const key of Object.keys(values)) delete values[key];
     renderParams();
@@ -106,41 +103,63 @@ function card(info) {
   record.className = 'record';
   record.addEventListener('click', () =>
     api(`/api/sessions/${info.id}/recording`, { method: record.classList.contains('recording') ? 'DELETE' : 'POST' }).then(
-      refresh,
+      (body) => showRecording(entry, body.recording ?? null),
       showError,
     ),
   );
   const watch = document.createElement('button');
   watch.className = 'preview';
   watch.textContent = 'Preview';
-  watch.addEventListener('click', () => showPreview(info.id).catch(showError));
+  watch.addEventListener('click', () => showPreview(info.id, api).catch(showError));
   const viewer = document.createElement('a');
   viewer.className = 'viewer';
   viewer.textContent = 'Viewer link';
   viewer.title = 'A player page of the processed video (WHEP): open it, or paste it into an OBS browser source';
   viewer.target = '_blank';
   viewer.rel = 'noopener';
-  viewer.href = viewerLink(info.id);
+  viewer.href = viewerLink(root.dataset.viewerId);
   const hangUp = document.createElement('button');
   hangUp.className = 'disconnect';
   hangUp.textContent = 'Disconnect';
-  hangUp.addEventListener('click', () => api(`/api/sessions/${info.id}`, { method: 'DELETE' }).then(refresh, showError));
+  hangUp.addEventListener('click', () => api(`/api/sessions/${info.id}`, { method: 'DELETE' }).catch(showError));
   const stats = document.createElement('div');
   stats.className = 'stats';
   const results = document.createElement('div');
   results.className = 'results';
   const errors = document.createElement('div');
   errors.className = 'errors';
-  root.append(title, select, params, quality, record, watch, viewer, hangUp, stats, results, errors);
+  const graphs = document.createElement('div');
+  graphs.className = 'graphs';
+  root.append(title, select, params, quality, record, watch, viewer, hangUp, stats, results, errors, graphs);
   $('cameras').append(root);
-  entry = { root, title, record, stats, results, errors, last: null };
+  entry = { root, title, record, stats, results, errors, follow, sent: null, graphs: new CameraGraphs(graphs, history[info.id]) };
   cards.set(info.id, entry);
   return entry;
 }
 
-/** @param {SessionInfo} info @param {number} now */
-function update(info, now) {
+/**
+ * What the session's guards did, the counts that are not zero (a peer sending too much or broken video).
+ * @param {SessionInfo['guard']} g
+ */
+function guardSummary(g) {
+  /** @type {[number, string][]} */
+  const parts = [
+    [g.packetsDropped, `packets over budget (${(g.bytesDropped / 1e6).toFixed(1)} MB)`],
+    [g.oversizedFrames, 'frames too large'],
+    [g.framesShed, 'frames not decoded'],
+    [g.decodeErrors, 'undecodable frames'],
+    [g.workerRestarts, 'worker restarts'],
+    [g.keyframeRequestsMerged, 'keyframe requests merged'],
+    [g.retransmissionsRefused, 'resends refused'],
+  ];
+  const happened = parts.filter(([n]) => n > 0);
+  return happened.length ? ` · guarded: ${happened.map(([n, what]) => `${n} ${what}`).join(', ')}` : '';
+}
+
+/** @param {SessionInfo} info */
+function update(info) {
   const entry = card(info);
+  entry.follow(info.transform);
   const s = info.stats ?? {
     framesIn: 0,
     framesOut: 0,
@@ -156,77 +175,50 @@ function update(info, now) {
     workHeight: 0,
     timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
   };
-  const rate = (key, value) => (entry.last ? ((value - entry.last[key]) * 1000) / (now - entry.last.at) : 0);
-  const fpsIn = rate('framesIn', s.framesIn);
-  const fpsOut = rate('framesSent', info.framesSent);
-  entry.last = { at: now, framesIn: s.framesIn, framesSent: info.framesSent };
-  const ms = s.timings.decodeMs + s.timings.transformMs + s.timings.encodeMs;
+  const { fpsIn = 0, fpsOut = 0, msPerFrame: ms = 0 } = info.rates ?? {};
   const from = info.source === 'whip' ? 'WHIP ' : '';
   const viewers = info.viewers ? ` · ${info.viewers} viewer${info.viewers === 1 ? '' : 's'}` : '';
   entry.title.textContent = `${from}Camera ${info.id.slice(0, 8)}${viewers} · ${info.codec ?? '…'} · ${s.width}×${s.height} · ${info.connectionState}`;
+  if (s.width) entry.root.dataset.width = String(s.width);
   const mbps = (bps) => `${(bps / 1e6).toFixed(2)} Mbps`;
   const rtt = info.network.rttMs === null ? '' : ` · RTT ${info.network.rttMs.toFixed(0)} ms`;
   const link = info.bitrate?.estimate ? ` · link ${mbps(info.bitrate.estimate)}` : '';
   const why = s.scaledFor === 'cpu' ? 'filter too slow for full size on this machine' : 'link too slow for full size';
   const scaled = s.sentWidth && !info.forwarding && s.sentWidth !== s.width ? ` at ${s.sentWidth}×${s.sentHeight} (${why})` : '';
   const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}${scaled}` : '';
-  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}`;
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped}${s.skipped ? ` (${s.skipped} over the link)` : ''}${guardSummary(info.guard)}`;
   showResults(entry.results, info, transforms);
   entry.errors.textContent = info.errors.at(-1) ?? '';
-  entry.record.textContent = info.recording ? 'Stop recording' : 'Record';
-  entry.record.classList.toggle('recording', Boolean(info.recording));
-  entry.record.title = info.recording ?? 'Record the processed video to your Videos folder';
+  showRecording(entry, info.recording);
 }
 
-/** The camera's player page, with the viewer token in the fragment (never sent over the network). */
-function viewerLink(id) {
-  return `${location.origin}/view/${id}#t=${encodeURIComponent(pairing?.viewerToken ?? '')}`;
+function showRecording(entry, file) {
+  entry.record.textContent = file ? 'Stop recording' : 'Record';
+  entry.record.classList.toggle('recording', Boolean(file));
+  entry.record.title = file ?? 'Record the processed video to your recordings folder';
 }
 
-/** Receives the camera's processed stream as another WebRTC peer of the core (no second encode). */
-async function showPreview(id) {
-  preview.pc?.close();
-  const pc = new RTCPeerConnection();
-  preview = { id, pc };
-  pc.addTransceiver('video', { direction: 'recvonly' });
-  pc.addEventListener('track', (event) => {
-    $('preview').srcObject = new MediaStream([event.track]);
-    $('preview').hidden = false;
-  });
-  await pc.setLocalDescription(await pc.createOffer());
-  await waitForIceGathering(pc);
-  const answer = await api(`/api/sessions/${id}/preview`, {
-    method: 'POST',
-    body: JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }),
-  });
-  await pc.setRemoteDescription(answer);
-  for (const [cardId, entry] of cards) entry.root.classList.toggle('previewing', cardId === id);
+/** The cameras now: each one's card updated, the cards of those gone removed. @param {SessionInfo[]} sessions */
+function showCameras(sessions) {
+  for (const info of sessions) update(info);
+  for (const [id, entry] of cards) if (!sessions.some((s) => s.id === id)) removeCard(id, entry);
+  showCount();
 }
 
-function stopPreview() {
-  preview.pc?.close();
-  preview = { id: null, pc: null };
-  $('preview').srcObject = null;
-  $('preview').hidden = true;
+function removeCard(id, entry) {
+  entry.graphs.remove();
+  entry.root.remove();
+  cards.delete(id);
+  if (preview.id === id) stopPreview();
+  showCount();
 }
 
-async function refresh() {
-  /** @type {SessionInfo[]} */
-  const sessions = await api('/api/sessions');
-  const now = performance.now();
-  for (const info of sessions) update(info, now);
-  for (const [id, entry] of cards) {
-    if (!sessions.some((s) => s.id === id)) {
-      entry.root.remove();
-      cards.delete(id);
-    }
-  }
-  $('empty').hidden = sessions.length > 0;
-  if (preview.id && !cards.has(preview.id)) stopPreview();
+function showCount() {
+  $('empty').hidden = cards.size > 0;
   // The first camera to arrive is previewed without a click.
-  if (!preview.id && sessions[0]?.stats?.width) showPreview(sessions[0].id).catch(showError);
-  $('status').textContent = `${sessions.length} camera${sessions.length === 1 ? '' : 's'}`;
-  showRefusal(await api('/api/admission'));
+  const first = [...cards.values()][0];
+  if (!preview.id && first?.root.dataset.width) showPreview(first.root.dataset.id, api).catch(showError);
+  $('status').textContent = `${cards.size} camera${cards.size === 1 ? '' : 's'}`;
 }
 
 /** A phone turned away in the last minute (the machine was at capacity), and why: the phone shows the same words. */
@@ -237,18 +229,40 @@ function showRefusal(/** @type {AdmissionInfo | null} */ admission) {
   if (recent) $('refused').textContent = `A phone was turned away ${Math.round((Date.now() - last.at) / 1000)} s ago: ${last.reason}.`;
 }
 
+/** The core's stream: a snapshot, each camera as it comes or changes, every camera's figures each second. */
+function onEvent(type, data) {
+  if (type === 'hello') {
+    /** @type {FeedSnapshot} */ const snapshot = data;
+    history = snapshot.history;
+    for (const [id, entry] of cards) removeCard(id, entry);
+    appGraph?.chart.remove();
+    appGraph = new AppGraph($('app-graph'), snapshot.app);
+    showCameras(snapshot.sessions);
+  } else if (type === 'session') update(data.info);
+  else if (type === 'removed' && cards.has(data.id)) removeCard(data.id, cards.get(data.id));
+  else if (type === 'stats') {
+    showCameras(data.sessions);
+    for (const info of data.sessions) if (info.rates) cards.get(info.id)?.graphs.push(info.rates);
+    appGraph?.push(data.app);
+    // Refusals are not in the stream: asked for with each second's figures.
+    api('/api/admission').then(showRefusal, showError);
+  }
+}
+
+/** @type {AppGraph | undefined} */
+let appGraph;
+
 function showError(error) {
   $('status').textContent = `⚠ ${error.message}`;
 }
 
 async function main() {
   transforms = await (await fetch('/api/transforms')).json();
-  await loadPairing();
+  await loadPairing(api);
   $('address').addEventListener('change', showPairing);
   $('copy').addEventListener('click', () => navigator.clipboard?.writeText($('phone-url').textContent));
-  $('rotate').addEventListener('click', () => loadPairing('/api/pairing/rotate', { method: 'POST' }).catch(showError));
-  await refresh();
-  setInterval(() => refresh().catch(showError), 1000);
+  await setUpSettings(api, (path, init) => loadPairing(api, path, init));
+  followEventStream('/api/events', token, onEvent, showError);
 }
 
 main().catch(showError);

@@ -5,6 +5,8 @@ import { FrameRateFollower } from './shared/frame-rate-follower.js';
 import { paramControls, transformOption } from './shared/params.js';
 import { waitForIceGathering } from './shared/ice-gathering.js';
 import { showResults } from './shared/results-view.js';
+import { StatsOverlay } from './shared/stats-overlay.js';
+import { deviceId, fetchIceServers, preferCodec } from './call-setup.js';
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
@@ -22,7 +24,9 @@ const ui = {
   status: $('status'),
   results: $('results'),
   form: $('controls'),
+  again: $('again'),
 };
+const overlay = new StatsOverlay($('stats-toggle'), $('stats'));
 
 let pc = null;
 let stream = null;
@@ -65,6 +69,9 @@ async function loadTransforms() {
  */
 let serverChain = null;
 
+/** The user picked a filter on this page: offers ask for it, not for the one CamLoop remembers for this camera. */
+let chosen = false;
+
 /** The chosen filter with its current params, as the server's chain format. */
 function currentChain() {
   return [{ id: ui.transform.value, params: paramValues[ui.transform.value] ?? {} }];
@@ -90,6 +97,7 @@ function renderParams() {
 }
 
 function sendChain() {
+  chosen = true;
   serverChain = currentChain();
   if (control?.readyState === 'open') control.send(JSON.stringify({ transform: currentChain() }));
   // A new filter may be faster or slower: start again from the camera's full frame rate.
@@ -105,11 +113,14 @@ const found = { transform: [], results: {}, models: [] };
 
 /** The control channel's answers, and results pushed. @param {MessageEvent} message */
 function showInfo(message) {
-  /** @type {{type: 'error', error: string} | {type: 'info', info: SessionInfo} | {type: 'result', event: ResultEvent}} */
+  /** @typedef {{type: 'error' | 'end', error?: string, info?: undefined}} Said */
+  /** @type {Said | {type: 'info', info: SessionInfo, error?: undefined} | {type: 'result', event: ResultEvent, info?: undefined}} */
   const data = JSON.parse(message.data);
+  if (data.type === 'end') return ended();
   if (data.type === 'error') ui.results.textContent = `⚠ ${data.error}`;
   else if (data.type === 'result') found.results[data.event.id] = data.event.results;
-  else {
+  else if (data.info) {
+    overlay.show(data.info.rates);
     if (Array.isArray(data.info.transform)) followChain(data.info.transform);
     Object.assign(found, { transform: data.info.transform, results: data.info.results, models: data.info.models });
     follower.follow(data.info);
@@ -129,29 +140,6 @@ async function applyMaxFramerate(fps) {
     else encoding.maxFramerate = fps;
   }
   await videoSender.setParameters(parameters).catch(() => {});
-}
-
-/**
- * The STUN/TURN servers CamLoop itself uses (with short-lived TURN credentials): a phone that can
- * reach CamLoop only through a relay (behind NAT, on mobile data) needs them on its side too.
- */
-async function fetchIceServers() {
-  const query = token ? `?t=${encodeURIComponent(token)}` : '';
-  try {
-    const response = await fetch(`ice-servers${query}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    if (response.ok) return (await response.json()).iceServers ?? [];
-  } catch {
-    // The offer that follows reports what is wrong with the server.
-  }
-  return [];
-}
-
-function preferCodec(transceiver, mimeType) {
-  if (mimeType === 'default' || !RTCRtpSender.getCapabilities) return;
-  const codecs = RTCRtpSender.getCapabilities('video').codecs;
-  const preferred = codecs.filter((c) => c.mimeType === `video/${mimeType}`);
-  const rest = codecs.filter((c) => c.mimeType !== `video/${mimeType}`);
-  transceiver.setCodecPreferences([...preferred, ...rest]);
 }
 
 async function openCamera() {
@@ -174,7 +162,7 @@ async function switchCamera() {
 }
 
 async function connect() {
-  const iceServers = await fetchIceServers();
+  const iceServers = await fetchIceServers(token, REQUEST_TIMEOUT_MS);
   pc = new RTCPeerConnection({ iceServers });
   const connection = pc;
   connection.addEventListener('track', (e) => {
@@ -183,6 +171,8 @@ async function connect() {
   connection.addEventListener('connectionstatechange', () => onConnectionState(connection));
   control = connection.createDataChannel('control');
   control.addEventListener('message', showInfo);
+  // The filter CamLoop gives this camera (a remembered one, say) shows at once, not at the first poll.
+  control.addEventListener('open', () => control?.send('{}'));
   // Results (face boxes, counts...) are polled over the same channel while connected.
   const poll = setInterval(() => (control?.readyState === 'open' ? control.send('{}') : null), 1000);
   control.addEventListener('close', () => clearInterval(poll));
@@ -201,12 +191,21 @@ async function connect() {
   const response = await fetch('offer', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ sdp, type, video_transform: serverChain ?? currentChain(), token, ...(sessionId && { replaces: sessionId }) }),
+    // No filter asked for: CamLoop gives this camera the one it remembers (or none).
+    body: JSON.stringify({
+      sdp,
+      type,
+      video_transform: serverChain ?? (chosen ? currentChain() : undefined),
+      device: { id: deviceId(), facing },
+      token,
+      ...(sessionId && { replaces: sessionId }),
+    }),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const answer = await response.json();
   if (!response.ok) throw Object.assign(new Error(answer.error ?? `server answered ${response.status}`), { status: response.status });
   sessionId = answer.id;
+  if (Array.isArray(answer.transform)) followChain(answer.transform);
   await connection.setRemoteDescription(answer);
   // ICE that never completes (a path that broke while connecting) is a drop too.
   setTimeout(
@@ -236,6 +235,8 @@ function scheduleReconnect(reason) {
     try {
       await connect();
     } catch (error) {
+      // CamLoop ended this call (and its message was lost): as if it had arrived.
+      if (error.status === 410) return ended();
       // Unpaired (401) or a bad request will not get better by retrying.
       if (error.status >= 400 && error.status < 500) return fail(error);
       scheduleReconnect(`Could not reconnect (${error.message})`);
@@ -247,6 +248,7 @@ function scheduleReconnect(reason) {
 async function start(event) {
   event.preventDefault();
   ui.start.disabled = true;
+  ui.again.hidden = true;
   running = true;
   setState('starting', 'Starting camera…');
   try {
@@ -258,6 +260,13 @@ async function start(event) {
   } catch (error) {
     fail(error);
   }
+}
+
+/** CamLoop ended the call (its user disconnected it, or quit): the page does not call back by itself. */
+function ended() {
+  stop();
+  setState('ended', 'Ended by CamLoop');
+  ui.again.hidden = false;
 }
 
 function fail(error) {
@@ -300,8 +309,11 @@ ui.transform.addEventListener('change', () => {
 ui.flip.addEventListener('click', () => {
   facing = facing === 'user' ? 'environment' : 'user';
   if (stream) switchCamera().catch((error) => setState('failed', `Cannot switch camera: ${error.message}`));
+  // CamLoop remembers a filter per camera: the other one's comes back.
+  if (control?.readyState === 'open') control.send(JSON.stringify({ facing }));
 });
 ui.resolution.addEventListener('change', () => stream && switchCamera().catch((error) => setState('failed', error.message)));
 ui.fullscreen.addEventListener('click', enterFullscreen);
 ui.stop.addEventListener('click', stop);
+ui.again.addEventListener('click', start);
 loadTransforms().catch((error) => setState('failed', `Cannot reach CamLoop: ${error.message}`));

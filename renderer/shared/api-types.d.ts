@@ -8,3 +8,7 @@ export type { AdmissionInfo } from '../../electron/core/session/admission.js';
 export type { IceServer } from '../../electron/core/webrtc/ice-servers.js';
 export type { ResultEvent } from '../../electron/core/detect/events.js';
 export type { ModelInfo } from '../../electron/core/session/session-results.js';
+export type { CallRates } from '../../electron/core/session/session-info.js';
+export type { FeedEvent, FeedSnapshot } from '../../electron/core/session/session-feed.js';
+export type { SettingsInfo } from '../../electron/core/http/settings-api.js';
+export type { AppLoad } from '../../electron/core/base/process-load.js';

@@ -2,7 +2,10 @@
 // The player of one camera's processed video: a WHEP client (POST /whep/<camera id> with the
 // viewer token from the URL fragment, which browsers never send over the network), full window.
 // Candidates are trickled to the session with PATCH; a camera that leaves or a link that drops
-// is retried with backoff, so an OBS browser source picks the camera up again by itself.
+// is retried with backoff, so an OBS browser source picks the camera up again by itself. When
+// CamLoop ends the call on purpose (its user disconnected the camera, quit, or replaced the viewer
+// token), it says so on the 'control' data channel: the page stops, with a Play again button.
+import { endMessage } from './shared/call-end.js';
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
 const $ = (id) => document.getElementById(id);
 const cameraId = location.pathname.split('/').pop();
@@ -10,6 +13,7 @@ const token = new URLSearchParams(location.hash.slice(1)).get('t') ?? '';
 /** The live WHEP session: its peer and resource URL (for PATCH and DELETE). */
 let current = null;
 let retryMs = 1000;
+let retryTimer = null;
 
 function show(state, text) {
   document.body.dataset.state = state;
@@ -41,6 +45,11 @@ async function connect() {
   const session = { pc, location: null, pending: [], ufrag: null, ended: false };
   current = session;
   pc.addTransceiver('video', { direction: 'recvonly' });
+  const control = pc.createDataChannel('control');
+  control.addEventListener('message', (event) => {
+    const end = endMessage(event.data);
+    if (end) ended(session, end.reason);
+  });
   pc.addEventListener('track', (event) => {
     $('video').srcObject = new MediaStream([event.track]);
     // CamLoop says goodbye (a DTLS close_notify) when the camera leaves: the transport closes at
@@ -91,12 +100,23 @@ function retry(session, why) {
   session.pc.close();
   if (session.location) void whep('DELETE', session.location).catch(() => {});
   show('waiting', `${why}: trying again in ${Math.round(retryMs / 1000)} s`);
-  setTimeout(start, retryMs);
+  retryTimer = setTimeout(start, retryMs);
   retryMs = Math.min(retryMs * 2, 10_000);
 }
 
+/** CamLoop ended this player's call: no trying again by itself. @param {string} [reason] */
+function ended(session, reason) {
+  session.ended = true;
+  clearTimeout(retryTimer);
+  session.pc.close();
+  show('ended', reason === 'token' ? 'Ended by CamLoop: this link’s viewer token was replaced' : 'Ended by CamLoop');
+  $('again').hidden = false;
+}
+
 function start() {
+  $('again').hidden = true;
   connect().catch((error) => {
+    if (error.status === 410) return ended(current);
     if (error.status === 401) {
       current.pc.close();
       return show('error', 'This link has no valid viewer token: copy it again from the CamLoop panel.');
@@ -108,6 +128,11 @@ function start() {
 
 window.addEventListener('pagehide', () => {
   if (current?.location && !current.ended) void whep('DELETE', current.location).catch(() => {});
+});
+
+$('again').addEventListener('click', () => {
+  retryMs = 1000;
+  start();
 });
 
 if (!token) show('error', 'Open this page from the link in the CamLoop panel (it carries the viewer token).');

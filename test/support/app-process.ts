@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Host } from './netns.js';
 
 const MAIN = new URL('../../electron/core/main.js', import.meta.url).pathname;
@@ -20,10 +23,13 @@ export interface AppProcess {
  * that test peers in this process do not share its main thread. Resolves once it serves.
  */
 export async function startApp(args: string[] = [], options: { host?: Host; env?: Record<string, string> } = {}): Promise<AppProcess> {
-  const argv = [MAIN, '--port', '0', ...args];
+  // A config dir of its own (settings, certificate) unless the test gives one: never the user's.
+  const dataDir = args.includes('--data-dir') ? undefined : mkdtempSync(join(tmpdir(), 'camloop-data-'));
+  const argv = [MAIN, '--port', '0', ...(dataDir ? ['--data-dir', dataDir] : []), ...args];
   const spawnOptions = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } };
   // On a test network, in its laptop's namespace (`--port` given later wins).
   const app = options.host ? options.host.spawn(process.execPath, argv, spawnOptions) : spawn(process.execPath, argv, spawnOptions);
+  if (dataDir) app.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let log = '';
   const { url, controlToken, panelUrl } = await new Promise<{ url: string; controlToken: string; panelUrl: string }>((resolve, reject) => {
     app.stderr!.on('data', (chunk: Buffer) => {

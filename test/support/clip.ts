@@ -2,20 +2,28 @@ import { Frame, Packet } from 'node-av/lib';
 import { AV_PIX_FMT_YUV420P, AV_PICTURE_TYPE_I, AV_PICTURE_TYPE_NONE } from 'node-av/constants';
 import { openEncoder } from '../../electron/core/worker/video-codec.js';
 
+export type ClipCodec = 'vp8' | 'h264';
+
 export interface Clip {
   frames: Buffer[];
   width: number;
   height: number;
 }
 
+/** A pre-encoded VP8 clip: see makeClip. */
+export function makeVp8Clip(width = 640, height = 480, count = 60, bitrate = 1_500_000): Clip {
+  return makeClip('vp8', width, height, count, bitrate);
+}
+
 /**
- * A pre-encoded VP8 clip for browserless peers, the first frame a keyframe so the clip loops cleanly.
+ * A pre-encoded clip for browserless peers (H.264: Annex B, parameter sets before the keyframe), the
+ * first frame a keyframe so the clip loops cleanly.
  * Content like a hand-held phone camera's, which is what the server's decoder, filters and encoder
  * face in use: a textured scene panning slowly, a moving object and sensor noise, encoded at
  * `bitrate` (Chrome sends 640x480 at ~1.5 Mbps on a good link).
  */
-export function makeVp8Clip(width = 640, height = 480, count = 60, bitrate = 1_500_000): Clip {
-  const encoder = openEncoder('vp8', { width, height, bitrate });
+export function makeClip(codec: ClipCodec, width: number, height: number, count: number, bitrate: number): Clip {
+  const encoder = openEncoder(codec, { width, height, bitrate });
   const frame = new Frame();
   frame.alloc();
   frame.width = width;

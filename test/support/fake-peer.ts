@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { MessagePort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import {
   Event,
   MediaStreamTrack,
@@ -110,6 +110,8 @@ export class FakeWorker extends EventEmitter {
   terminated = false;
   /** The camera's place was given back to the pool. */
   released = false;
+  /** The camera left without a goodbye (its thread failed or stopped taking its frames). */
+  abandoned = false;
 
   postMessage(message: ToWorker): void {
     this.posted.push(message);
@@ -141,8 +143,9 @@ export function fakePool(): { pool: WorkerPool; workers: FakeWorker[] } {
       workers.push(worker);
       return {
         port: worker as unknown as MessagePort,
-        worker: new EventEmitter() as unknown as Worker,
+        onEnd: (ended) => worker.once('ended', ended),
         release: () => (worker.released = true),
+        abandon: () => (worker.abandoned = true),
       };
     },
   } as unknown as WorkerPool;

@@ -24,9 +24,8 @@ export class LanApp {
 
   static async start(network: TestNetwork, args: string[] = []): Promise<LanApp> {
     const configDir = await mkdtemp(join(tmpdir(), 'camloop-config-'));
-    const app = await startApp(['--host', '0.0.0.0', '--port', String(LAN_PORT), ...args], {
+    const app = await startApp(['--host', '0.0.0.0', '--port', String(LAN_PORT), '--data-dir', configDir, ...args], {
       host: network.laptop,
-      env: { XDG_CONFIG_HOME: configDir },
     });
     const panelBrowser = await launchBrowserOn(network.laptop);
     // The panel is this machine's own page (the desktop app trusts its own certificate).

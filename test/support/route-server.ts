@@ -36,14 +36,18 @@ class FakeIce {
   /** The next addIceCandidate fails with this (werift refusing a candidate). */
   refuse?: string;
 
-  constructor(
-    readonly iceUfrag: string,
-    readonly remoteIceUfrag: string,
-  ) {}
+  /** As Session.ice and Viewer.ice (webrtc/ice-config.ts PeerIce). */
+  readonly ice: { ufrag: string; remoteUfrag: string; add(candidate: TrickledCandidate): Promise<void> };
 
-  async addIceCandidate(candidate: TrickledCandidate): Promise<void> {
-    if (this.refuse) throw new Error(this.refuse);
-    this.candidates.push(candidate);
+  constructor(ufrag: string, remoteUfrag: string) {
+    this.ice = {
+      ufrag,
+      remoteUfrag,
+      add: async (candidate) => {
+        if (this.refuse) throw new Error(this.refuse);
+        this.candidates.push(candidate);
+      },
+    };
   }
 
   async close(): Promise<void> {

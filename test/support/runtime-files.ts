@@ -92,7 +92,12 @@ export function walkRuntimeFiles(root: string | Source, entry = 'dist/electron/m
       if (!target!.endsWith('/')) module(target!, file, /\.m?js$/.test(target!) ? 'worker' : readerOf(target!));
     for (const [, argument] of code.matchAll(PACKAGE_PATH)) {
       const paths = packagePaths(argument!, code, source);
-      for (const path of paths) add(path, readerOf(path), file);
+      for (const path of paths) {
+        add(path, readerOf(path), file);
+        // A file of an npm package (a page's library, served from node_modules): the package must ship.
+        const name = /^node_modules\/((?:@[\w.-]+\/)?[\w.-]+)\//.exec(path)?.[1];
+        if (name && !graph.packages.has(name)) graph.packages.set(name, file);
+      }
       if (!paths.length) graph.unresolved.push(`${file}: cannot tell which file packagePath(${argument}) reads`);
     }
   }

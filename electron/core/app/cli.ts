@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { AudioMode } from '../audio/session-audio.js';
 import { DEFAULT_PYTHON } from '../python/python-process.js';
 import { IceServers } from '../webrtc/ice-servers.js';
+import { DEFAULT_MAX_PIXELS } from '../media/picture-size.js';
 
 export interface Config {
   host: string;
@@ -15,6 +16,8 @@ export interface Config {
   /** Refuse a camera that would bring every camera under this frame rate. */
   minFps?: number;
   pluginsDir: string;
+  /** The config dir: settings.json (pairing and viewer tokens, each phone camera's filter...), the certificate, plugins. */
+  dataDir: string;
   /** The interpreter for .py plugins. */
   python: string;
   /** PEM certificate + key: serve HTTPS (aiortc's --cert-file / --key-file). */
@@ -23,6 +26,8 @@ export interface Config {
   recordTo?: string;
   iceServers: IceServers;
   audio: AudioMode;
+  /** The largest picture decoded (pixels): a camera sending larger is refused. */
+  maxPixels: number;
 }
 
 export const USAGE = () => `Usage: camloop [options]
@@ -35,8 +40,11 @@ Options:
   --port PORT            port to listen on (default 8080; 0 picks a free one)
   --cert-file FILE       PEM certificate: serve HTTPS (phones need it for the camera). Without
                          it, a --host other than loopback gets a self-signed certificate made
-                         on first run and kept in ${defaultDataDir()}
+                         on first run and kept in --data-dir
   --key-file FILE        PEM private key for --cert-file
+  --data-dir DIR         where CamLoop keeps its settings (tokens, each phone camera's filter, the
+                         chosen network), its certificate and (by default) plugins
+                         (default: ${defaultDataDir()})
   --record-to FILE       record what each camera sends (video, and audio when present) to FILE
                          (.webm, .mkv or .mp4; a codec the container cannot hold goes to .mkv
                          instead); further sessions write FILE-2, FILE-3, ...
@@ -53,8 +61,10 @@ Options:
                          the link and the picture size allow; the panel can set lower per camera)
   --min-fps N            refuse a new camera (503) when, by this machine's measured load, every
                          camera would get fewer frames per second with it (default 5)
+  --max-pixels N|WxH     the largest picture a camera may send (default 1920x1088, 1080p either way
+                         round); larger ones are refused with an error on the session, not decoded
   --plugins DIR          folder of transform plugins (.js, .mjs, .py, .graph.json), reloaded on change
-                         (default: ${defaultPluginsDir()})
+                         (default: plugins in --data-dir)
   --python PATH          Python 3 for .py plugins, with numpy (and cv2 for cv2 code)
                          (default: python3 on PATH)
   -v, --verbose          debug logging (ICE, signaling, keyframe requests)
@@ -79,7 +89,9 @@ export function parseConfig(argv: string[]): Config {
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
       'min-fps': { type: 'string' },
+      'max-pixels': { type: 'string' },
       plugins: { type: 'string' },
+      'data-dir': { type: 'string' },
       python: { type: 'string', default: DEFAULT_PYTHON },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -93,6 +105,7 @@ export function parseConfig(argv: string[]): Config {
     throw new Error('--max-bitrate must be an integer of at least 100000');
   const minFps = values['min-fps'] === undefined ? undefined : Number(values['min-fps']);
   if (minFps !== undefined && !(minFps >= 0 && minFps <= 30)) throw new Error('--min-fps must be a number from 0 to 30');
+  const maxPixels = parseMaxPixels(values['max-pixels']);
   if (values.audio !== 'loop' && values.audio !== 'echo') throw new Error(`--audio must be loop or echo (got ${values.audio})`);
   const recordTo = values['record-to'];
   if (recordTo !== undefined && !/\.(webm|mkv|mp4)$/i.test(recordTo)) throw new Error('--record-to must end in .webm, .mkv or .mp4');
@@ -103,13 +116,25 @@ export function parseConfig(argv: string[]): Config {
     help: values.help!,
     maxBitrate,
     minFps,
-    pluginsDir: values.plugins ?? defaultPluginsDir(),
+    pluginsDir: values.plugins ?? join(values['data-dir'] ?? defaultDataDir(), 'plugins'),
+    dataDir: values['data-dir'] ?? defaultDataDir(),
     python: values.python!,
     tls: readTls(values['cert-file'], values['key-file']),
     recordTo,
     iceServers: iceServers(values.stun!, values.turn!, values['turn-username'], values['turn-password'], values['turn-secret']),
     audio: values.audio,
+    maxPixels,
   };
+}
+
+/** `N` pixels or `WxH`; at least 320x240 (below it no camera would be served). */
+function parseMaxPixels(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_PIXELS;
+  const size = /^(\d+)x(\d+)$/i.exec(value);
+  const pixels = size ? Number(size[1]) * Number(size[2]) : Number(value);
+  if (!Number.isSafeInteger(pixels) || pixels < 320 * 240)
+    throw new Error(`--max-pixels must be a pixel count or WxH of at least 320x240 (got ${value})`);
+  return pixels;
 }
 
 function readTls(certFile: string | undefined, keyFile: string | undefined): Config['tls'] {
@@ -135,10 +160,6 @@ function iceServers(stun: string[], turn: string[], username?: string, password?
   if (turn.length && secret === undefined && (!username || !password))
     throw new Error('--turn needs --turn-secret, or --turn-username and --turn-password');
   return new IceServers({ stun, turn, username, password, secret });
-}
-
-export function defaultPluginsDir(): string {
-  return join(defaultDataDir(), 'plugins');
 }
 
 /** CamLoop's folder in the user's config dir (as Electron's app.getPath('userData') puts it). */

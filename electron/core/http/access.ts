@@ -23,13 +23,24 @@ function sameToken(given: string | undefined, expected: string): boolean {
  */
 export class AccessControl {
   readonly controlToken = newToken();
-  pairingToken = newToken();
+  pairingToken: string;
   /** For WHEP players of the processed video (OBS, a player, an SFU): watch only, no control. */
-  readonly viewerToken = newToken();
+  viewerToken: string;
+
+  /** The pairing and viewer tokens of the last run (kept in the settings), or new ones. */
+  constructor(kept: { pairingToken?: string; viewerToken?: string } = {}) {
+    this.pairingToken = kept.pairingToken ?? newToken();
+    this.viewerToken = kept.viewerToken ?? newToken();
+  }
 
   rotatePairingToken(): string {
     this.pairingToken = newToken();
     return this.pairingToken;
+  }
+
+  rotateViewerToken(): string {
+    this.viewerToken = newToken();
+    return this.viewerToken;
   }
 
   /** Throws 403 for anything not from this machine's own pages, 401 without the control token. */

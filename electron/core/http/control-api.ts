@@ -6,6 +6,7 @@ import type { AccessControl } from './access.js';
 import { HttpError } from '../base/http-error.js';
 import { readJson, sendJson } from './http-util.js';
 import { lanAddresses, phoneUrl, whipUrl } from './lan.js';
+import type { SettingsStore } from '../base/settings-store.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { Admission } from '../session/admission.js';
 import type { Sessions } from '../session/sessions.js';
@@ -17,11 +18,23 @@ export interface ControlContext {
   access: AccessControl;
   plugins?: PluginHost;
   admission?: Admission;
-  videosDir: string;
+  settings: SettingsStore;
+  /** Where the Record button writes (the folder chosen in the settings, or the default). */
+  videosDir: () => string;
   scheme: 'http' | 'https';
   port: () => number;
   /** False when the server listens on loopback only: phones cannot reach the pairing URLs. */
   reachable: boolean;
+  /** Codec worker threads alive (each camera's, and the spare). */
+  workers: () => number;
+}
+
+/** GET /api/process: what the app holds, for a user (or a soak) watching it over a day. */
+export interface ProcessInfo {
+  uptimeS: number;
+  rssBytes: number;
+  sessions: number;
+  workers: number;
 }
 
 /**
@@ -36,6 +49,16 @@ export async function handleControl(
   method: string,
 ): Promise<boolean> {
   const { sessions, access } = ctx;
+  if (path === '/api/process' && method === 'GET') {
+    const info: ProcessInfo = {
+      uptimeS: process.uptime(),
+      rssBytes: process.memoryUsage.rss(),
+      sessions: sessions.list().length,
+      workers: ctx.workers(),
+    };
+    sendJson(res, 200, info);
+    return true;
+  }
   if (path === '/api/plugins' && method === 'GET') {
     sendJson(res, 200, { dir: ctx.plugins?.dir ?? null, errors: ctx.plugins?.errors ?? [] });
     return true;
@@ -50,6 +73,7 @@ export async function handleControl(
   }
   if (path === '/api/pairing/rotate' && method === 'POST') {
     access.rotatePairingToken();
+    await ctx.settings.update({ pairingToken: access.pairingToken });
     sendJson(res, 200, await pairing(ctx));
     return true;
   }
@@ -77,11 +101,16 @@ export async function handleControl(
     const offer = (await readJson(req)) as { sdp?: unknown; type?: unknown } | null;
     if (offer?.type !== 'offer' || typeof offer.sdp !== 'string' || !offer.sdp.startsWith('v=0'))
       throw new HttpError(400, 'body must be {sdp, type: "offer"}');
-    const { sdp } = await session.addViewer(offer.sdp, { localAddress: req.socket.localAddress, remoteAddress: req.socket.remoteAddress });
+    const { sdp } = await session.addViewer(offer.sdp, {
+      localAddress: req.socket.localAddress,
+      remoteAddress: req.socket.remoteAddress,
+      kind: 'preview',
+    });
     sendJson(res, 200, { type: 'answer', sdp });
   } else if (sub === '/recording' && method === 'POST') {
-    await mkdir(ctx.videosDir, { recursive: true });
-    const file = join(ctx.videosDir, `CamLoop-${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id.slice(0, 8)}.webm`);
+    const dir = ctx.videosDir();
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, `CamLoop-${new Date().toISOString().replace(/[:.]/g, '-')}-${session.id.slice(0, 8)}.webm`);
     sendJson(res, 200, { recording: session.startProcessedRecording(file) });
   } else if (sub === '/recording' && method === 'DELETE') {
     sendJson(res, 200, { recorded: session.stopProcessedRecording() ?? null });
@@ -90,7 +119,8 @@ export async function handleControl(
   } else if (!sub && method === 'GET') {
     sendJson(res, 200, session.info());
   } else if (!sub && method === 'DELETE') {
-    await session.close();
+    // The host hangs up: the camera page is told, and does not call back.
+    await session.close('host');
     sendJson(res, 200, { closed: session.id });
   } else throw new HttpError(405, `${method} is not allowed here`);
   return true;
@@ -133,5 +163,6 @@ async function pairing(ctx: ControlContext) {
   );
   // Listening on loopback only, a publisher on this machine is the only one that can reach us.
   const whip = ctx.reachable && urls[0] ? urls[0].whipUrl : whipUrl(ctx.scheme, '127.0.0.1', ctx.port());
-  return { token, scheme: ctx.scheme, reachable: ctx.reachable, urls, whipUrl: whip, viewerToken: ctx.access.viewerToken };
+  const network = ctx.settings.settings.network ?? null;
+  return { token, scheme: ctx.scheme, reachable: ctx.reachable, urls, whipUrl: whip, viewerToken: ctx.access.viewerToken, network };
 }

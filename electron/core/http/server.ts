@@ -25,6 +25,10 @@ import type { Transform } from '../transforms/types.js';
 import { Admission } from '../session/admission.js';
 import type { OfferRequest } from '../session/offer-request.js';
 import { handleWhip, type WhipContext } from './whip-routes.js';
+import { SettingsStore } from '../base/settings-store.js';
+import { SessionFeed } from '../session/session-feed.js';
+import { CameraMemory } from '../session/camera-memory.js';
+import { handleSettings, recordingsDir, type SettingsContext } from './settings-api.js';
 
 export interface ServerOptions {
   host: string;
@@ -41,8 +45,10 @@ export interface ServerOptions {
   tls?: { cert: string; key: string };
   audio?: AudioMode;
   recordTo?: string;
-  /** Where the record button's files go (default ~/Videos/CamLoop). */
+  /** Where the record button's files go unless the user chose a folder (default ~/Videos/CamLoop). */
   videosDir?: string;
+  /** The config dir: settings.json (tokens, each phone camera's filter, the chosen network...) is kept there. None: nothing is kept. */
+  dataDir?: string;
   /** A ceiling on live cameras; more get a 503. Default: from this machine's memory (see memoryCameraLimit). */
   maxSessions?: number;
   /** A camera that would bring every camera under this frame rate is refused (see Admission). */
@@ -53,6 +59,8 @@ export interface ServerOptions {
   connectTimeoutMs?: number;
   /** A connected peer with media silent this long (no packet, no ICE check) has gone: its session is closed (default 4 s). */
   departureMs?: number;
+  /** The largest picture decoded, in pixels (default DEFAULT_MAX_PIXELS): a camera's larger pictures are refused. */
+  maxPixels?: number;
 }
 
 export interface CamLoopServer {
@@ -61,6 +69,7 @@ export interface CamLoopServer {
   panelUrl: string;
   sessions: Sessions;
   access: AccessControl;
+  settings: SettingsStore;
   close(): Promise<void>;
 }
 
@@ -75,15 +84,34 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const plugins = options.pluginsDir ? new PluginHost(options.pluginsDir, log, options.python) : undefined;
   await plugins?.start();
   const recordings = options.recordTo ? new Recordings(options.recordTo) : undefined;
-  const videosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');
-
+  const defaultVideosDir = options.videosDir ?? join(homedir(), 'Videos', 'CamLoop');
+  const settings = await SettingsStore.open(options.dataDir && join(options.dataDir, 'settings.json'), log);
+  if (settings.problem) log.warn(settings.problem);
+  // Links handed out (the QR code, viewer links) keep working across restarts.
+  const access = new AccessControl(settings.settings);
+  await settings.update({ pairingToken: access.pairingToken, viewerToken: access.viewerToken });
+  const feed = new SessionFeed(sessions);
+  const memory = new CameraMemory(settings);
   const modelTrouble = ({ detector }: Transform) => (detector?.runtime === 'model' ? pool.models.troubles.get(detector.task) : undefined);
-  const access = new AccessControl();
   const iceServers = options.iceServers ?? new IceServers();
   const scheme = options.tls ? 'https' : 'http';
   let port = options.port;
   const reachable = !isLoopbackAddress(options.host) && options.host !== 'localhost';
-  const control: ControlContext = { sessions, access, plugins, admission, videosDir, scheme, port: () => port, reachable };
+  const settingsApi: SettingsContext = { settings, access, sessions, feed, defaultVideosDir, log };
+  const videosDir = () => recordingsDir(settingsApi);
+  const workers = () => pool.live;
+  const control: ControlContext = {
+    sessions,
+    access,
+    plugins,
+    admission,
+    settings,
+    videosDir,
+    scheme,
+    reachable,
+    workers,
+    port: () => port,
+  };
 
   /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
   async function openCamera(
@@ -94,9 +122,10 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     const remoteAddress = req.socket.remoteAddress ?? '';
     // A page reconnecting after a drop: its old session goes now (before it is counted against
     // the camera limit), not when its departure is noticed, so the panel never shows the camera twice.
+    if (offer.replaces && sessions.wasEnded(offer.replaces)) throw new HttpError(410, 'CamLoop ended this call: start it again');
     if (offer.replaces) await sessions.get(offer.replaces)?.close();
     admission.admit(remoteAddress);
-    const answered = await Session.answer(offer, {
+    const answered = await Session.answer(memory.restore(offer), {
       pool,
       log,
       iceServers: iceServers.forServer(),
@@ -107,11 +136,13 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       lossPercent: options.lossPercent,
       connectTimeoutMs: options.connectTimeoutMs,
       departureMs: options.departureMs,
+      maxPixels: options.maxPixels,
       localAddress: req.socket.localAddress,
       remoteAddress,
       source,
     });
     sessions.add(answered.session);
+    memory.follow(answered.session);
     return answered;
   }
   const whip: WhipContext = { sessions, access, iceServers, openCamera: (offer, req) => openCamera(offer, req, 'whip') };
@@ -132,7 +163,8 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       const bodyToken = (body as { token?: unknown } | null)?.token;
       access.checkOffer(req, url.searchParams.get('t') ?? (typeof bodyToken === 'string' ? bodyToken : undefined));
       const { session, sdp } = await openCamera(parseOffer(body), req, 'offer');
-      return sendJson(res, 200, { sdp, type: 'answer', id: session.id });
+      // With the filter it got (a remembered one, say): the camera page shows it at once.
+      return sendJson(res, 200, { sdp, type: 'answer', id: session.id, transform: session.info().transform });
     }
     if (path === '/ice-servers') {
       // TURN credentials are for paired phones only, as offers are: a relay is worth stealing.
@@ -145,7 +177,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     if (method === 'GET' && path === '/api/transforms') return sendJson(res, 200, describeTransforms(modelTrouble));
     if (path.startsWith('/api/')) {
       access.checkControl(req);
-      if (await handleControl(control, req, res, path, method)) return;
+      if ((await handleSettings(settingsApi, req, res, path, method)) || (await handleControl(control, req, res, path, method))) return;
     }
     throw new HttpError(404, `nothing at ${path}`);
   }
@@ -168,6 +200,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       server.listen(options.port, options.host, () => resolve());
     });
   } catch (error) {
+    feed.close();
     plugins?.close();
     admission.close();
     await pool.close();
@@ -182,11 +215,14 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
     panelUrl: `${scheme}://${isLoopbackAddress(address.address) ? host : '127.0.0.1'}:${address.port}/panel#token=${access.controlToken}`,
     sessions,
     access,
+    settings,
     async close() {
+      feed.close();
       server.closeAllConnections();
       plugins?.close();
       admission.close();
-      await Promise.all([sessions.closeAll(), pool.close(), new Promise((resolve) => server.close(resolve))]);
+      // CamLoop quits: the pages are told the call is over (and do not call back).
+      await Promise.all([sessions.closeAll('host'), pool.close(), new Promise((resolve) => server.close(resolve)), settings.save()]);
     },
   };
 }

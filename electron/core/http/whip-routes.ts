@@ -5,7 +5,7 @@ import type { Session } from '../session/session.js';
 import type { Sessions } from '../session/sessions.js';
 import { parseOffer, type OfferRequest } from '../session/offer-request.js';
 import type { IceServers } from '../webrtc/ice-servers.js';
-import type { TrickledCandidate } from '../webrtc/ice-config.js';
+import type { PeerIce } from '../webrtc/ice-config.js';
 import type { Viewer } from '../webrtc/viewer.js';
 import { parseSdpFragment } from './sdp-frag.js';
 import { allowCors, checkIfMatch, iceEtag, readTyped, SDP_TYPE, SDPFRAG_TYPE, sendCreated, sendOptions } from './whip-http.js';
@@ -25,9 +25,7 @@ const WHEP_RESOURCE = new RegExp(`^/whep/${ID}/${ID}$`);
 
 /** What a resource (a WHIP session or a WHEP viewer) must offer to PATCH and DELETE. */
 interface IceResource {
-  iceUfrag: string | undefined;
-  remoteIceUfrag: string | undefined;
-  addIceCandidate(candidate: TrickledCandidate): Promise<void>;
+  ice: PeerIce;
   close(): Promise<void>;
 }
 
@@ -53,7 +51,7 @@ export async function handleWhip(ctx: WhipContext, req: IncomingMessage, res: Se
     sendCreated(res, {
       location: `/whip/${session.id}`,
       sdp: answer,
-      etag: iceEtag(session.iceUfrag),
+      etag: iceEtag(session.ice.ufrag),
       iceServers: ctx.iceServers.forPhone(),
     });
     return true;
@@ -73,7 +71,8 @@ export async function handleWhip(ctx: WhipContext, req: IncomingMessage, res: Se
     if (method === 'OPTIONS') return options(res, 'OPTIONS, POST', { post: SDP_TYPE });
     if (method !== 'POST') throw new HttpError(405, 'use POST /whep/<camera id> with an SDP offer', { Allow: 'OPTIONS, POST' });
     ctx.access.checkViewer(req);
-    const session = ctx.sessions.get(endpoint[1]);
+    const session = ctx.sessions.find(endpoint[1]);
+    if (!session && ctx.sessions.wasEnded(endpoint[1])) throw new HttpError(410, 'CamLoop ended this camera’s call');
     if (!session) throw new HttpError(404, 'no such camera');
     const sdp = await readTyped(req, SDP_TYPE);
     if (!sdp.startsWith('v=0')) throw new HttpError(400, 'the body is not a session description (must start with v=0)');
@@ -84,7 +83,7 @@ export async function handleWhip(ctx: WhipContext, req: IncomingMessage, res: Se
     sendCreated(res, {
       location: `/whep/${session.id}/${viewer.id}`,
       sdp: answer,
-      etag: iceEtag(viewer.iceUfrag),
+      etag: iceEtag(viewer.ice.ufrag),
       iceServers: ctx.iceServers.forPhone(),
     });
     return true;
@@ -116,15 +115,15 @@ async function resource(req: IncomingMessage, res: ServerResponse, method: strin
   }
   if (method !== 'PATCH')
     throw new HttpError(405, `${method} is not allowed here: PATCH (trickle ICE) or DELETE`, { Allow: 'OPTIONS, PATCH, DELETE' });
-  const etag = iceEtag(target.iceUfrag);
+  const etag = iceEtag(target.ice.ufrag);
   checkIfMatch(req, etag);
   const fragment = parseSdpFragment(await readTyped(req, SDPFRAG_TYPE));
   // New credentials are an ICE restart (RFC 9725 4.3.2), which werift cannot do on a live session.
-  if (fragment.iceUfrag !== undefined && fragment.iceUfrag !== target.remoteIceUfrag) {
+  if (fragment.iceUfrag !== undefined && fragment.iceUfrag !== target.ice.remoteUfrag) {
     throw new HttpError(422, 'ICE restarts are not supported: end this session (DELETE) and publish again');
   }
   for (const candidate of fragment.candidates) {
-    await target.addIceCandidate(candidate).catch((error: unknown) => {
+    await target.ice.add(candidate).catch((error: unknown) => {
       throw new HttpError(400, `cannot use candidate ${candidate.candidate}: ${error instanceof Error ? error.message : String(error)}`);
     });
   }

@@ -107,6 +107,8 @@ export class SendPolicy {
 
   /** The encoder for a camera picture of `width` x `height`; `reopen` when size or bitrate moved enough. */
   plan(width: number, height: number, cameraSizeChanged: boolean): EncoderPlan {
+    // What the worker kept up with at another camera size says little of this one.
+    if (cameraSizeChanged) this.load.reset();
     const factor = this.factor;
     const sent = scaledSize(width, height, factor);
     const bitrate = this.rate.desired(sent.width, sent.height);

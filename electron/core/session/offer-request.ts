@@ -7,6 +7,10 @@ export interface OfferRequest {
   sdp: string;
   type: 'offer';
   videoTransform: TransformChain;
+  /** False when the offer named no filter: a camera the settings remember gets its last one (see CameraMemory). */
+  videoTransformGiven: boolean;
+  /** Which phone camera this is: the id the camera page keeps in the phone's storage, and front or back. */
+  device?: CameraDevice;
   /** Video codecs we support, in the order the offer prefers them. */
   videoCodecs: VideoCodecName[];
   /** Audio codecs we support, in the offer's order (empty: no audio, or none we can answer). */
@@ -18,12 +22,19 @@ export interface OfferRequest {
   audioSendOnly?: boolean;
 }
 
+export interface CameraDevice {
+  id: string;
+  facing: Facing;
+}
+
+export type Facing = 'user' | 'environment';
+
 export const MAX_SDP_BYTES = 64 * 1024;
 
 export function parseOffer(body: unknown): OfferRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new HttpError(400, 'body must be a JSON object {sdp, type, video_transform}');
-  const { sdp, type, video_transform: videoTransform = 'none', replaces } = body as Record<string, unknown>;
+  const { sdp, type, video_transform: videoTransform = 'none', replaces, device } = body as Record<string, unknown>;
   if (type !== 'offer') throw new HttpError(400, `type must be "offer" (got ${JSON.stringify(type) ?? 'nothing'})`);
   if (typeof sdp !== 'string' || sdp.trim() === '') throw new HttpError(400, 'sdp must be a non-empty string');
   if (Buffer.byteLength(sdp) > MAX_SDP_BYTES) throw new HttpError(413, `sdp is larger than ${MAX_SDP_BYTES} bytes`);
@@ -43,17 +54,32 @@ export function parseOffer(body: unknown): OfferRequest {
     throw new HttpError(400, 'the offer has nothing CamLoop answers: video (VP8, H264), audio (opus, PCMU, PCMA) or a data channel');
   if (replaces !== undefined && (typeof replaces !== 'string' || !/^[\w-]{1,64}$/.test(replaces)))
     throw new HttpError(400, 'replaces must be the id of a session');
+  if (device !== undefined && !isCameraDevice(device))
+    throw new HttpError(400, 'device must be {id: <letters, digits, - and _, up to 64>, facing: "user" | "environment"}');
   const sendOnly = (section: string | undefined) => section !== undefined && /^a=sendonly\s*$/m.test(section);
   return {
     sdp,
     type,
     videoTransform: chain,
+    videoTransformGiven: (body as Record<string, unknown>).video_transform !== undefined,
+    ...(isCameraDevice(device) && { device: { id: device.id, facing: device.facing } }),
     videoCodecs,
     audioCodecs,
     videoSendOnly: sendOnly(videoSection),
     audioSendOnly: sendOnly(audioSection),
     ...(typeof replaces === 'string' && { replaces }),
   };
+}
+
+export function isCameraDevice(value: unknown): value is CameraDevice {
+  const device = value as Partial<CameraDevice> | null;
+  return (
+    typeof device === 'object' &&
+    device !== null &&
+    typeof device.id === 'string' &&
+    /^[\w-]{1,64}$/.test(device.id) &&
+    (device.facing === 'user' || device.facing === 'environment')
+  );
 }
 
 function videoCodecName(rtpmap: string, fmtp: string): VideoCodecName | undefined {

@@ -1,4 +1,5 @@
 import type { AudioMode } from '../audio/session-audio.js';
+import type { GuardCounts } from '../base/guard-counts.js';
 import type { Logger } from '../base/log.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
@@ -11,6 +12,7 @@ import type { WorkerPool } from '../video/worker-pool.js';
 import type { DataChannelInfo } from '../webrtc/data-channels.js';
 import type { IceServer } from '../webrtc/ice-servers.js';
 import type { NetworkStats } from '../webrtc/network-stats.js';
+import type { CameraDevice } from './offer-request.js';
 
 export interface SessionOptions {
   pool: WorkerPool;
@@ -31,6 +33,8 @@ export interface SessionOptions {
   connectTimeoutMs?: number;
   /** See ServerOptions.departureMs. */
   departureMs?: number;
+  /** See ServerOptions.maxPixels. */
+  maxPixels?: number;
   /** How the camera came: the camera page (or aiortc's client) by POST /offer, or a WHIP publisher. */
   source?: CameraSource;
 }
@@ -67,7 +71,36 @@ export interface SessionInfo {
   errors: string[];
   /** True while the browser's own packets are sent back untouched (identity filter). */
   forwarding: boolean;
+  /** Whole frames from the camera. */
+  framesReceived: number;
   /** Frames sent back to the browser, forwarded or processed. */
   framesSent: number;
   stats?: VideoStats;
+  /** The phone camera it is (the camera page says), whose filter the settings remember; null for other clients. */
+  device: CameraDevice | null;
+  /** The last second's figures (see RateMeter); null before the first second. */
+  rates: CallRates | null;
+  /** What the session's guards refused or repaired (a peer sending too much, too large or broken video). */
+  guard: GuardCounts;
+}
+
+/** One camera's figures over the last second: what the panel graphs and the phone's overlay shows. */
+export interface CallRates {
+  /** When (ms since the epoch). */
+  at: number;
+  /** Frames a second from the camera, and sent back to it. */
+  fpsIn: number;
+  fpsOut: number;
+  /** Bits a second each way (all of the peer's traffic). */
+  bpsIn: number;
+  bpsOut: number;
+  /** Decode + filter + encode per frame (smoothed); null while the camera's own packets go back (no processing). */
+  msPerFrame: number | null;
+  rttMs: number | null;
+  /** Packets lost from the camera, and on the way back (as the phone reports), in %. */
+  lossInPct: number | null;
+  lossOutPct: number | null;
+  /** A detect filter's results a second, and how old its latest results are; null without one. */
+  modelFps: number | null;
+  resultAgeMs: number | null;
 }

@@ -1,11 +1,11 @@
 import type { Logger } from '../base/log.js';
+import { SessionErrors } from './session-errors.js';
 import type { ModelStats, ResultEvent } from '../detect/events.js';
 import type { TransformChain } from '../transforms/chain.js';
 import type { DataChannels } from '../webrtc/data-channels.js';
 
 /** A model's rate is counted over this long. */
 const RATE_WINDOW_MS = 4000;
-const MAX_ERRORS = 20;
 /** The phone gets results while its channel holds less than this, and each at most this big (else a summary). */
 const PHONE_MAX_BUFFERED = 256 * 1024;
 const PHONE_MAX_EVENT = 64 * 1024;
@@ -44,15 +44,17 @@ export class SessionResults {
   private readonly detects = new Map<string, { event: ResultEvent; times: number[] }>();
   private readonly listeners = new Set<ResultListener>();
   private ids = new Set<string>();
-  private readonly errors: string[] = [];
+  /** The filters' errors, and what the session's guards report (SessionInfo.errors). */
+  readonly errors: SessionErrors;
   private readonly phoneAt = new Map<string, number>();
 
   constructor(
     chain: TransformChain,
-    private readonly log: Logger,
+    log: Logger,
     private readonly outlets: ResultOutlets,
     private readonly now: () => number = Date.now,
   ) {
+    this.errors = new SessionErrors(log);
     this.setChain(chain);
   }
 
@@ -76,14 +78,12 @@ export class SessionResults {
 
   /** Filters that failed (a plugin that threw, a detect's bad results): kept for the info, newest last. */
   addErrors(errors: string[]): void {
-    for (const error of errors) this.log.warn(`transform: ${error}`);
-    this.errors.push(...errors);
-    this.errors.splice(0, Math.max(0, this.errors.length - MAX_ERRORS));
+    this.errors.report(errors, 'transform: ');
   }
 
   /** The session info's part. */
   info() {
-    return { results: this.results(), models: this.models(), resultListeners: this.listeners.size, errors: this.errors };
+    return { results: this.results(), models: this.models(), resultListeners: this.listeners.size, errors: this.errors.list };
   }
 
   /** Returns the unsubscription. */

@@ -1,37 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { MediaStreamTrack, type RTCPeerConnection } from 'werift';
+import type { RTCPeerConnection } from 'werift';
 import { SessionAudio } from '../audio/session-audio.js';
 import { HttpError } from '../base/http-error.js';
 import type { Logger } from '../base/log.js';
-import { videoCodecOf } from '../media/codecs.js';
-import { CameraVideo } from '../video/camera-video.js';
+import type { CameraVideo } from '../video/camera-video.js';
+import { openSessionVideo } from './session-video.js';
 import { SessionRecordings } from '../recording/session-recordings.js';
 import { createCameraPeer } from './camera-peer.js';
-import type { OfferRequest } from './offer-request.js';
-import { ChainError, describeChain, parseChain, type TransformChain } from '../transforms/chain.js';
+import { InboundLimit } from '../receive/inbound-limit.js';
+import type { CameraDevice, Facing, OfferRequest } from './offer-request.js';
+import { answerPage } from './page-control.js';
+import { describeChain, type TransformChain } from '../transforms/chain.js';
 import { serveDataChannels, type DataChannels } from '../webrtc/data-channels.js';
 import { DATA_ONLY_QUIET_MS, MEDIA_QUIET_MS } from '../webrtc/departure-watch.js';
 import { sayGoodbye } from '../webrtc/goodbye.js';
+import { PageChannel, type EndReason } from '../webrtc/page-channel.js';
 import { resolveMdnsCandidates } from '../webrtc/mdns-candidates.js';
-import { hintStartBitrate } from '../webrtc/media-config.js';
-import {
-  addTrickledCandidate,
-  localIceUfrag,
-  putCandidatesFirst,
-  remoteIceUfrag,
-  waitForGathering,
-  type TrickledCandidate,
-} from '../webrtc/ice-config.js';
+import { announceReceiveBitrate, receiveBitrateFor } from '../webrtc/media-config.js';
+import { newGuardCounts } from '../base/guard-counts.js';
+import { DEFAULT_MAX_PIXELS } from '../media/picture-size.js';
+import { PeerIce, putCandidatesFirst, waitForGathering } from '../webrtc/ice-config.js';
 import { PeerWatch } from '../webrtc/peer-watch.js';
-import type { CameraSource, SessionInfo, SessionOptions } from './session-info.js';
+import type { CallRates, CameraSource, SessionInfo, SessionOptions } from './session-info.js';
 import type { Viewer, ViewerOptions } from '../webrtc/viewer.js';
 import { SessionResults } from './session-results.js';
 
 /**
- * One remote camera: a werift peer answering the browser's (or WHIP publisher's) offer. Its parts:
- * the peer's lifecycle (PeerWatch), its video (CameraVideo: what comes in goes through a codec
- * worker and back on the same transceiver), its audio (SessionAudio), its recordings and its data
- * channels. The session answers the offer, wires those parts, reports them, and closes them all.
+ * One remote camera: a werift peer answering the browser's (or WHIP publisher's) offer. It wires, reports and
+ * closes its parts: PeerWatch, CameraVideo (codec worker and back), SessionAudio, recordings, data channels, results.
  */
 export class Session {
   readonly id = randomUUID();
@@ -39,7 +35,15 @@ export class Session {
   readonly remoteAddress: string;
   readonly source: CameraSource;
   readonly log: Logger;
+  /** The phone camera it is, when the camera page says (its facing follows the page's flips). */
+  readonly device?: CameraDevice;
+  /** The last second's figures, set by the SessionFeed. */
+  rates: CallRates | null = null;
+  endReason?: EndReason;
+  readonly ice: PeerIce;
   private readonly pc: RTCPeerConnection;
+  private readonly page: PageChannel;
+  private readonly changeListeners: (() => void)[] = [];
   private watch?: PeerWatch;
   private video?: CameraVideo;
   private audio?: SessionAudio;
@@ -49,6 +53,8 @@ export class Session {
   private readonly closeListeners: (() => void)[] = [];
   /** Results and errors of its filters, and the results stream (see SessionResults). */
   readonly results: SessionResults;
+  private readonly guard = newGuardCounts();
+  private readonly maxPixels: number;
 
   private constructor(
     private transform: TransformChain,
@@ -58,11 +64,15 @@ export class Session {
     this.log = options.log.child(`[${this.id.slice(0, 8)}]`);
     this.remoteAddress = options.remoteAddress ?? '';
     this.source = options.source ?? 'offer';
+    this.device = offer.device && { ...offer.device };
     this.recordings = new SessionRecordings(this.log, options.recordTo, () => this.audio?.codec);
-    this.pc = createCameraPeer(offer, options, this.source, this.log);
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.pc = createCameraPeer(offer, options, this.source, this.log, new InboundLimit(receiveBitrateFor(this.maxPixels), this.guard));
     this.pc.connectionStateChange.subscribe((state) => state === 'connected' && this.audio?.start());
-    this.dataChannels = serveDataChannels(this.pc, this.log, (text) => this.handleControl(text));
+    this.dataChannels = serveDataChannels(this.pc, this.log, (text) => answerPage(text, this));
     this.results = new SessionResults(transform, this.log, { phone: this.dataChannels, recording: this.recordings });
+    this.page = new PageChannel(this.pc);
+    this.ice = new PeerIce(this.pc, this.remoteAddress);
   }
 
   /** Answers an offer: returns the live session and the answer SDP (with all our candidates). */
@@ -83,27 +93,8 @@ export class Session {
     // aiortc's client may offer no video at all (audio, a data channel, or both): answered as it is.
     const video = this.pc.getTransceivers().find((t) => t.kind === 'video');
     if (video) {
-      // Without sendrecv the browser decodes our video but never fires ontrack. A publisher that
-      // only sends (WHIP) gets a recvonly answer (werift answers the offer's direction and ours
-      // combined): the processed video goes to viewers, recordings and the preview only.
-      video.setDirection('sendrecv');
-      hintStartBitrate(video.codecs);
-      const outgoing = new MediaStreamTrack({ kind: 'video' });
-      if (!offer.videoSendOnly) video.sender.replaceTrack(outgoing);
-      // werift announces the remote track during setRemoteDescription (pc.onTrack), so take it from the receiver.
-      this.video = new CameraVideo(video, video.receiver.track, outgoing, {
-        // The offer was checked for a codec we have (parseOffer): the answer holds only ours.
-        codec: videoCodecOf(video.codecs[0]!.mimeType) ?? 'vp8',
-        chain: this.transform,
-        pool: this.options.pool,
-        log: this.log,
-        recordings: this.recordings,
-        plugins: this.options.plugins,
-        maxBitrate: this.options.maxBitrate,
-        iceServers: this.options.iceServers,
-        onResult: (event) => this.results.publish(event),
-        onTransformErrors: (errors) => this.results.addErrors(errors),
-      });
+      const { options, log, recordings, results, guard, maxPixels, transform: chain } = this;
+      this.video = openSessionVideo(video, offer, { options, log, recordings, results, guard, maxPixels, chain });
     }
     const audio = this.pc.getTransceivers().find((t) => t.kind === 'audio');
     if (audio && this.options.audio && offer.audioCodecs.length > 0) {
@@ -120,7 +111,8 @@ export class Session {
       () => void this.close(),
     );
     await waitForGathering(this.pc);
-    return putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
+    const sdp = putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
+    return announceReceiveBitrate(sdp, receiveBitrateFor(this.maxPixels));
   }
 
   /** Connected at least once: a live camera, no longer a pending offer (see Admission). */
@@ -142,14 +134,18 @@ export class Session {
       audioCodec: this.audio?.codec,
       dataChannels: this.dataChannels.info,
       recording: this.recordings.processedPath,
-      network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null },
+      network: this.watch?.network.stats ?? { receivedBps: 0, sentBps: 0, rttMs: null, lossInPct: null, lossOutPct: null },
       bitrate: video?.bitrateInfo ?? null,
       codec: video?.codec,
       transform: this.transform,
       ...this.results.info(),
       forwarding: video?.forwardingNow ?? false,
+      framesReceived: video?.framesReceived ?? 0,
       framesSent: video?.framesSent ?? 0,
       stats: video?.stats,
+      device: this.device ?? null,
+      rates: this.rates,
+      guard: this.guard,
     };
   }
 
@@ -164,6 +160,19 @@ export class Session {
     this.results.setChain(chain);
     this.log.info(`transform ${describeChain(chain)}`);
     this.video?.setChain(chain);
+    this.changed();
+  }
+
+  /** `listener` runs after each change of the filter or the camera's facing. */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(): void {
+    if (this.closed) return;
+    for (const listener of this.changeListeners) listener();
+    // The camera page hears at once of a change made elsewhere (the panel, the API, a restored setting).
+    this.page.send({ type: 'info', info: this.pageInfo() });
   }
 
   /** Starts recording the processed video (what goes back to the browser) to `path`; a keyframe is asked for. */
@@ -187,43 +196,40 @@ export class Session {
     return this.video?.viewers.get(id);
   }
 
-  /** Our ICE username fragment: a WHIP resource's ETag. */
-  get iceUfrag(): string | undefined {
-    return localIceUfrag(this.pc);
+  /** Ends the WHEP players (their token was replaced); the panel's preview stays. */
+  async endPlayers(): Promise<void> {
+    await this.video?.viewers.end('player', 'token');
   }
 
-  get remoteIceUfrag(): string | undefined {
-    return remoteIceUfrag(this.pc);
+  /** The phone camera turned (front <-> back) on the running call. */
+  setFacing(facing: Facing): void {
+    if (!this.device || facing === this.device.facing) return;
+    this.device.facing = facing;
+    this.changed();
   }
 
-  /** A candidate the publisher trickled (WHIP PATCH). */
-  addIceCandidate(candidate: TrickledCandidate): Promise<void> {
-    return addTrickledCandidate(this.pc, candidate, this.remoteAddress);
-  }
-
-  /** The phone page's 'control' data channel: {"transform": <chain>} in, session info (or {error}) out. */
-  private handleControl(text: string): object {
-    try {
-      const message = JSON.parse(text) as { transform?: unknown };
-      if (message.transform !== undefined) this.setTransform(parseChain(message.transform));
-      return { type: 'info', info: { ...this.info(), results: this.results.compact() } };
-    } catch (error) {
-      return { type: 'error', error: error instanceof ChainError || error instanceof SyntaxError ? error.message : 'bad control message' };
-    }
+  /** What the camera page is told: the session's info, with the latest results compact (small data channel messages). */
+  pageInfo(): SessionInfo {
+    return { ...this.info(), results: this.results.compact() };
   }
 
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
 
-  /** Everything the peer held, released: watch, audio, recordings, video (worker, viewers), the peer. */
-  async close(): Promise<void> {
+  /**
+   * Everything the peer held, released: watch, audio, recordings, video (worker, viewers), the peer.
+   * With a reason, CamLoop ends the call on purpose: the page and the players are told, and do not call back.
+   */
+  async close(reason?: EndReason): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.endReason = reason;
     this.watch?.stop();
     this.audio?.stop();
     this.recordings.close();
     this.results.close();
+    if (reason) await Promise.all([this.page.end(reason), this.video?.viewers.closeAll(reason)]);
     await sayGoodbye(this.pc);
     await Promise.allSettled([this.video?.close(), this.pc.close()]);
     this.log.info('closed');

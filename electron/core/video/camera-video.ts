@@ -1,17 +1,12 @@
 import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
 import { SessionBitrate, type BitrateInfo } from '../rate/session-bitrate.js';
 import { HttpError } from '../base/http-error.js';
-import type { Logger } from '../base/log.js';
 import type { VideoCodecName } from '../media/codecs.js';
-import type { PluginHost } from '../plugins/plugin-host.js';
-import type { SessionRecordings } from '../recording/session-recordings.js';
 import { describeChain, type TransformChain } from '../transforms/chain.js';
-import type { ViewerOptions } from '../webrtc/viewer.js';
 import { CameraViewers } from './camera-viewers.js';
 import { replaceReceiverTwcc, senderExtensionId } from '../webrtc/werift-internals.js';
 import { SOURCE_TIMESTAMP_URI } from '../webrtc/media-config.js';
-import { onPeerKeyframeRequest } from '../webrtc/peer-keyframe-requests.js';
-import type { RateSettings } from '../rate/encoder-rate.js';
+import { limitPeerRequests } from '../webrtc/peer-keyframe-requests.js';
 import { FrameAssembler } from '../receive/frame-assembler.js';
 import { createPacketizer } from '../send/packetizer.js';
 import { CameraKeyframes } from '../receive/camera-keyframes.js';
@@ -19,26 +14,10 @@ import { TwccFeedback } from '../receive/twcc-feedback.js';
 import { Forwarding } from '../send/forwarding.js';
 import { VideoOutput } from '../send/video-output.js';
 import type { AssembledFrame } from '../media/frames.js';
-import { CodecWorkerClient, type ProcessedFrame, type VideoStats } from './codec-worker-client.js';
-import type { WorkerPool } from './worker-pool.js';
-import type { ResultEvent } from '../detect/events.js';
-
-export interface CameraVideoOptions {
-  codec: VideoCodecName;
-  chain: TransformChain;
-  pool: WorkerPool;
-  log: Logger;
-  recordings: SessionRecordings;
-  plugins?: PluginHost;
-  /** --max-bitrate. */
-  maxBitrate?: number;
-  /** For viewers' peers. */
-  iceServers?: ViewerOptions['iceServers'];
-  /** A filter's results: each detect result, and each apply filter's results with its frame. */
-  onResult(event: ResultEvent): void;
-  /** A chain's transforms failed (the session keeps them for its info). */
-  onTransformErrors(errors: string[]): void;
-}
+import type { ProcessedFrame, VideoStats } from './codec-worker-client.js';
+import { WorkerFeed } from './worker-feed.js';
+import { FrameGuard } from '../receive/frame-guard.js';
+import type { CameraVideoOptions } from './camera-video-options.js';
 
 /**
  * One camera's video, from the packets it sends to what goes back (to it and to its viewers):
@@ -53,10 +32,12 @@ export interface CameraVideoOptions {
 export class CameraVideo {
   readonly codec: VideoCodecName;
   private chain: TransformChain;
-  private worker?: CodecWorkerClient;
-  private rate?: RateSettings;
+  private readonly worker: WorkerFeed;
+  private readonly guard: FrameGuard;
+  private readonly peerRequests: { keyframe(): void; stop(): void };
   private readonly output: VideoOutput;
   private readonly assembler: FrameAssembler;
+  framesReceived = 0; // whole frames from the camera, forwarded or processed
   private readonly forwarding: Forwarding;
   private readonly keyframes: CameraKeyframes;
   private readonly twcc: TwccFeedback;
@@ -91,6 +72,11 @@ export class CameraVideo {
     this.keyframes = new CameraKeyframes(() => {
       if (incoming.ssrc !== undefined && !this.closed) receiver.sendRtcpPLI(incoming.ssrc).catch(() => {});
     });
+    this.guard = new FrameGuard(codec, options.maxPixels, options.counts, {
+      refused: (message) => options.onProblem(message),
+      askKeyframe: () => this.keyframes.request(),
+    });
+    this.worker = this.startWorkerFeed();
     this.output = new VideoOutput(
       sender,
       outgoing,
@@ -98,21 +84,23 @@ export class CameraVideo {
       senderExtensionId(sender, SOURCE_TIMESTAMP_URI),
     );
     this.output.onSent = (frame) => options.recordings.processedVideo(frame);
-    this.viewers = new CameraViewers({ codec, output: this.output, requestKeyframe: () => this.requestKeyframe() }, options.iceServers);
+    this.viewers = new CameraViewers(
+      { codec, output: this.output, requestKeyframe: () => this.peerRequests.keyframe() },
+      options.iceServers,
+    );
     this.bitrate = new SessionBitrate(
       sender,
       (settings) => {
-        this.rate = settings;
-        this.worker?.setRate(settings);
+        this.worker.setRate(settings);
         // The pacer follows the link, not the cap: the cap limits what the encoder makes; bursts
         // only need to fit the path's queue, which is what the estimate measures (as Chrome's pacer does).
         if (settings.estimate !== undefined) this.output.setLinkRate(settings.estimate);
       },
       options.maxBitrate,
     );
-    const plugins = options.plugins;
-    if (plugins) this.stops.add(plugins.onChange(() => this.worker?.reloadPlugins(plugins.forWorker)));
-    this.stops.add(onPeerKeyframeRequest(sender, () => this.requestKeyframe()));
+    if (options.plugins) this.stops.add(options.plugins.onChange(() => this.worker.reloadPlugins()));
+    this.peerRequests = limitPeerRequests(sender, () => this.requestKeyframe(), options.counts);
+    this.stops.add(() => this.peerRequests.stop());
     incoming.onReceiveRtp.subscribe((packet: RtpPacket) => this.onCameraPacket(packet));
     this.keyframes.request();
   }
@@ -127,16 +115,18 @@ export class CameraVideo {
   }
 
   private onCameraFrame(frame: AssembledFrame): void {
+    this.framesReceived++;
     if (frame.keyframe) this.keyframes.received();
+    if (!this.guard.admit(frame)) return;
     this.options.recordings.cameraVideo(frame);
     if (!this.forwarding.settled) this.output.arrived(frame.timestamp);
     const { feedWorker, switched } = this.forwarding.cameraFrame(frame.keyframe);
     if (switched) {
       this.output.switchToCamera(frame);
-      this.worker?.pause();
+      this.worker.pause();
     }
     if (this.forwarding.now) this.output.forwarded(frame);
-    if (feedWorker) this.workerNow().push(frame);
+    if (feedWorker && !this.worker.push(frame)) this.guard.shed();
   }
 
   private onProcessedFrame(frame: ProcessedFrame): void {
@@ -154,32 +144,35 @@ export class CameraVideo {
    * The codec worker (~75 MB, an OpenCV.js runtime) is taken when the camera's first frame
    * arrives, not with the offer: an offer whose peer never connects, or sends no video, holds none.
    */
-  private workerNow(): CodecWorkerClient {
-    if (this.worker) return this.worker;
-    const { log, codec } = this.options;
-    const worker = new CodecWorkerClient(
-      this.options.pool.take(),
+  private startWorkerFeed(): WorkerFeed {
+    const { log, codec, recordings } = this.options;
+    return new WorkerFeed({
       codec,
-      this.forwarding.settled ? undefined : this.chain,
-      {
+      log,
+      pool: this.options.pool,
+      maxPixels: this.options.maxPixels,
+      plugins: this.options.plugins,
+      counts: this.options.counts,
+      chainNow: () => (this.forwarding.settled ? undefined : this.chain),
+      events: {
         onFrame: (frame) => this.onProcessedFrame(frame),
-        onNeedKeyframe: (reason) => {
+        needKeyframe: (reason) => {
           log.debug(`asking for a keyframe: ${reason}`);
           this.keyframes.request();
         },
-        onError: (message) => log.warn(`codec worker: ${message}`),
-        onLog: (message) => log.info(message),
+        replaced: (message) => {
+          this.options.onProblem(message);
+          this.guard.resumeAtKeyframe();
+          this.keyframes.request();
+        },
         onSize: (width, height) => {
           this.forwarding.sizeFound();
-          if (this.options.recordings.startCamera(codec, width, height)) this.keyframes.request();
+          if (recordings.startCamera(codec, width, height)) this.keyframes.request();
         },
         onTransformErrors: (errors) => this.options.onTransformErrors(errors),
         onResult: (event) => this.options.onResult(event),
       },
-      this.options.plugins?.forWorker,
-    );
-    if (this.rate) worker.setRate(this.rate);
-    return (this.worker = worker);
+    });
   }
 
   /** Applies to the next frame; into forwarding it waits for the camera's next keyframe. */
@@ -187,12 +180,12 @@ export class CameraVideo {
     this.chain = chain;
     const verdict = this.forwarding.setChain(chain);
     if (verdict.askCamera) this.keyframes.request();
-    if (verdict.worker) this.worker?.setChain(verdict.worker.chain);
+    if (verdict.worker) this.worker.setChain(verdict.worker.chain);
   }
 
   /** A keyframe of what goes back: the camera's own (forwarding) or the encoder's. */
   requestKeyframe(): void {
-    if (this.forwarding.now || !this.worker) this.keyframes.request();
+    if (this.forwarding.now || !this.worker.running) this.keyframes.request();
     else this.worker.requestKeyframe();
   }
 
@@ -210,7 +203,7 @@ export class CameraVideo {
   }
 
   get stats(): VideoStats | undefined {
-    return this.worker?.stats;
+    return this.worker.running || this.worker.stats.framesIn ? this.worker.stats : undefined;
   }
 
   get bitrateInfo(): BitrateInfo {
@@ -219,8 +212,8 @@ export class CameraVideo {
 
   /** Records what goes back; the picture keeps the camera's size while it runs, from a keyframe. */
   startProcessedRecording(path: string): string {
-    const stats = this.worker?.stats;
-    if (!stats?.width) throw new HttpError(409, 'no video yet: try again once the camera is sending');
+    const stats = this.worker.stats;
+    if (!stats.width) throw new HttpError(409, 'no video yet: try again once the camera is sending');
     const file = this.options.recordings.startProcessed(path, { codec: this.codec, width: stats.width, height: stats.height });
     this.bitrate.setKeepSize(true);
     this.requestKeyframe();
@@ -241,7 +234,7 @@ export class CameraVideo {
     this.bitrate.stop();
     for (const stop of this.stops) stop();
     this.stops.clear();
-    this.viewers.closeAll();
-    await this.worker?.close();
+    void this.viewers.closeAll();
+    await this.worker.close();
   }
 }

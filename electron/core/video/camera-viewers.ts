@@ -1,10 +1,11 @@
-import { Viewer, type ViewerOptions, type ViewerSource } from '../webrtc/viewer.js';
+import type { EndReason } from '../webrtc/page-channel.js';
+import { Viewer, type ViewerKind, type ViewerOptions, type ViewerSource } from '../webrtc/viewer.js';
 
 /** The receivers of one camera's processed video (the panel's preview, WHEP players): see Viewer. */
 export class CameraViewers {
   private readonly viewers = new Map<string, Viewer>();
   /** Each viewer's close, run when the camera goes (a viewer that leaves first removes its own). */
-  private readonly closers = new Set<() => void>();
+  private readonly closers = new Set<(reason?: EndReason) => void>();
 
   constructor(
     private readonly source: Omit<ViewerSource, 'onClose'>,
@@ -12,7 +13,7 @@ export class CameraViewers {
   ) {}
 
   async add(sdp: string, options: Omit<ViewerOptions, 'iceServers'>): Promise<{ viewer: Viewer; sdp: string }> {
-    const onClose = (listener: () => void) => {
+    const onClose = (listener: (reason?: EndReason) => void) => {
       this.closers.add(listener);
       return () => this.closers.delete(listener);
     };
@@ -31,8 +32,16 @@ export class CameraViewers {
     return this.viewers.size;
   }
 
-  closeAll(): void {
-    for (const close of [...this.closers]) close();
+  /** Closes every viewer; with a reason, CamLoop ends them on purpose and their pages are told why. */
+  async closeAll(reason?: EndReason): Promise<void> {
+    const closing = [...this.viewers.values()].map((viewer) => viewer.close(reason));
+    for (const close of [...this.closers]) close(reason);
     this.closers.clear();
+    await Promise.all(closing);
+  }
+
+  /** Ends the viewers of one kind (the players, when their token is replaced), telling their pages why. */
+  async end(kind: ViewerKind, reason: EndReason): Promise<void> {
+    await Promise.all([...this.viewers.values()].filter((viewer) => viewer.kind === kind).map((viewer) => viewer.close(reason)));
   }
 }

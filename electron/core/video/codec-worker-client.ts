@@ -6,8 +6,8 @@ import type { PluginSet } from '../plugins/plugin-host.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { FrameTimings, FromWorker, ToWorker } from '../worker/protocol.js';
 import type { ScaledFor } from '../rate/send-policy.js';
-import type { CodecWorkerLease } from './worker-pool.js';
 import type { ResultEvent } from '../detect/events.js';
+import type { CodecWorkerLease } from './worker-pool.js';
 
 export interface ProcessedFrame {
   data: Uint8Array;
@@ -26,7 +26,9 @@ export interface ProcessedFrame {
 
 export interface CodecWorkerEvents {
   onFrame(frame: ProcessedFrame): void;
-  onNeedKeyframe(reason: string): void;
+  onNeedKeyframe(reason: string, decodeError: boolean): void;
+  /** The thread ended without being asked to (an uncaught error, a resource limit). */
+  onExit(reason: string): void;
   onError(message: string): void;
   onTransformErrors(errors: string[]): void;
   /** A detect filter's new results (apply filters' come with their frame). */
@@ -63,25 +65,38 @@ export interface VideoStats {
   timings: FrameTimings;
 }
 
-/** The main-thread side of one camera's place in a codec worker (its own port): frames in, processed frames out. */
+export const newVideoStats = (): VideoStats => ({
+  framesIn: 0,
+  framesOut: 0,
+  dropped: 0,
+  skipped: 0,
+  recoded: 0,
+  width: 0,
+  height: 0,
+  encoderBitrate: 0,
+  sentWidth: 0,
+  sentHeight: 0,
+  workWidth: 0,
+  workHeight: 0,
+  timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
+});
+
+/**
+ * The main-thread side of one camera's place in a codec worker (its own port): frames in, processed
+ * frames out. Counts what waits in its queue on that port (`backlog`), from the frames its FrameLoop
+ * says it took (see WorkerFeed).
+ */
 export class CodecWorkerClient {
-  readonly stats: VideoStats = {
-    framesIn: 0,
-    framesOut: 0,
-    dropped: 0,
-    skipped: 0,
-    recoded: 0,
-    width: 0,
-    height: 0,
-    encoderBitrate: 0,
-    sentWidth: 0,
-    sentHeight: 0,
-    workWidth: 0,
-    workHeight: 0,
-    timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
-  };
   private closed = false;
-  private readonly onCrash = (error: Error) => this.events.onError(`codec worker crashed: ${error.message}`);
+  private pushed = 0;
+  private taken = 0;
+  /** The sizes of the frames waiting, oldest first, and their sum. */
+  private readonly sizes: number[] = [];
+  private waitingBytes = 0;
+  /** When the worker last took frames from its queue (undefined: not since it started). */
+  lastTakenAt?: number;
+  /** When the oldest frame still waiting was pushed, or the worker last took some since. */
+  waitingSince = 0;
 
   constructor(
     private readonly lease: CodecWorkerLease,
@@ -89,17 +104,28 @@ export class CodecWorkerClient {
     /** Undefined: start paused (the camera's packets are forwarded). */
     chain: TransformChain | undefined,
     private readonly events: CodecWorkerEvents,
-    options: PluginSet = {},
+    options: PluginSet & { maxPixels: number },
+    /** Shared with the clients before and after this one (a replaced worker's camera keeps its counts). */
+    readonly stats: VideoStats = newVideoStats(),
   ) {
-    lease.port.on('message', (message: FromWorker) => this.onMessage(message));
-    lease.worker.on('error', this.onCrash);
+    lease.port.on('message', (message: FromWorker) => !this.closed && this.onMessage(message));
+    lease.onEnd((reason) => !this.closed && events.onExit(reason));
     this.post({ type: 'init', codec, chain, ...options });
+  }
+
+  /** Frames pushed that the worker has not taken yet, and their bytes. */
+  get backlog(): { frames: number; bytes: number } {
+    return { frames: this.pushed - this.taken, bytes: this.waitingBytes };
   }
 
   push(frame: AssembledFrame): void {
     this.stats.framesIn++;
+    if (this.pushed === this.taken) this.waitingSince = performance.now();
+    this.pushed++;
     // One copy into a buffer of its own, then transferred (not cloned) to the worker.
     const data = new Uint8Array(frame.data);
+    this.sizes.push(data.byteLength);
+    this.waitingBytes += data.byteLength;
     this.post({ type: 'frame', data, timestamp: frame.timestamp }, [data.buffer]);
   }
 
@@ -133,13 +159,18 @@ export class CodecWorkerClient {
     if (this.closed) return;
     this.post({ type: 'close' });
     this.closed = true;
-    const { port, worker } = this.lease;
+    const { port } = this.lease;
     const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
     const timeout = setTimeout(() => port.close(), 500);
     await closed;
     clearTimeout(timeout);
-    worker.off('error', this.onCrash);
     this.lease.release();
+  }
+
+  /** Leaves the worker now, without a goodbye: its thread failed, or stopped taking this camera's frames; nothing it sends is heard. */
+  abandon(): void {
+    this.closed = true;
+    this.lease.abandon();
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
@@ -172,7 +203,12 @@ export class CodecWorkerClient {
         break;
       }
       case 'need-keyframe':
-        this.events.onNeedKeyframe(message.reason);
+        this.events.onNeedKeyframe(message.reason, message.decodeError ?? false);
+        break;
+      case 'drained':
+        this.taken += message.frames;
+        for (const size of this.sizes.splice(0, message.frames)) this.waitingBytes -= size;
+        this.lastTakenAt = this.waitingSince = performance.now();
         break;
       case 'error':
         this.events.onError(message.message);

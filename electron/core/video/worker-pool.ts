@@ -17,9 +17,15 @@ const MAX_WORKERS = Number(process.env.CAMLOOP_CODEC_WORKERS) || availableParall
 /** One camera's place in a codec worker: its own port to the worker's FrameLoop for it. */
 export interface CodecWorkerLease {
   port: MessagePort;
-  worker: Worker;
+  /** `ended` is called once if the thread ends (it failed) while the camera holds its place. */
+  onEnd(ended: (reason: string) => void): void;
   /** The camera left: its place is free. */
   release(): void;
+  /**
+   * The camera's frames stopped being taken: it leaves now (its port closed, nothing more heard), and its
+   * thread, suspect, takes no new camera and ends once its last camera has left (see WorkerPool).
+   */
+  abandon(): void;
 }
 
 interface Member {
@@ -27,12 +33,22 @@ interface Member {
   cameras: number;
   /** Its thread died: it takes no more cameras. */
   dead: boolean;
+  /** A camera was moved off it for taking no frames: it takes no more cameras, and ends when its last one leaves. */
+  retired: boolean;
   /** Its modules are loaded (or it is gone): terminating a thread while node-av registers itself aborts the process. */
   started: Promise<void>;
+  /** Told when the thread ends: each camera on it. */
+  readonly ended: Set<(reason: string) => void>;
 }
 
 /** How long close() waits for a worker still starting before it ends it anyway. */
 const START_WAIT_MS = 10_000;
+
+export interface WorkerPoolOptions {
+  maxWorkers?: number;
+  /** Starts a codec worker thread (tests give a stand-in). */
+  spawn?: (data: CodecWorkerData) => Worker;
+}
 
 /**
  * The codec worker threads, one per core at most, each serving several cameras (a FrameLoop per
@@ -48,19 +64,25 @@ export class WorkerPool {
   private readonly members: Member[] = [];
   private refill?: NodeJS.Timeout;
   readonly models = new ModelService();
+  /** Worker threads started and not yet ended (retired ones included). */
+  live = 0;
+  private readonly maxWorkers: number;
+  private readonly start: (data: CodecWorkerData) => Worker;
 
-  constructor(private readonly maxWorkers = MAX_WORKERS) {
+  constructor({ maxWorkers = MAX_WORKERS, spawn = (workerData) => new Worker(WORKER_URL, { workerData }) }: WorkerPoolOptions = {}) {
+    this.maxWorkers = maxWorkers;
+    this.start = spawn;
     this.spawn(true);
   }
 
   take(): CodecWorkerLease {
-    let live = this.members.filter((m) => !m.dead);
+    let open = this.open();
     // Every worker busy and room for another: a camera that comes now gets one of its own at once (cold: a burst of
     // cameras spreads over every core); otherwise a warm one is ready for the next a little later.
-    if (!live.some((m) => m.cameras === 0) && live.length < this.maxWorkers) live = [...live, this.spawn(false)];
-    const member = live.reduce((a, b) => (b.cameras < a.cameras ? b : a));
+    if (!open.some((m) => m.cameras === 0) && open.length < this.maxWorkers) open = [...open, this.spawn(false)];
+    const member = open.reduce((a, b) => (b.cameras < a.cameras ? b : a));
     member.cameras++;
-    if (!live.some((m) => m.cameras === 0) && live.length < this.maxWorkers) this.scheduleSpare();
+    if (!open.some((m) => m.cameras === 0) && open.length < this.maxWorkers) this.scheduleSpare();
     const { port1, port2 } = new MessageChannel();
     member.worker.postMessage({ type: 'attach', port: port2 } satisfies ToCodecWorker, [port2]);
     port1.on('message', (message: FromWorker) => {
@@ -68,49 +90,92 @@ export class WorkerPool {
       const models = this.models.connect();
       port1.postMessage({ type: 'models', port: models } satisfies ToWorker, [models]);
     });
-    let released = false;
+    let ended: ((reason: string) => void) | undefined;
+    let held = true;
+    const leave = () => {
+      if (!held) return;
+      held = false;
+      if (ended) member.ended.delete(ended);
+      member.cameras--;
+      if (member.retired && member.cameras === 0) void this.end(member);
+    };
     return {
       port: port1,
-      worker: member.worker,
-      release: () => {
-        if (!released) member.cameras--;
-        released = true;
+      onEnd: (listener) => {
+        ended = (reason) => held && ((held = false), listener(reason));
+        member.ended.add(ended);
+      },
+      release: leave,
+      abandon: () => {
+        member.retired = true;
+        port1.removeAllListeners();
+        port1.close();
+        leave();
       },
     };
   }
 
-  /** Cameras served by each live worker (for tests and the bench). */
+  /** Cameras served by each worker that takes cameras (for tests and the bench). */
   get load(): number[] {
-    return this.members.filter((m) => !m.dead).map((m) => m.cameras);
+    return this.open().map((m) => m.cameras);
   }
 
   async close(): Promise<void> {
     clearTimeout(this.refill);
-    const members = this.members.splice(0);
-    const wait = (m: Member) => Promise.race([m.started, new Promise((resolve) => setTimeout(resolve, START_WAIT_MS).unref())]);
-    await Promise.all([...members.map((m) => wait(m).then(() => m.worker.terminate())), this.models.close()]);
+    // Ended on purpose: their cameras are closing too, and are not told.
+    for (const member of this.members) member.ended.clear();
+    await Promise.all([...[...this.members].map((m) => this.end(m)), this.models.close()]);
+  }
+
+  private open(): Member[] {
+    return this.members.filter((m) => !m.dead && !m.retired);
+  }
+
+  /** Ends a member's thread once it has started (see Member.started). */
+  private async end(member: Member): Promise<void> {
+    const index = this.members.indexOf(member);
+    if (index >= 0) this.members.splice(index, 1);
+    await Promise.race([member.started, new Promise((resolve) => setTimeout(resolve, START_WAIT_MS).unref())]);
+    await member.worker.terminate();
   }
 
   private scheduleSpare(): void {
     if (this.refill) return;
     this.refill = setTimeout(() => {
       this.refill = undefined;
-      const live = this.members.filter((m) => !m.dead);
-      if (!live.some((m) => m.cameras === 0) && live.length < this.maxWorkers) this.spawn(true);
+      const open = this.open();
+      if (!open.some((m) => m.cameras === 0) && open.length < this.maxWorkers) this.spawn(true);
     }, REFILL_DELAY_MS);
     this.refill.unref();
   }
 
   /** `warmUp`: it loads OpenCV.js and runs each built-in once before its first camera (see warm-up.ts). */
   private spawn(warmUp: boolean): Member {
-    const worker = new Worker(WORKER_URL, { workerData: { warmUp } satisfies CodecWorkerData });
+    const worker = this.start({ warmUp });
     // The cameras' ports keep the process alive while they are served, not the thread.
     worker.unref();
     let started = () => {};
-    const member: Member = { worker, cameras: 0, dead: false, started: new Promise((resolve) => (started = resolve)) };
+    const member: Member = {
+      worker,
+      cameras: 0,
+      dead: false,
+      retired: false,
+      started: new Promise((resolve) => (started = resolve)),
+      ended: new Set(),
+    };
+    let failure = '';
+    this.live++;
     worker.once('message', started);
-    worker.once('error', () => ((member.dead = true), started()));
-    worker.once('exit', () => ((member.dead = true), started()));
+    worker.once('error', (error) => ((failure = `: ${error.message}`), started()));
+    worker.once('exit', (code) => {
+      this.live--;
+      member.dead = true;
+      const index = this.members.indexOf(member);
+      if (index >= 0) this.members.splice(index, 1);
+      started();
+      for (const ended of [...member.ended]) ended(`its thread ended (exit code ${code}${failure})`);
+      member.ended.clear();
+    });
     this.members.push(member);
     return member;
   }

@@ -94,3 +94,24 @@ export function waitForGathering(pc: RTCPeerConnection): Promise<void> {
     }
   });
 }
+
+/** A peer's ICE as a WHIP or WHEP resource exposes it: our ufrag (its ETag), the remote's, and trickled candidates. */
+export class PeerIce {
+  constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly remoteAddress: string | undefined,
+  ) {}
+
+  get ufrag(): string | undefined {
+    return localIceUfrag(this.pc);
+  }
+
+  get remoteUfrag(): string | undefined {
+    return remoteIceUfrag(this.pc);
+  }
+
+  /** A candidate the client trickled (PATCH). */
+  add(candidate: TrickledCandidate): Promise<void> {
+    return addTrickledCandidate(this.pc, candidate, this.remoteAddress);
+  }
+}

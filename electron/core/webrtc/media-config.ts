@@ -63,3 +63,29 @@ export const videoHeaderExtensions = (): RTCRtpHeaderExtensionParameters[] => [
   useTransportWideCC(),
   useSourceTimestamp(),
 ];
+
+/** Bits per pixel a second a camera's video needs at most, generously (1080p at 30 fps: ~7.5 Mbps). */
+const RECEIVE_BITS_PER_PIXEL_SECOND = 3.6;
+
+/** The video bitrate our answer announces (b=AS) for pictures up to `maxPixels`: what a camera is expected to send at most. */
+export function receiveBitrateFor(maxPixels: number): number {
+  return Math.round(maxPixels * RECEIVE_BITS_PER_PIXEL_SECOND);
+}
+
+/**
+ * Announces in an answer's video section the most we receive (b=AS, kbps; RFC 4566 puts it after
+ * c=): browsers keep their send bitrate under it, and the peer's inbound budget is a multiple of it.
+ */
+export function announceReceiveBitrate(sdp: string, bps: number): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  return sdp
+    .split(`${eol}m=`)
+    .map((section) => {
+      if (!section.startsWith('video ') || /^b=AS:/m.test(section)) return section;
+      const lines = section.split(eol);
+      const at = lines.findIndex((line) => line.startsWith('c='));
+      lines.splice(at < 0 ? 1 : at + 1, 0, `b=AS:${Math.round(bps / 1000)}`);
+      return lines.join(eol);
+    })
+    .join(`${eol}m=`);
+}

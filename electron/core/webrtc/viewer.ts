@@ -7,17 +7,10 @@ import type { IceServer } from './ice-servers.js';
 import { resolveMdnsCandidates } from './mdns-candidates.js';
 import { onPeerKeyframeRequest } from './peer-keyframe-requests.js';
 import { videoCodecParameters } from './media-config.js';
-import {
-  addTrickledCandidate,
-  iceOptionsFor,
-  localIceUfrag,
-  putCandidatesFirst,
-  remoteIceUfrag,
-  waitForGathering,
-  type TrickledCandidate,
-} from './ice-config.js';
+import { iceOptionsFor, PeerIce, putCandidatesFirst, waitForGathering } from './ice-config.js';
 import { MEDIA_QUIET_MS } from './departure-watch.js';
 import { sayGoodbye } from './goodbye.js';
+import { PageChannel, type EndReason } from './page-channel.js';
 import { PeerWatch } from './peer-watch.js';
 
 /** The camera a viewer watches: its processed, already-encoded packets. */
@@ -26,8 +19,8 @@ export interface ViewerSource {
   /** Sends each packet that goes back to the camera to `track` too; returns the disposer. */
   output: { addMirror(sender: RTCRtpSender, track: MediaStreamTrack): () => void };
   requestKeyframe(): void;
-  /** Returns a disposer: a viewer that leaves first stops listening. */
-  onClose(listener: () => void): () => void;
+  /** Returns a disposer: a viewer that leaves first stops listening. `reason`: CamLoop ended the camera on purpose. */
+  onClose(listener: (reason?: EndReason) => void): () => void;
 }
 
 export interface ViewerOptions {
@@ -38,7 +31,11 @@ export interface ViewerOptions {
   remoteAddress?: string;
   connectTimeoutMs?: number;
   departureMs?: number;
+  /** The panel's preview, or a player that came with the viewer token (rotating the token ends those). */
+  kind?: ViewerKind;
 }
+
+export type ViewerKind = 'preview' | 'player';
 
 /**
  * Another receiver of the packets a camera gets back (already encoded: no second encode), for the
@@ -48,6 +45,8 @@ export interface ViewerOptions {
  */
 export class Viewer {
   readonly id = randomUUID();
+  readonly ice: PeerIce;
+  private readonly page: PageChannel;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
   private watch?: PeerWatch;
@@ -56,10 +55,14 @@ export class Viewer {
 
   private constructor(
     private readonly pc: RTCPeerConnection,
-    private readonly remoteAddress: string | undefined,
+    remoteAddress: string | undefined,
     cameraLog: Logger,
+    readonly kind: ViewerKind,
   ) {
     this.log = cameraLog.child(`[viewer ${this.id.slice(0, 8)}]`);
+    this.ice = new PeerIce(pc, remoteAddress);
+    // A player page opens a 'control' channel to hear why CamLoop ended its call.
+    this.page = new PageChannel(pc);
   }
 
   static async answer(sdp: string, source: ViewerSource, options: ViewerOptions): Promise<{ viewer: Viewer; sdp: string }> {
@@ -68,7 +71,7 @@ export class Viewer {
       iceServers: options.iceServers ?? [],
       ...iceOptionsFor(options.localAddress, { withLoopback: true }),
     });
-    const viewer = new Viewer(pc, options.remoteAddress, options.log);
+    const viewer = new Viewer(pc, options.remoteAddress, options.log, options.kind ?? 'player');
     const { log } = viewer;
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: resolveMdnsCandidates(sdp, options.remoteAddress) });
@@ -81,7 +84,7 @@ export class Viewer {
       const removeMirror = source.output.addMirror(video.sender, track);
       viewer.onClose(onPeerKeyframeRequest(video.sender, () => source.requestKeyframe()));
       viewer.onClose(removeMirror);
-      viewer.onClose(source.onClose(() => viewer.close()));
+      viewer.onClose(source.onClose((reason) => viewer.close(reason)));
       pc.connectionStateChange.subscribe((state) => {
         if (state === 'connected') {
           log.info('connected');
@@ -103,28 +106,17 @@ export class Viewer {
     }
   }
 
-  get iceUfrag(): string | undefined {
-    return localIceUfrag(this.pc);
-  }
-
-  get remoteIceUfrag(): string | undefined {
-    return remoteIceUfrag(this.pc);
-  }
-
-  /** A candidate the player trickled (WHEP PATCH). */
-  addIceCandidate(candidate: TrickledCandidate): Promise<void> {
-    return addTrickledCandidate(this.pc, candidate, this.remoteAddress);
-  }
-
   onClose(listener: () => void): void {
     this.closeListeners.push(listener);
   }
 
-  async close(): Promise<void> {
+  /** `reason`: CamLoop ends it on purpose, and tells the player page (which then does not call back). */
+  async close(reason?: EndReason): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.watch?.stop();
     for (const listener of this.closeListeners) listener();
+    if (reason) await this.page.end(reason);
     await sayGoodbye(this.pc);
     await this.pc.close();
     this.log.info('closed');

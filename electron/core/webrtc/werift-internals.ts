@@ -1,5 +1,5 @@
 import * as werift from 'werift';
-import type { RTCDtlsTransport, RTCRtpReceiver, RTCRtpSender, RtpHeader } from 'werift';
+import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpReceiver, RTCRtpSender, RtcpPacket, RtpHeader, RtpPacket } from 'werift';
 
 /**
  * Every place CamLoop reaches past werift's public API, each with why. werift is pinned to an exact
@@ -113,4 +113,41 @@ export function tolerateRepeatedHelloVerifyRequests(): void {
       : handshakes;
   };
   helloVerifyTolerated = true;
+}
+
+/**
+ * Every RTP packet the peer's transports deliver, before werift's receivers (NACK, transport-cc,
+ * stats, tracks) see it: `admit` false drops it. werift hands each to pc.router.routeRtp, read at
+ * call time.
+ */
+export function filterInboundRtp(pc: RTCPeerConnection, admit: (packet: RtpPacket) => boolean): void {
+  const router = (pc as unknown as { router: { routeRtp(packet: RtpPacket): void } }).router;
+  const route = router.routeRtp;
+  router.routeRtp = (packet: RtpPacket) => {
+    if (admit(packet)) route.call(router, packet);
+  };
+}
+
+/**
+ * The RTCP werift's router hands `sender` (NACKs, keyframe requests, reports about its stream), seen
+ * (and trimmable: a NACK's `lost` list) before the sender acts on it. Returns the undo.
+ */
+export function watchSenderRtcp(sender: RTCRtpSender, watch: (packet: RtcpPacket) => void): () => void {
+  const handle = sender.handleRtcpPacket;
+  const ours = function (this: RTCRtpSender, packet: RtcpPacket) {
+    watch(packet);
+    handle.call(this, packet);
+  };
+  sender.handleRtcpPacket = ours;
+  return () => {
+    if (sender.handleRtcpPacket === ours) sender.handleRtcpPacket = handle;
+  };
+}
+
+/** How many of its newest packets werift's sender keeps to resend on a NACK (RTP_HISTORY_SIZE). */
+export const WERIFT_RTP_HISTORY = 128;
+
+/** The sequence number of the newest RTP packet `sender` sent (a private field), undefined before the first. */
+export function newestSentSequence(sender: RTCRtpSender): number | undefined {
+  return (sender as unknown as { sequenceNumber?: number }).sequenceNumber;
 }

@@ -1,6 +1,6 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Log } from 'node-av/lib';
-import { AV_LOG_ERROR } from 'node-av/constants';
+import { AV_LOG_FATAL } from 'node-av/constants';
 import { FrameLoop } from './frame-loop.js';
 import { openCv } from './opencv-runtime.js';
 import type { CodecWorkerData, FromWorker, ToCodecWorker, ToWorker } from './protocol.js';
@@ -11,8 +11,9 @@ import { warmUp } from './warm-up.js';
  * Each port's messages come as events of their own, and a loop handles all of its queued messages
  * and then one frame, so the thread's cameras take turns.
  */
-// FFmpeg's info lines (libx264 summaries, libvpx banners) are noise in the app's log.
-Log.setLevel(AV_LOG_ERROR);
+// FFmpeg's info lines are noise in the app's log, and its decode errors a peer's to write at will
+// (one per bad frame): those are counted in the session's stats (GuardCounts.decodeErrors) instead.
+Log.setLevel(AV_LOG_FATAL);
 
 function attach(port: MessagePort): void {
   const post = (message: FromWorker) => {

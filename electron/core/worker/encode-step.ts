@@ -21,8 +21,8 @@ export class EncodeStep {
   private lastReadyPts?: bigint;
   private encoderPts = 0n;
 
-  constructor(codec: VideoCodecName) {
-    this.encoder = new VideoEncoder(codec);
+  constructor(codec: VideoCodecName, maxPixels: number) {
+    this.encoder = new VideoEncoder(codec, maxPixels);
   }
 
   setRate(settings: RateSettings): void {

@@ -55,10 +55,12 @@ export class FrameLoop {
 
   /** A message, then every message already queued behind it; then the newest frame is processed. */
   receive(first: ToWorker): Promise<void> {
+    let frames = first.type === 'frame' ? 1 : 0;
     try {
       this.handle(first);
       let caughtUpMs = 0;
       for (let message = this.next(); message; message = this.next()) {
+        if (message.type === 'frame') frames++;
         // A synchronous chain's pump() finishes before it returns: the waiting frame is sent now.
         if (message.type === 'frame' && this.processor?.hasPending && this.lastWork.sync && caughtUpMs + this.lastWork.ms <= CATCH_UP_MS) {
           caughtUpMs += this.lastWork.ms;
@@ -69,6 +71,7 @@ export class FrameLoop {
     } catch (error) {
       this.post({ type: 'error', message: messageOf(error) });
     }
+    if (frames) this.post({ type: 'drained', frames });
     return this.pump();
   }
 
@@ -78,7 +81,7 @@ export class FrameLoop {
         return this.init(message);
       case 'frame':
         if (this.processor && !this.processor.decode(message.data, message.timestamp))
-          this.post({ type: 'need-keyframe', reason: 'decode error' });
+          this.post({ type: 'need-keyframe', reason: 'decode error', decodeError: true });
         return this.reportSize();
       case 'chain':
         this.chain = message.chain;
@@ -112,12 +115,13 @@ export class FrameLoop {
     }
   }
 
-  private init({ codec, chain, pluginsDir, python = [], graphs = [] }: Extract<ToWorker, { type: 'init' }>): void {
+  private init({ codec, chain, maxPixels, pluginsDir, python = [], graphs = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
     this.host.setPluginsDir(pluginsDir);
     const start = () => {
       // A chain that came meanwhile and waits for OpenCV.js is set when it is there (see whenCv).
-      this.processor = new VideoProcessor(loadedCv, codec, this.chain && this.canRun(this.chain) ? this.chain : undefined, this.host);
+      const runnable = this.chain && this.canRun(this.chain) ? this.chain : undefined;
+      this.processor = new VideoProcessor(loadedCv, codec, runnable, maxPixels, this.host);
       if (this.rate) this.processor.setRate(this.rate);
       // Frames that came before the processor existed were lost: start from a keyframe.
       this.post({ type: 'need-keyframe', reason: 'worker ready' });

@@ -53,6 +53,7 @@ export type ToWorker =
       type: 'init';
       codec: VideoCodecName;
       chain?: TransformChain;
+      maxPixels: number;
       pluginsDir?: string;
       python?: PythonPluginInfo[];
       graphs?: GraphPluginSpec[];
@@ -86,7 +87,9 @@ export type FromWorker =
   | { type: 'result'; event: ResultEvent }
   /** The decoded picture size, sent when it first becomes known and whenever it changes. */
   | { type: 'size'; width: number; height: number }
-  | { type: 'need-keyframe'; reason: string }
+  | { type: 'need-keyframe'; reason: string; decodeError?: boolean }
+  /** The worker took this many frames from its queue (decoded or not): the main thread bounds what waits. */
+  | { type: 'drained'; frames: number }
   /** A line for the session's log (what a Python filter printed). */
   | { type: 'log'; message: string }
   /** A model filter needs the model worker: send a port to it ('models'). */

@@ -8,14 +8,18 @@ function check(ret: number, what: string): void {
   if (ret < 0) throw new Error(`${what} failed (${ret})`);
 }
 
-/** A single-threaded decoder: frame threading would hold frames back and add latency. */
-export function openDecoder(codec: VideoCodecName): CodecContext {
+/**
+ * A single-threaded decoder: frame threading would hold frames back and add latency. FFmpeg refuses
+ * a picture over `maxPixels` when it reads its header, before allocating for it.
+ */
+export function openDecoder(codec: VideoCodecName, maxPixels: number): CodecContext {
   const decoder = Codec.findDecoder(VIDEO_CODECS[codec].avCodecId);
   if (!decoder) throw new Error(`no ${codec} decoder in this FFmpeg build`);
   const ctx = new CodecContext();
   ctx.allocContext3(decoder);
   ctx.threadCount = 1;
   ctx.pktTimebase = new Rational(1, CLOCK_RATE);
+  check(ctx.setOption('max_pixels', String(maxPixels)), `${codec} option max_pixels`);
   // Options one by one: a Dictionary passed to open2Sync segfaults in node-av 6.
   check(ctx.open2Sync(decoder, null), `open ${codec} decoder`);
   return ctx;
@@ -27,8 +31,12 @@ export interface EncoderSettings {
   bitrate: number;
 }
 
-/** A real-time encoder: no lookahead, no B-frames, keyframes on demand (PLI) plus a safety GOP. */
-export function openEncoder(codec: VideoCodecName, { width, height, bitrate }: EncoderSettings): CodecContext {
+/**
+ * A real-time encoder: no lookahead, no B-frames, keyframes on demand (PLI) plus a safety GOP. Never
+ * over `maxPixels`: opening libvpx at a huge size takes seconds under FFmpeg's process-wide lock.
+ */
+export function openEncoder(codec: VideoCodecName, { width, height, bitrate }: EncoderSettings, maxPixels = Infinity): CodecContext {
+  if (width * height > maxPixels) throw new Error(`refusing to open a ${codec} encoder at ${width}x${height}: over ${maxPixels} pixels`);
   const encoder = Codec.findEncoderByName(VIDEO_CODECS[codec].encoder);
   if (!encoder) throw new Error(`no ${codec} encoder in this FFmpeg build`);
   const ctx = new CodecContext();

@@ -22,8 +22,8 @@ export class VideoDecoder {
   private lastTimestamp?: number;
   private unwrapped = 0;
 
-  constructor(codec: VideoCodecName) {
-    this.decoder = openDecoder(codec);
+  constructor(codec: VideoCodecName, maxPixels: number) {
+    this.decoder = openDecoder(codec, maxPixels);
     this.decoded.alloc();
     this.scratch.alloc();
     this.packet.alloc();

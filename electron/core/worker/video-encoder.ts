@@ -28,13 +28,16 @@ export class VideoEncoder {
   private readonly packet = new Packet();
   private keyframeAsked = true;
 
-  constructor(private readonly codec: VideoCodecName) {
+  constructor(
+    private readonly codec: VideoCodecName,
+    private readonly maxPixels: number,
+  ) {
     this.packet.alloc();
   }
 
   open(width: number, height: number, bitrate: number): void {
     this.encoder?.freeContext();
-    this.encoder = openEncoder(this.codec, { width, height, bitrate });
+    this.encoder = openEncoder(this.codec, { width, height, bitrate }, this.maxPixels);
     this.opened = { width, height, bitrate };
     this.keyframeAsked = true;
   }

@@ -55,9 +55,9 @@ export class VideoProcessor {
    * No chain: paused from the start (the camera's packets are forwarded). `cv`: OpenCV.js, loaded
    * before a chain that needs it is set (see needsOpenCV). `host`: detect stages and their results.
    */
-  constructor(cv: () => OpenCV, codec: VideoCodecName, chain: TransformChain | undefined, host?: StageHost) {
-    this.decoder = new VideoDecoder(codec);
-    this.encoder = new EncodeStep(codec);
+  constructor(cv: () => OpenCV, codec: VideoCodecName, chain: TransformChain | undefined, maxPixels: number, host?: StageHost) {
+    this.decoder = new VideoDecoder(codec, maxPixels);
+    this.encoder = new EncodeStep(codec, maxPixels);
     this.stages = new ChainRunner(cv, host);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { SettingsStore } from '../../../electron/core/base/settings-store.js';
 import { AccessControl } from '../../../electron/core/http/access.js';
 import { handleControl, type ControlContext, type PairingInfo } from '../../../electron/core/http/control-api.js';
 import { lanAddresses } from '../../../electron/core/http/lan.js';
@@ -23,11 +24,13 @@ before(async () => {
   ctx = {
     sessions: new Sessions(),
     access: new AccessControl(),
+    settings: await SettingsStore.open(),
     plugins: { dir: '/plugins', errors: [{ file: 'broken.mjs', message: 'exports no transform' }] } as unknown as PluginHost,
-    videosDir: join(root, 'videos'),
+    videosDir: () => join(root, 'videos'),
     scheme: 'https',
     port: () => PORT,
     reachable: false,
+    workers: () => 0,
   };
   ({ url: base, close } = await serveRoute((req, res) => {
     const url = new URL(req.url!, 'http://localhost');
@@ -110,7 +113,7 @@ describe('the control API (handleControl)', () => {
     const offer = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
     const answer = await call('/api/sessions/cam-1/preview', 'POST', { type: 'offer', sdp: offer });
     assert.deepEqual(answer, { status: 200, body: { type: 'answer', sdp: 'v=0\r\ns=answer to v1\r\n' } });
-    assert.deepEqual(camera.viewerOffers, [{ sdp: offer, localAddress: '127.0.0.1', remoteAddress: '127.0.0.1' }]);
+    assert.deepEqual(camera.viewerOffers, [{ sdp: offer, kind: 'preview', localAddress: '127.0.0.1', remoteAddress: '127.0.0.1' }]);
     for (const bad of [{ type: 'answer', sdp: offer }, { type: 'offer', sdp: 'hello' }, { type: 'offer' }, null])
       assert.equal((await call('/api/sessions/cam-1/preview', 'POST', bad)).status, 400, JSON.stringify(bad));
     assert.equal(camera.viewerOffers.length, 1);
@@ -120,9 +123,9 @@ describe('the control API (handleControl)', () => {
     const started = await call('/api/sessions/cam-1/recording', 'POST');
     assert.equal(started.status, 200);
     const file = started.body.recording as string;
-    assert.equal(dirname(file), ctx.videosDir);
+    assert.equal(dirname(file), ctx.videosDir());
     assert.match(file, /CamLoop-\d{4}-\d\d-\d\dT[\d-]+Z-cam-1\.webm$/);
-    assert.ok(existsSync(ctx.videosDir));
+    assert.ok(existsSync(ctx.videosDir()));
     assert.equal(camera.recording, file);
     assert.deepEqual(await call('/api/sessions/cam-1/recording', 'DELETE'), { status: 200, body: { recorded: file } });
     assert.deepEqual(await call('/api/sessions/cam-1/recording', 'DELETE'), { status: 200, body: { recorded: null } });

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PictureLossIndication, RtcpPayloadSpecificFeedback, type RtpPacket } from 'werift';
+import { newGuardCounts } from '../../../electron/core/base/guard-counts.js';
+import { DEFAULT_MAX_PIXELS } from '../../../electron/core/media/picture-size.js';
 import { silentLogger } from '../../../electron/core/base/log.js';
 import { SessionRecordings } from '../../../electron/core/recording/session-recordings.js';
 import type { TransformChain } from '../../../electron/core/transforms/chain.js';
@@ -41,6 +43,9 @@ function cameraVideo(chain: TransformChain) {
     recordings: new SessionRecordings(silentLogger, undefined, () => undefined),
     onResult: (r) => results.push(r),
     onTransformErrors: () => {},
+    maxPixels: DEFAULT_MAX_PIXELS,
+    counts: newGuardCounts(),
+    onProblem: () => {},
   });
   open.push(video);
   const camera = new FakeCamera();

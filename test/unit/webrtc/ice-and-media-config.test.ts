@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BROWSER_START_KBPS, hintStartBitrate, videoCodecList } from '../../../electron/core/webrtc/media-config.js';
+import {
+  announceReceiveBitrate,
+  BROWSER_START_KBPS,
+  hintStartBitrate,
+  receiveBitrateFor,
+  videoCodecList,
+} from '../../../electron/core/webrtc/media-config.js';
 import { iceOptionsFor, putCandidatesFirst } from '../../../electron/core/webrtc/ice-config.js';
 
 describe('iceOptionsFor', () => {
@@ -85,5 +91,31 @@ describe('hintStartBitrate', () => {
         ['video/rtx', undefined],
       ],
     );
+  });
+});
+
+describe('announceReceiveBitrate', () => {
+  it("puts b=AS (kbps) after the video section's c= line, and nowhere else", () => {
+    const sdp = [
+      'v=0',
+      'o=- 1 1 IN IP4 0.0.0.0',
+      's=-',
+      't=0 0',
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+      'c=IN IP4 0.0.0.0',
+      'a=mid:0',
+      'm=video 9 UDP/TLS/RTP/SAVPF 96',
+      'c=IN IP4 0.0.0.0',
+      'a=mid:1',
+      '',
+    ].join('\r\n');
+    const announced = announceReceiveBitrate(sdp, 7_520_000);
+    assert.equal(announced.match(/b=AS:/g)?.length, 1);
+    assert.match(announced, /m=video 9 UDP\/TLS\/RTP\/SAVPF 96\r\nc=IN IP4 0\.0\.0\.0\r\nb=AS:7520\r\na=mid:1/);
+    assert.equal(announceReceiveBitrate(announced, 1_000_000), announced, 'one already there is kept');
+  });
+
+  it('announces about 7.5 Mbps for 1080p (what a camera sends at most)', () => {
+    assert.ok(Math.abs(receiveBitrateFor(1920 * 1088) - 7_500_000) < 100_000);
   });
 });

@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as werift from 'werift';
-import { MediaStreamTrack, RTCPeerConnection, RTP_EXTENSION_URI, RtpHeader, RtpPacket, type RTCRtpTransceiver } from 'werift';
+import {
+  GenericNack,
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RtcpTransportLayerFeedback,
+  RTP_EXTENSION_URI,
+  RtpHeader,
+  RtpPacket,
+  type RTCRtpTransceiver,
+} from 'werift';
 import { videoCodecList, videoHeaderExtensions } from '../../../electron/core/webrtc/media-config.js';
 import {
   dtlsSocketOf,
+  filterInboundRtp,
   interceptSentRtp,
+  newestSentSequence,
+  watchSenderRtcp,
   replaceReceiverTwcc,
   senderExtensionId,
   srtcpSessionOf,
@@ -125,6 +137,46 @@ describe('werift internals CamLoop relies on', () => {
     assert.equal(typeof socket.dtls.epoch, 'number');
     assert.equal(typeof socket.dtls.recordSequenceNumber, 'number');
     assert.deepEqual(Object.keys(socket.dtls.version).sort(), ['major', 'minor']);
+  });
+
+  it('every RTP packet in goes through `router.routeRtp` (read at call time): one filtered there never reaches the track', async () => {
+    let admitted = false;
+    let asked = 0;
+    filterInboundRtp(receiver, () => (asked++, admitted));
+    const seen: number[] = [];
+    const { unSubscribe } = receiving.receiver.track!.onReceiveRtp.subscribe((packet) => void seen.push(packet.header.sequenceNumber));
+    // Retransmissions (NACKed, sent again as RTX) pass the same filter.
+    await sendPackets(4);
+    assert.ok(asked >= 4, `the filter saw each packet (${asked})`);
+    assert.deepEqual(seen, [], 'none of them reached the track');
+    admitted = true;
+    await sendPackets(2);
+    unSubscribe();
+    assert.ok(seen.length >= 2, `admitted ones do: ${seen.join(',')}`);
+  });
+
+  it("the router hands a NACK to the sender's `handleRtcpPacket` (an instance may replace it), whose trimmed `lost` is all it resends", async () => {
+    await sendPackets(4);
+    const newest = newestSentSequence(sending.sender);
+    assert.equal(typeof newest, 'number', "the sender's newest sequence number (a private field)");
+    const nack = (lost: number[]) =>
+      new RtcpTransportLayerFeedback({
+        feedback: new GenericNack({ senderSsrc: receiving.receiver.rtcpSsrc, mediaSourceSsrc: sending.sender.ssrc, lost }),
+      });
+    const resends = async (trim: boolean) => {
+      let sent = 0;
+      const restoreSent = interceptSentRtp(sending.sender.dtlsTransport, () => sent++);
+      const restoreWatch = watchSenderRtcp(sending.sender, (packet) => {
+        if (trim && packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof GenericNack) packet.feedback.lost = [];
+      });
+      await receiving.receiver.dtlsTransport.sendRtcp([nack([newest!, (newest! - 1) & 0xffff])]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      restoreWatch();
+      restoreSent();
+      return sent;
+    };
+    assert.equal(await resends(false), 2, 'both resent as they were asked for');
+    assert.equal(await resends(true), 0, 'none resent once the list is trimmed');
   });
 });
 

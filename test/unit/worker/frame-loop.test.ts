@@ -7,6 +7,7 @@ import { setPluginTransforms } from '../../../electron/core/transforms/registry.
 import { FrameLoop } from '../../../electron/core/worker/frame-loop.js';
 import { openCv } from '../../../electron/core/worker/opencv-runtime.js';
 import type { EncodedFrame, FromWorker, ToWorker } from '../../../electron/core/worker/protocol.js';
+import { DEFAULT_MAX_PIXELS } from '../../../electron/core/media/picture-size.js';
 import { VideoDecoder } from '../../../electron/core/worker/video-decoder.js';
 import { makeVp8Clip, type Clip } from '../../support/clip.js';
 
@@ -46,23 +47,25 @@ before(async () => {
 function frameLoop() {
   const posted: FromWorker[] = [];
   const queue: ToWorker[] = [];
+  const drained: number[] = [];
   let closed = 0;
   const loop = new FrameLoop(
-    (message) => posted.push(message),
+    // 'drained' is the queue's bookkeeping (WorkerFeed's backlog): kept apart from what the frames produce.
+    (message) => (message.type === 'drained' ? drained.push(message.frames) : posted.push(message)),
     () => queue.shift(),
     () => closed++,
   );
   const encoded = () => posted.filter((m): m is { type: 'encoded' } & EncodedFrame => m.type === 'encoded');
-  return { loop, posted, queue, encoded, closes: () => closed };
+  return { loop, posted, queue, encoded, drained, closes: () => closed };
 }
 
 const frame = (i: number): ToWorker => ({ type: 'frame', data: new Uint8Array(clip.frames[i]!), timestamp: BASE_TIMESTAMP + i * 3000 });
-const init = (chain?: TransformChain): ToWorker => ({ type: 'init', codec: 'vp8', chain });
+const init = (chain?: TransformChain): ToWorker => ({ type: 'init', codec: 'vp8', chain, maxPixels: DEFAULT_MAX_PIXELS });
 const work = (e: EncodedFrame) => e.timings.transformMs + e.timings.encodeMs;
 
 /** Mean luma of one VP8 frame decoded alone (a keyframe). */
 function meanLuma(data: Uint8Array): number {
-  const decoder = new VideoDecoder('vp8');
+  const decoder = new VideoDecoder('vp8', DEFAULT_MAX_PIXELS);
   try {
     assert.ok(decoder.decode(data, 0));
     const picture = decoder.take() as Frame;
@@ -145,7 +148,7 @@ describe('FrameLoop (the codec worker without its thread)', () => {
   });
 
   it("'pause' stops encoding (decoding goes on); a 'chain' after it resumes with a keyframe", async () => {
-    const { loop, queue, encoded } = frameLoop();
+    const { loop, queue, encoded, drained } = frameLoop();
     await loop.receive(init(slow));
     await loop.receive(frame(0));
     await loop.receive(frame(1));
@@ -157,6 +160,7 @@ describe('FrameLoop (the codec worker without its thread)', () => {
     // A slow chain: no catch-up, so 2 and 3 are decoded and replaced while paused.
     queue.push(frame(3), frame(4));
     await loop.receive(frame(2));
+    assert.deepEqual(drained, [1, 1, 3], 'each batch of frames taken is said, for the backlog');
     assert.equal(encoded().length, 2, 'nothing encoded while paused');
     await loop.receive({ type: 'chain', chain: slow });
     await loop.receive(frame(5));
@@ -174,7 +178,7 @@ describe('FrameLoop (the codec worker without its thread)', () => {
     assert.deepEqual(posted[1], { type: 'size', width: WIDTH, height: HEIGHT }, 'decoded: the size is known');
     assert.equal(encoded().length, 0);
     await loop.receive({ type: 'frame', data: new Uint8Array(50).fill(0xff), timestamp: BASE_TIMESTAMP + 3000 });
-    assert.deepEqual(posted.at(-1), { type: 'need-keyframe', reason: 'decode error' });
+    assert.deepEqual(posted.at(-1), { type: 'need-keyframe', reason: 'decode error', decodeError: true }, 'counted as a decode error');
     await loop.receive({ type: 'close' });
   });
 

@@ -6,6 +6,7 @@ import { transformRunner } from '../../support/run-transform.js';
 import { noisyCard } from '../../support/images.js';
 import { makeVp8Clip } from '../../support/clip.js';
 import { VideoProcessor } from '../../../electron/core/worker/video-processor.js';
+import { DEFAULT_MAX_PIXELS } from '../../../electron/core/media/picture-size.js';
 
 /**
  * A Mat not deleted per frame grows the WASM heap by a frame's worth each time (2.7 MB at 720p).
@@ -41,7 +42,7 @@ it('processing a frame reports little new external memory to V8 (grey, planes an
   const { cv } = await loadOpenCV();
   const clip = makeVp8Clip(640, 480, 40);
   for (const id of ['edges', 'rotate', 'invert']) {
-    const processor = new VideoProcessor(() => cv, 'vp8', [{ id, params: {} }]);
+    const processor = new VideoProcessor(() => cv, 'vp8', [{ id, params: {} }], DEFAULT_MAX_PIXELS);
     processor.setRate({ estimate: 2_000_000 });
     let added = 0;
     clip.frames.forEach((frame, i) => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Frame, Log } from 'node-av/lib';
 import { AV_LOG_ERROR, AV_PIX_FMT_YUV420P } from 'node-av/constants';
+import { DEFAULT_MAX_PIXELS } from '../../../electron/core/media/picture-size.js';
 import { VideoDecoder } from '../../../electron/core/worker/video-decoder.js';
 import { VideoEncoder, type EncodedPicture } from '../../../electron/core/worker/video-encoder.js';
 
@@ -27,7 +28,7 @@ function encodeCut(recodeAbove: number): { cut: EncodedPicture; all: EncodedPict
   const still = picture((x, y) => (x + y) >> 2);
   let seed = 1;
   const noise = picture(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
-  const encoder = new VideoEncoder('vp8');
+  const encoder = new VideoEncoder('vp8', DEFAULT_MAX_PIXELS);
   encoder.open(WIDTH, HEIGHT, BITRATE);
   const all: EncodedPicture[] = [];
   let pts = 0n;
@@ -66,7 +67,7 @@ describe('VideoEncoder: a scene cut', () => {
     assert.equal(recoded.all.filter((p) => p.recodedFrom !== undefined).length, 1, 'only the cut');
 
     // The stream with the frame thrown away decodes cleanly, the frames after the cut too.
-    const decoder = new VideoDecoder('vp8');
+    const decoder = new VideoDecoder('vp8', DEFAULT_MAX_PIXELS);
     recoded.all.forEach((p, i) => assert.ok(decoder.decode(p.data, i * 3000), `frame ${i} decodes`));
     assert.deepEqual(decoder.size, { width: WIDTH, height: HEIGHT });
     decoder.dispose();
