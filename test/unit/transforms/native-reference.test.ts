@@ -66,7 +66,7 @@ const CASES: Case[] = [
   { id: 'pixelate', params: { block: 16 }, mad: 1.5, pct8: 0.1 },
   { id: 'sepia', mad: 2, pct8: 0.1 },
   { id: 'sketch', params: { softness: 21 }, mad: 0.5, pct8: 0.5 },
-  { id: 'cartoon', params: { passes: 6 }, mad: 5.5, pct8: 12 },
+  { id: 'cartoon', params: { passes: 6 }, mad: 4.8, pct8: 10.5 },
   { id: 'motion', params: { threshold: 25 }, mad: 2, pct8: 2, fraction: 0.005 },
   // Stays OpenCV.js's Canny (it costs less than FFmpeg's edgedetect): exact up to luma rounding.
   { id: 'edges', params: { low: 100, high: 200 }, mad: Infinity, pct8: Infinity, f1: 0.99 },
