@@ -14,10 +14,18 @@ export interface BenchServer {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-function startProcess(name: string, command: string, args: string[], url: string, ready: RegExp, cwd = ROOT): Promise<BenchServer> {
+function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  url: string,
+  ready: RegExp,
+  cwd = ROOT,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchServer> {
   // CamLoop's own malloc settings given here, so that it does not re-run itself for them and the
   // pid measured is the core's (see malloc-tuning.ts); the others ignore them.
-  const env = name === 'CamLoop' ? { ...process.env, ...MALLOC_ENV } : process.env;
+  const env = name.startsWith('CamLoop') ? { ...process.env, ...MALLOC_ENV, ...extraEnv } : process.env;
   const child: ChildProcess = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   return new Promise((resolve, reject) => {
@@ -45,6 +53,14 @@ function startProcess(name: string, command: string, args: string[], url: string
 
 export const servers: Record<string, (port: number, extraArgs?: string[]) => Promise<BenchServer>> = {
   camloop: (port, extraArgs = []) => camloopAt(ROOT, 'CamLoop', port, extraArgs),
+  /** The built-ins in OpenCV.js even where they have a native form: before and after in one run. */
+  'camloop-opencv': (port, extraArgs = []) =>
+    camloopAt(ROOT, 'CamLoop (OpenCV.js filters)', port, extraArgs, { CAMLOOP_NATIVE_FILTERS: '0' }),
+  /** Another checkout, built (CAMLOOP_BEFORE=/path): the same as camloop@DIR, named "CamLoop before". */
+  'camloop-before': (port, extraArgs = []) => {
+    if (!process.env.CAMLOOP_BEFORE) throw new Error('camloop-before needs CAMLOOP_BEFORE=/path/to/a/built/checkout');
+    return camloopAt(process.env.CAMLOOP_BEFORE, 'CamLoop before', port, extraArgs);
+  },
   aiortc: (port) =>
     startProcess(
       'aiortc',
@@ -72,8 +88,14 @@ export const servers: Record<string, (port: number, extraArgs?: string[]) => Pro
     ),
 };
 
-/** CamLoop built in another checkout (`camloop@DIR`, e.g. the tree before a change), beside this one in the same run. */
-function camloopAt(dir: string, name: string, port: number, extraArgs: string[] = []): Promise<BenchServer> {
+/** CamLoop built in `dir`: this checkout, or another (`camloop@DIR`, e.g. the tree before a change) beside it in the same run. */
+function camloopAt(
+  dir: string,
+  name: string,
+  port: number,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<BenchServer> {
   return startProcess(
     name,
     process.execPath,
@@ -82,6 +104,7 @@ function camloopAt(dir: string, name: string, port: number, extraArgs: string[] 
     // The line after "serving": the panel's URL and its token (the detect bench reads the control API).
     /control panel/,
     dir,
+    env,
   );
 }
 
@@ -101,8 +124,15 @@ export async function rssMb(pid: number): Promise<number> {
 
 /** CPU seconds (user + system, all threads) a process has used so far. */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return ticksToSeconds(await readFile(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** CPU seconds one thread of a process has used so far (`tid` = `pid`: its main thread). */
+export async function threadCpuSeconds(pid: number, tid: number): Promise<number> {
+  return ticksToSeconds(await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+}
+
+function ticksToSeconds(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / 100;
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

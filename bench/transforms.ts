@@ -3,13 +3,16 @@ import { loadOpenCV, type Mat } from '../electron/core/transforms/opencv.js';
 import { listTransforms } from '../electron/core/transforms/registry.js';
 import { withDefaults } from '../electron/core/transforms/types.js';
 import { noisyCard } from '../test/support/images.js';
+import { measureNative, nativeTable, type NativeRow } from './native-filters.js';
 import { BENCH_PYTHON, measurePython, type PythonRow } from './python-bridge.js';
 
 /**
  * `npm run bench:transforms`: milliseconds per frame of each transform at 640x480 and 1280x720,
  * measured inside a worker thread on the form the pipeline hands them (RGBA, the grey Y plane, or
- * the Y, U and V planes); then Python filters: the bridge's own cost, a cv2 Canny filter through
- * it, and cv2.Canny alone (set CAMLOOP_PYTHON to pick the interpreter).
+ * the Y, U and V planes); then each built-in with a native form both ways as the pipeline runs
+ * it (OpenCV.js with its colour conversions, and the FFmpeg graph), in CPU time; then Python
+ * filters: the bridge's own cost, a cv2 Canny filter through it, and cv2.Canny alone (set
+ * CAMLOOP_PYTHON to pick the interpreter).
  */
 const SIZES: [number, number][] = [
   [640, 480],
@@ -18,6 +21,7 @@ const SIZES: [number, number][] = [
 const WARMUP = 3;
 const RUNS = 20;
 const BUDGET_MS = 33;
+const NATIVE_FRAMES = 100;
 
 interface Row {
   id: string;
@@ -58,13 +62,14 @@ async function measure(): Promise<Row[]> {
 
 if (isMainThread) {
   const worker = new Worker(new URL(import.meta.url));
-  worker.once('message', ({ rows, python }: { rows: Row[]; python: PythonRow[] }) => {
+  worker.once('message', ({ rows, native, python }: { rows: Row[]; native: NativeRow[]; python: PythonRow[] }) => {
     const lines = ['| transform | 640x480 ms/frame | 1280x720 ms/frame | fits 33 ms at 720p |', '|---|---|---|---|'];
     for (const row of rows)
       lines.push(`| ${row.id} | ${row.ms[0].toFixed(1)} | ${row.ms[1].toFixed(1)} | ${row.ms[1] <= BUDGET_MS ? 'yes' : 'NO'} |`);
     process.stdout.write(
       `${lines.join('\n')}\n(median of ${RUNS} runs after ${WARMUP} warm-up, transform only; colour conversion and codecs are extra)\n\n`,
     );
+    process.stdout.write(`${nativeTable(native, SIZES, NATIVE_FRAMES)}\n`);
     const py = [`| Python (${BENCH_PYTHON}) | 640x480 p50 / p95 ms | 1280x720 p50 / p95 ms |`, '|---|---|---|'];
     for (const row of python) py.push(`| ${row.what} | ${row.ms.map((m) => `${m.p50.toFixed(2)} / ${m.p95.toFixed(2)}`).join(' | ')} |`);
     process.stdout.write(`${py.join('\n')}\n(in the codec worker's thread; the I420 <-> BGR24 conversions (libswscale) are extra)\n`);
@@ -80,5 +85,7 @@ if (isMainThread) {
     bgr.delete();
     return bytes;
   };
-  parentPort!.postMessage({ rows: await measure(), python: await measurePython(SIZES, picture) });
+  const rows = await measure();
+  const native = measureNative(cv, SIZES, NATIVE_FRAMES);
+  parentPort!.postMessage({ rows, native, python: await measurePython(SIZES, picture) });
 }

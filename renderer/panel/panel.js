@@ -13,6 +13,7 @@ import { setUpSettings } from './settings.js';
 
 /** @typedef {import('../shared/api-types').SessionInfo} SessionInfo */
 /** @typedef {import('../shared/api-types').TransformInfo} TransformInfo */
+/** @typedef {import('../shared/api-types').AdmissionInfo} AdmissionInfo */
 /** @typedef {import('../shared/api-types').FeedSnapshot} FeedSnapshot */
 
 /** Elements by id; which element each is, the e2e tests check. @type {(id: string) => any} */
@@ -208,6 +209,14 @@ function showCount() {
   $('status').textContent = `${cards.size} camera${cards.size === 1 ? '' : 's'}`;
 }
 
+/** A phone turned away in the last minute (the machine was at capacity), and why: the phone shows the same words. */
+function showRefusal(/** @type {AdmissionInfo | null} */ admission) {
+  const last = admission?.refusals.at(-1);
+  const recent = last && Date.now() - last.at < 60_000;
+  $('refused').hidden = !recent;
+  if (recent) $('refused').textContent = `A phone was turned away ${Math.round((Date.now() - last.at) / 1000)} s ago: ${last.reason}.`;
+}
+
 /** The core's stream: a snapshot, each camera as it comes or changes, every camera's figures each second. */
 function onEvent(type, data) {
   if (type === 'hello') {
@@ -223,6 +232,8 @@ function onEvent(type, data) {
     showCameras(data.sessions);
     for (const info of data.sessions) if (info.rates) cards.get(info.id)?.graphs.push(info.rates);
     appGraph?.push(data.app);
+    // Refusals are not in the stream: asked for with each second's figures.
+    api('/api/admission').then(showRefusal, showError);
   }
 }
 

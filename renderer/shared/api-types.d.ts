@@ -4,6 +4,7 @@ export type { SessionInfo } from '../../electron/core/session/session-info.js';
 export type { TransformInfo } from '../../electron/core/transforms/registry.js';
 export type { ParamSpec, ParamValues } from '../../electron/core/transforms/types.js';
 export type { PairingInfo } from '../../electron/core/http/control-api.js';
+export type { AdmissionInfo } from '../../electron/core/session/admission.js';
 export type { IceServer } from '../../electron/core/webrtc/ice-servers.js';
 export type { ResultEvent } from '../../electron/core/detect/events.js';
 export type { ModelInfo } from '../../electron/core/session/session-results.js';

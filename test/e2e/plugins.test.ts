@@ -22,6 +22,16 @@ const paint = (rgb: [number, number, number]) => `export default {
 const slow = `export default { id: 'slow', label: 'Slow', params: [], create() { return { apply() { const end = performance.now() + 80; while (performance.now() < end); }, dispose() {} }; } };\n`;
 /** A plugin that means the same at any size (workWidth), slower than the camera at 640x480: 60 ms of work there, less when smaller. */
 const heavy = `export default { id: 'heavy', label: 'Heavy', params: [], workWidth: Infinity, create() { return { apply(frame) { const end = performance.now() + (60 * frame.width * frame.height) / (640 * 480); while (performance.now() < end); }, dispose() {} }; } };\n`;
+/** A filter graph that makes the picture one grey (luma `level`), and one with a misspelt filter. */
+const flat = JSON.stringify({
+  id: 'flat',
+  label: 'Flat',
+  graph: 'lutyuv=y={level}:u=128:v=128',
+  params: [{ name: 'level', label: 'Level', type: 'number', min: 16, max: 235, step: 1, default: 200 }],
+});
+const typo = JSON.stringify({ id: 'typo', label: 'Typo', graph: 'hue=s=0,edgdetect' });
+/** Refuses every frame from 1 s of stream time on (a width of NaN). */
+const late = JSON.stringify({ id: 'late', label: 'Late', graph: "scale=w='if(gte(t\\,1)\\,0/0\\,iw)':h=ih:eval=frame,negate" });
 const throwing = `export default { id: 'explodes', label: 'Explodes', params: [], create() { return { apply() { throw new Error('kaboom'); }, dispose() {} }; } };\n`;
 
 let dir: string;
@@ -36,6 +46,8 @@ const cleanups = useServerAndBrowser(
     await writeFile(join(dir, 'slow.mjs'), slow);
     await writeFile(join(dir, 'heavy.mjs'), heavy);
     await writeFile(join(dir, 'broken.mjs'), 'export default { this is not javascript');
+    await writeFile(join(dir, 'flat.graph.json'), flat);
+    await writeFile(join(dir, 'typo.graph.json'), typo);
     await copyFile(new URL('../../../plugins/examples/bright-spots.mjs', import.meta.url), join(dir, 'bright-spots.mjs'));
     return { pluginsDir: dir };
   },
@@ -53,11 +65,16 @@ describe('user plugins', () => {
     const transforms = (await (await fetch(`${server.url}/api/transforms`)).json()) as { id: string; plugin: boolean }[];
     assert.ok(transforms.some((t) => t.id === 'paint' && t.plugin));
     assert.ok(transforms.some((t) => t.id === 'edges' && !t.plugin));
+    assert.ok(
+      transforms.some((t) => t.id === 'flat' && t.plugin),
+      'a filter graph',
+    );
     const { errors } = (await (await api(server, `/api/plugins`)).json()) as { errors: { file: string; message: string }[] };
     assert.deepEqual(
       errors.map((e) => e.file),
-      ['broken.mjs'],
+      ['broken.mjs', 'typo.graph.json'],
     );
+    assert.equal(errors[1].message, '"typo": FFmpeg has no filter named "edgdetect"', 'a bad graph is an error when it loads');
   });
 
   it('run in the pipeline, and an edited file is picked up live (hot reload)', async () => {
@@ -71,6 +88,35 @@ describe('user plugins', () => {
       await writeFile(join(dir, 'paint.mjs'), paint([255, 255, 255]));
       const white = await waitForSample(page, (s) => s.meanLuma > 230, 5000);
       assert.ok(white.meanLuma > 230, `repainted white after the edit (luma ${white.meanLuma.toFixed(0)})`);
+    } finally {
+      await page.close();
+      await server.sessions.closeAll();
+    }
+  });
+
+  it('a filter graph runs with its params; one FFmpeg refuses at run time passes frames through, with the error in the session', async () => {
+    const page = await openCameraPage(browser, server.url, { transform: 'flat' });
+    try {
+      await waitForFrames(page, 10);
+      const grey = (luma: number) => (s: FrameSample) =>
+        Math.abs(s.meanLuma - luma) < 12 && Math.max(...s.thumb) - Math.min(...s.thumb) < 16;
+      // Y 200 in video range is RGB ~214; Y 60 is ~51.
+      assert.ok(grey(214)(await waitForSample(page, grey(214), 3000)), 'one grey at the default level');
+      const [session] = server.sessions.list();
+      const put = (chain: object) => api(server, `/api/sessions/${session.id}/transform`, { method: 'PUT', body: JSON.stringify(chain) });
+      assert.equal((await put([{ id: 'flat', params: { level: 60 } }])).status, 200);
+      assert.ok(grey(51)(await waitForSample(page, grey(51), 3000)), 'its param reaches the graph');
+
+      await writeFile(join(dir, 'late.graph.json'), late);
+      const listed = async () =>
+        ((await (await fetch(`${server.url}/api/transforms`)).json()) as { id: string }[]).some((t) => t.id === 'late');
+      for (let i = 0; i < 50 && !(await listed()); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await put([{ id: 'late' }])).status, 200);
+      await waitForFrames(page, 30);
+      assert.deepEqual(session.info().errors, [`"late" rejected a frame: filtering a frame: Invalid argument; frames pass through it`]);
+      const [out, source] = await Promise.all([sample(page), sample(page, '#local')]);
+      assert.ok(thumbDifference(out, source) < 12, `the untouched picture comes back (${thumbDifference(out, source).toFixed(1)})`);
+      assert.equal(session.info().connectionState, 'connected');
     } finally {
       await page.close();
       await server.sessions.closeAll();

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import {
   Event,
   MediaStreamTrack,
@@ -10,7 +10,7 @@ import {
   type RtpHeader,
   type RtpPacket,
 } from 'werift';
-import type { WorkerPool } from '../../electron/core/video/worker-pool.js';
+import type { CodecWorkerLease, WorkerPool } from '../../electron/core/video/worker-pool.js';
 import type { FromWorker, ToWorker } from '../../electron/core/worker/protocol.js';
 
 /**
@@ -100,27 +100,32 @@ export class FakeCamera {
   }
 }
 
-/** Stands in for a node:worker_threads Worker running codec-worker.ts: records what it is sent, replies on demand. */
+/**
+ * Stands in for one camera's place in a codec worker (its port to the worker's FrameLoop for it):
+ * records what it is sent, replies on demand.
+ */
 export class FakeWorker extends EventEmitter {
   readonly posted: ToWorker[] = [];
+  /** The client closed the port itself (the worker did not let go in time). */
   terminated = false;
+  /** The camera's place was given back to the pool. */
+  released = false;
+  /** The camera left without a goodbye (its thread failed or stopped taking its frames). */
+  abandoned = false;
 
   postMessage(message: ToWorker): void {
     this.posted.push(message);
-    // The real worker frees its codecs and lets go of its port: the thread exits.
-    if (message.type === 'close') setImmediate(() => this.emit('exit', 0));
+    // The real worker frees the camera's codecs and lets go of its port.
+    if (message.type === 'close') setImmediate(() => this.emit('close'));
   }
 
   reply(message: FromWorker): void {
     this.emit('message', message);
   }
 
-  ref(): void {}
-  unref(): void {}
-  async terminate(): Promise<number> {
+  close(): void {
     this.terminated = true;
-    this.emit('exit', 1);
-    return 1;
+    this.emit('close');
   }
 
   /** The messages of one type sent so far. */
@@ -133,10 +138,15 @@ export class FakeWorker extends EventEmitter {
 export function fakePool(): { pool: WorkerPool; workers: FakeWorker[] } {
   const workers: FakeWorker[] = [];
   const pool = {
-    take: () => {
+    take: (): CodecWorkerLease => {
       const worker = new FakeWorker();
       workers.push(worker);
-      return worker as unknown as Worker;
+      return {
+        port: worker as unknown as MessagePort,
+        onEnd: (ended) => worker.once('ended', ended),
+        release: () => (worker.released = true),
+        abandon: () => (worker.abandoned = true),
+      };
     },
   } as unknown as WorkerPool;
   return { pool, workers };

@@ -13,6 +13,8 @@ export interface Config {
   verbose: boolean;
   help: boolean;
   maxBitrate?: number;
+  /** Refuse a camera that would bring every camera under this frame rate. */
+  minFps?: number;
   pluginsDir: string;
   /** The config dir: settings.json (pairing and viewer tokens, each phone camera's filter...), the certificate, plugins. */
   dataDir: string;
@@ -57,9 +59,11 @@ Options:
                          or echo (send the caller's microphone back)
   --max-bitrate BPS      ceiling for the bitrate of the video sent back, every camera (default: what
                          the link and the picture size allow; the panel can set lower per camera)
+  --min-fps N            refuse a new camera (503) when, by this machine's measured load, every
+                         camera would get fewer frames per second with it (default 5)
   --max-pixels N|WxH     the largest picture a camera may send (default 1920x1088, 1080p either way
                          round); larger ones are refused with an error on the session, not decoded
-  --plugins DIR          folder of transform plugins (.js, .mjs, .py), reloaded on change
+  --plugins DIR          folder of transform plugins (.js, .mjs, .py, .graph.json), reloaded on change
                          (default: plugins in --data-dir)
   --python PATH          Python 3 for .py plugins, with numpy (and cv2 for cv2 code)
                          (default: python3 on PATH)
@@ -84,6 +88,7 @@ export function parseConfig(argv: string[]): Config {
       'turn-secret': { type: 'string' },
       audio: { type: 'string', default: 'loop' },
       'max-bitrate': { type: 'string' },
+      'min-fps': { type: 'string' },
       'max-pixels': { type: 'string' },
       plugins: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -98,6 +103,8 @@ export function parseConfig(argv: string[]): Config {
   const maxBitrate = values['max-bitrate'] === undefined ? undefined : Number(values['max-bitrate']);
   if (maxBitrate !== undefined && !(Number.isInteger(maxBitrate) && maxBitrate >= 100_000))
     throw new Error('--max-bitrate must be an integer of at least 100000');
+  const minFps = values['min-fps'] === undefined ? undefined : Number(values['min-fps']);
+  if (minFps !== undefined && !(minFps >= 0 && minFps <= 30)) throw new Error('--min-fps must be a number from 0 to 30');
   const maxPixels = parseMaxPixels(values['max-pixels']);
   if (values.audio !== 'loop' && values.audio !== 'echo') throw new Error(`--audio must be loop or echo (got ${values.audio})`);
   const recordTo = values['record-to'];
@@ -108,6 +115,7 @@ export function parseConfig(argv: string[]): Config {
     verbose: values.verbose!,
     help: values.help!,
     maxBitrate,
+    minFps,
     pluginsDir: values.plugins ?? join(values['data-dir'] ?? defaultDataDir(), 'plugins'),
     dataDir: values['data-dir'] ?? defaultDataDir(),
     python: values.python!,

@@ -8,6 +8,7 @@ import { readJson, sendJson } from './http-util.js';
 import { lanAddresses, phoneUrl, whipUrl } from './lan.js';
 import type { SettingsStore } from '../base/settings-store.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
+import type { Admission } from '../session/admission.js';
 import type { Sessions } from '../session/sessions.js';
 import { parseChain } from '../transforms/chain.js';
 import { serveResults } from './results-stream.js';
@@ -16,6 +17,7 @@ export interface ControlContext {
   sessions: Sessions;
   access: AccessControl;
   plugins?: PluginHost;
+  admission?: Admission;
   settings: SettingsStore;
   /** Where the Record button writes (the folder chosen in the settings, or the default). */
   videosDir: () => string;
@@ -59,6 +61,10 @@ export async function handleControl(
   }
   if (path === '/api/plugins' && method === 'GET') {
     sendJson(res, 200, { dir: ctx.plugins?.dir ?? null, errors: ctx.plugins?.errors ?? [] });
+    return true;
+  }
+  if (path === '/api/admission' && method === 'GET') {
+    sendJson(res, 200, ctx.admission?.info ?? null);
     return true;
   }
   if (path === '/api/pairing' && method === 'GET') {

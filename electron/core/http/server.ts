@@ -9,6 +9,7 @@ import type { AudioMode } from '../audio/session-audio.js';
 import type { Logger } from '../base/log.js';
 import { Recordings } from '../recording/container.js';
 import { WorkerPool } from '../video/worker-pool.js';
+import { tolerateRepeatedHelloVerifyRequests } from '../webrtc/werift-internals.js';
 import { Session } from '../session/session.js';
 import { IceServers } from '../webrtc/ice-servers.js';
 import { Sessions } from '../session/sessions.js';
@@ -21,7 +22,7 @@ import { handleControl, type ControlContext } from './control-api.js';
 import { ChainError } from '../transforms/chain.js';
 import { describeTransforms } from '../transforms/registry.js';
 import type { Transform } from '../transforms/types.js';
-import { Admission, defaultCameraLimit } from '../session/admission.js';
+import { Admission } from '../session/admission.js';
 import type { OfferRequest } from '../session/offer-request.js';
 import { handleWhip, type WhipContext } from './whip-routes.js';
 import { handleSessionIce } from './session-ice.js';
@@ -50,8 +51,10 @@ export interface ServerOptions {
   videosDir?: string;
   /** The config dir: settings.json (tokens, each phone camera's filter, the chosen network...) is kept there. None: nothing is kept. */
   dataDir?: string;
-  /** Cameras served at once (each has a codec worker, ~75 MB); more get a 503. Default: from this machine (see defaultCameraLimit). */
+  /** A ceiling on live cameras; more get a 503. Default: from this machine's memory (see memoryCameraLimit). */
   maxSessions?: number;
+  /** A camera that would bring every camera under this frame rate is refused (see Admission). */
+  minFps?: number;
   /** Drops this percentage of packets each way (werift's network emulation): for tests of loss recovery. */
   lossPercent?: number;
   /** A session not connected this long after its answer is closed (default 30 s; shorter in tests). */
@@ -74,8 +77,9 @@ export interface CamLoopServer {
 
 /** The HTTP side of the core: pages, POST /offer (aiortc-compatible) and the JSON API. */
 export async function startServer(options: ServerOptions): Promise<CamLoopServer> {
+  tolerateRepeatedHelloVerifyRequests();
   const sessions = new Sessions();
-  const admission = new Admission(sessions, options.maxSessions ?? defaultCameraLimit());
+  const admission = new Admission(sessions, { maxLive: options.maxSessions, minFps: options.minFps });
   const pool = new WorkerPool();
   const { log } = options;
   void pool.models.checkFiles().then((troubles) => troubles.forEach((why) => log.warn(`a model filter cannot run: ${why}`)));
@@ -98,7 +102,18 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   const settingsApi: SettingsContext = { settings, access, sessions, feed, defaultVideosDir, log };
   const videosDir = () => recordingsDir(settingsApi);
   const workers = () => pool.live;
-  const control: ControlContext = { sessions, access, plugins, settings, videosDir, scheme, port: () => port, reachable, workers };
+  const control: ControlContext = {
+    sessions,
+    access,
+    plugins,
+    admission,
+    settings,
+    videosDir,
+    scheme,
+    reachable,
+    workers,
+    port: () => port,
+  };
 
   /** A camera from the camera page's offer or a WHIP publisher's: admitted, answered, listed. */
   async function openCamera(
@@ -194,6 +209,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   } catch (error) {
     feed.close();
     plugins?.close();
+    admission.close();
     await pool.close();
     throw error;
   }
@@ -211,6 +227,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
       feed.close();
       server.closeAllConnections();
       plugins?.close();
+      admission.close();
       // CamLoop quits: the pages are told the call is over (and do not call back).
       await Promise.all([sessions.closeAll('host'), pool.close(), new Promise((resolve) => server.close(resolve)), settings.save()]);
     },

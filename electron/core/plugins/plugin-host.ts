@@ -4,6 +4,8 @@ import type { Logger } from '../base/log.js';
 import { describePythonPlugins } from '../python/describe.js';
 import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
 import { DEFAULT_PYTHON } from '../python/python-process.js';
+import { graphTransform, readGraphPlugins, type GraphPluginSpec } from './graph-plugins.js';
+import { validateGraphPlugin } from './graph-validation.js';
 import { loadPlugins } from './js-plugins.js';
 import type { PluginError } from '../transforms/plugin-spec.js';
 import { isBuiltin, setPluginTransforms } from '../transforms/registry.js';
@@ -12,18 +14,22 @@ import { isBuiltin, setPluginTransforms } from '../transforms/registry.js';
 export interface PluginSet {
   pluginsDir?: string;
   python?: PythonPluginInfo[];
+  graphs?: GraphPluginSpec[];
 }
 
 /**
  * The plugins folder on the main thread: loads it (so the API can list plugins and validate chains),
  * watches it, and tells listeners (each session's worker) to reload when a file changes.
  * .js/.mjs files are imported here; .py files are described by `python` (their code runs only in
- * each camera's own Python process).
+ * each camera's own Python process); .graph.json files (FFmpeg filter graphs) are built here once
+ * to be checked, then run in the workers.
  */
 export class PluginHost {
   errors: PluginError[] = [];
   /** The .py plugins, as each camera's worker needs them. */
   python: PythonPluginInfo[] = [];
+  /** The .graph.json plugins that built. */
+  graphs: GraphPluginSpec[] = [];
   private watcher?: FSWatcher;
   private readonly listeners = new Set<() => void>();
   private debounce?: NodeJS.Timeout;
@@ -36,7 +42,7 @@ export class PluginHost {
 
   /** What a camera's worker loads. */
   get forWorker(): Required<PluginSet> {
-    return { pluginsDir: this.dir, python: this.python };
+    return { pluginsDir: this.dir, python: this.python, graphs: this.graphs };
   }
 
   async start(): Promise<void> {
@@ -63,18 +69,33 @@ export class PluginHost {
   }
 
   private async reload(): Promise<void> {
-    const [js, py] = await Promise.all([loadPlugins(this.dir), describePythonPlugins(this.dir, this.pythonPath)]);
-    const errors = [...js.errors, ...py.errors];
+    const [js, py, graph] = await Promise.all([
+      loadPlugins(this.dir),
+      describePythonPlugins(this.dir, this.pythonPath),
+      readGraphPlugins(this.dir),
+    ]);
+    const errors = [...js.errors, ...py.errors, ...graph.errors];
     const taken = new Set(js.transforms.map((t) => t.id));
-    this.python = py.plugins.filter((info) => {
-      const clash = isBuiltin(info.id) || taken.has(info.id);
-      if (clash) errors.push({ file: relativeName(this.dir, info.file), message: `id "${info.id}" is already taken` });
-      taken.add(info.id);
-      return !clash;
-    });
+    const unique = <T extends { id: string; file: string }>(items: T[]) =>
+      items.filter((info) => {
+        const clash = isBuiltin(info.id) || taken.has(info.id);
+        if (clash) errors.push({ file: relativeName(this.dir, info.file), message: `id "${info.id}" is already taken` });
+        taken.add(info.id);
+        return !clash;
+      });
+    this.python = unique(py.plugins);
+    this.graphs = [];
+    for (const spec of unique(graph.specs)) {
+      try {
+        await validateGraphPlugin(spec);
+        this.graphs.push(spec);
+      } catch (error) {
+        errors.push({ file: relativeName(this.dir, spec.file), message: (error as Error).message });
+      }
+    }
     // Listed and validated here; never run on this thread.
     const python = this.python.map((info) => pythonTransform(info, { onOutput: () => {} }));
-    const transforms = [...js.transforms, ...python];
+    const transforms = [...js.transforms, ...python, ...this.graphs.map(graphTransform)];
     setPluginTransforms(transforms);
     this.errors = errors.sort((a, b) => a.file.localeCompare(b.file));
     this.log.info(`plugins from ${this.dir}: ${transforms.map((t) => t.id).join(', ') || 'none'}`);

@@ -7,5 +7,7 @@ export const grayscale: Transform = {
   params: [],
   input: 'gray',
   workWidth: Infinity,
+  // Y untouched, U = V = 128: exact.
+  native: () => ({ graph: 'hue=s=0' }),
   create: () => ({ apply() {}, dispose() {} }),
 };

@@ -7,6 +7,7 @@ export const mirror: Transform = {
   params: [{ name: 'axis', label: 'Flip', type: 'choice', choices: ['horizontal', 'vertical', 'both'], default: 'horizontal' }],
   input: 'yuv',
   workWidth: Infinity,
+  native: (params) => ({ graph: { horizontal: 'hflip', vertical: 'vflip', both: 'hflip,vflip' }[String(params.axis)] ?? 'hflip' }),
   create(cv) {
     const source = new cv.Mat();
     const codes: Record<string, number> = { horizontal: 1, vertical: 0, both: -1 };

@@ -4,6 +4,11 @@ export const pixelate: Transform = {
   id: 'pixelate',
   label: 'Pixelate',
   params: [{ name: 'block', label: 'Block size (px)', type: 'number', min: 2, max: 64, step: 1, default: 16 }],
+  // Exact block means where the block divides the size; elsewhere the grid starts at the corner and the last block is partial.
+  native: (params) => {
+    const block = Math.max(2, Math.round(Number(params.block)));
+    return { graph: `pixelize=w=${block}:h=${block}:m=avg` };
+  },
   create(cv) {
     const small = new cv.Mat();
     return {

@@ -1,3 +1,4 @@
+import { graphExpr } from './graph-spec.js';
 import type { Mat } from './opencv.js';
 import type { Transform } from './types.js';
 
@@ -15,6 +16,9 @@ export const rotate: Transform = {
   params: [{ name: 'speed', label: 'Degrees per second', type: 'number', min: -360, max: 360, step: 5, default: 45 }],
   input: 'yuv',
   workWidth: Infinity,
+  // FFmpeg turns clockwise for a positive angle (OpenCV counter-clockwise), about the true centre ((w-1)/2, (h-1)/2),
+  // half a pixel from getRotationMatrix2D's (w/2, h/2); `t` is the frame's stream time, as frame.time.
+  native: (params) => ({ graph: `rotate=a=${graphExpr(`-(${Number(params.speed)})*PI/180*t`)}:c=black:bilinear=1` }),
   create(cv) {
     const source = new cv.Mat();
     const turn = (plane: Mat, angle: number, fill: number) => {

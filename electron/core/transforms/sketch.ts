@@ -1,3 +1,4 @@
+import { graphExpr } from './graph-spec.js';
 import type { Transform } from './types.js';
 
 /**
@@ -5,11 +6,26 @@ import type { Transform } from './types.js';
  * quarter of the size (it is smooth anyway), which keeps 720p well inside the frame budget.
  */
 const SHRINK = 4;
+
+/** The same on the Y plane in FFmpeg: OpenCV's sigma for the kernel, and lut2 as cv.divide (0 for a zero divisor). */
+function sketchGraph(softness: number, width: number, height: number): string {
+  const size = Math.max(3, Math.round(softness / SHRINK) | 1);
+  const sigma = 0.3 * ((size - 1) * 0.5 - 1) + 0.8;
+  const small = `${Math.ceil(width / SHRINK)}:${Math.ceil(height / SHRINK)}`;
+  const dodge = graphExpr('if(gte(y,255),0,min(255,floor(x*256/(255-y)+0.5)))');
+  return [
+    'split[a][b]',
+    `[b]lutyuv=y=255-val,scale=${small}:flags=area,gblur=sigma=${sigma.toFixed(3)}:steps=2:planes=1,scale=${width}:${height}:flags=bilinear[n]`,
+    `[a][n]lut2=c0=${dodge}:c1=128:c2=128`,
+  ].join(';');
+}
+
 export const sketch: Transform = {
   id: 'sketch',
   label: 'Pencil sketch',
   params: [{ name: 'softness', label: 'Softness', type: 'number', min: 3, max: 51, step: 2, default: 21 }],
   input: 'gray',
+  native: (params, { width, height }) => ({ graph: sketchGraph(Number(params.softness), width, height) }),
   create(cv) {
     const negative = new cv.Mat();
     const small = new cv.Mat();

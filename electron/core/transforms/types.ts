@@ -1,3 +1,4 @@
+import type { NativeForm } from './graph-spec.js';
 import type { OpenCV, Mat } from './opencv.js';
 
 /** A control a UI can render: number slider, checkbox or dropdown. */
@@ -65,6 +66,8 @@ export interface Transform {
    * (sizes in pixels matter: blur's kernel, faces, overlays; Python filters): the camera's size.
    */
   workWidth?: number;
+  /** The same operation as an FFmpeg filter graph on the decoded planes: run instead of create()'s (see graph-spec.ts). */
+  native?: NativeForm;
   /** `host`: the codec worker's services to stages (detect runners, what detect stages found); absent elsewhere. */
   create(cv: OpenCV, host?: StageHost): TransformInstance;
 }

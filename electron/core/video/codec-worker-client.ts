@@ -1,4 +1,3 @@
-import type { Worker } from 'node:worker_threads';
 import type { TransformChain } from '../transforms/chain.js';
 import type { TransformResult } from '../transforms/types.js';
 import type { AssembledFrame } from '../media/frames.js';
@@ -8,6 +7,7 @@ import type { VideoCodecName } from '../media/codecs.js';
 import type { FrameTimings, FromWorker, ToWorker } from '../worker/protocol.js';
 import type { ScaledFor } from '../rate/send-policy.js';
 import type { ResultEvent } from '../detect/events.js';
+import type { CodecWorkerLease } from './worker-pool.js';
 
 export interface ProcessedFrame {
   data: Uint8Array;
@@ -81,12 +81,10 @@ export const newVideoStats = (): VideoStats => ({
   timings: { decodeMs: 0, transformMs: 0, encodeMs: 0 },
 });
 
-/** How long close() waits for the thread to end: a thread busy in native code cannot be stopped sooner. */
-const CLOSE_WAIT_MS = 1000;
-
 /**
- * The main-thread side of one camera's codec worker: frames in, processed frames out. Counts what
- * waits in the worker's queue (`backlog`), from the frames it says it took (see WorkerFeed).
+ * The main-thread side of one camera's place in a codec worker (its own port): frames in, processed
+ * frames out. Counts what waits in its queue on that port (`backlog`), from the frames its FrameLoop
+ * says it took (see WorkerFeed).
  */
 export class CodecWorkerClient {
   private closed = false;
@@ -101,7 +99,7 @@ export class CodecWorkerClient {
   waitingSince = 0;
 
   constructor(
-    private readonly worker: Worker,
+    private readonly lease: CodecWorkerLease,
     codec: VideoCodecName,
     /** Undefined: start paused (the camera's packets are forwarded). */
     chain: TransformChain | undefined,
@@ -110,10 +108,8 @@ export class CodecWorkerClient {
     /** Shared with the clients before and after this one (a replaced worker's camera keeps its counts). */
     readonly stats: VideoStats = newVideoStats(),
   ) {
-    worker.on('message', (message: FromWorker) => !this.closed && this.onMessage(message));
-    worker.on('error', (error) => !this.closed && events.onError(`codec worker failed: ${error.message}`));
-    worker.once('exit', (code) => !this.closed && events.onExit(`its thread ended (exit code ${code})`));
-    worker.ref();
+    lease.port.on('message', (message: FromWorker) => !this.closed && this.onMessage(message));
+    lease.onEnd((reason) => !this.closed && events.onExit(reason));
     this.post({ type: 'init', codec, chain, ...options });
   }
 
@@ -148,7 +144,7 @@ export class CodecWorkerClient {
   }
 
   reloadPlugins(plugins: Required<PluginSet>): void {
-    this.post({ type: 'plugins', dir: plugins.pluginsDir, python: plugins.python });
+    this.post({ type: 'plugins', dir: plugins.pluginsDir, python: plugins.python, graphs: plugins.graphs });
   }
 
   requestKeyframe(): void {
@@ -156,29 +152,29 @@ export class CodecWorkerClient {
   }
 
   /**
-   * Asks the worker to free its codecs, then ends the thread (forcibly if it does not answer). Waits
-   * at most CLOSE_WAIT_MS: a thread stuck in native code ends when that returns, unwaited for.
+   * Asks the worker to free this camera's codecs and waits for it to let go of the port (the
+   * thread serves other cameras: it stays); a worker too busy to answer within 500 ms is not waited for.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.post({ type: 'close' });
     this.closed = true;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    const timeout = setTimeout(() => void this.worker.terminate(), 500);
-    const gaveUp = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref());
-    await Promise.race([exited, gaveUp]);
+    const { port } = this.lease;
+    const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
+    const timeout = setTimeout(() => port.close(), 500);
+    await closed;
     clearTimeout(timeout);
+    this.lease.release();
   }
 
-  /** Ends the thread now, without a goodbye: it failed, or stopped answering. Nothing it still sends is heard. */
+  /** Leaves the worker now, without a goodbye: its thread failed, or stopped taking this camera's frames; nothing it sends is heard. */
   abandon(): void {
     this.closed = true;
-    this.worker.unref();
-    void this.worker.terminate();
+    this.lease.abandon();
   }
 
   private post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    if (!this.closed) this.worker.postMessage(message, transfer);
+    if (!this.closed) this.lease.port.postMessage(message, transfer);
   }
 
   private onMessage(message: FromWorker): void {

@@ -39,10 +39,11 @@ export interface WorkerFeedOptions {
 }
 
 /**
- * One camera's codec worker, kept alive: taken from the pool at the camera's first frame, its queue
- * bounded (a frame that would wait behind MAX_BACKLOG_FRAMES is shed: `push` says so), and replaced
- * when its thread ends or it stops taking frames (WEDGED_MS); the call then goes on from a keyframe,
- * with the same chain, rate and counts.
+ * One camera's place in a (shared) codec worker, kept alive: taken from the pool at the camera's first
+ * frame, its queue on its own port bounded (a frame that would wait behind MAX_BACKLOG_FRAMES is shed:
+ * `push` says so), and moved to a new place when its thread ends or it stops taking this camera's
+ * frames (WEDGED_MS); the call then goes on from a keyframe, with the same chain, rate and counts.
+ * Rule: a camera stuck WEDGED_MS moves alone; its thread takes no new camera and ends when its last leaves.
  */
 export class WorkerFeed {
   readonly stats = newVideoStats();

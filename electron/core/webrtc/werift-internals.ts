@@ -1,3 +1,4 @@
+import * as werift from 'werift';
 import type {
   RTCDtlsTransport,
   RTCIceTransport,
@@ -90,6 +91,37 @@ export function dtlsSocketOf(transport: RTCDtlsTransport): DtlsSocket | undefine
   const socket = (transport as unknown as { dtls?: Partial<DtlsSocket> }).dtls;
   if (!socket?.dtls || typeof socket.cipher?.encryptPacket !== 'function' || typeof socket.transport?.send !== 'function') return undefined;
   return socket as DtlsSocket;
+}
+
+/** A DTLS handshake message as werift's DtlsSocket assembles it. */
+interface Handshake {
+  msg_type: number;
+}
+const HELLO_VERIFY_REQUEST = 3;
+let helloVerifyTolerated = false;
+
+/**
+ * werift's DTLS client fails the connection on a second HelloVerifyRequest (its Flight3 throws
+ * once flight 3 has gone out). That happens whenever the answer to its first ClientHello takes
+ * over 500 ms, its first retransmission: the peer answers both. A busy machine, when many phones
+ * connect at once, hit it in most handshakes. So a HelloVerifyRequest that comes after our
+ * ClientHello with a cookie went out is dropped (our flight 3 is retransmitted until answered),
+ * for every DTLS client in the process. werift exports DtlsClient at run time but not in its types.
+ */
+export function tolerateRepeatedHelloVerifyRequests(): void {
+  if (helloVerifyTolerated) return;
+  const DtlsClient = (werift as unknown as { DtlsClient?: { prototype: object } }).DtlsClient;
+  const socket =
+    DtlsClient && (Object.getPrototypeOf(DtlsClient.prototype) as { handleFragmentHandshake?: (m: Handshake[]) => Handshake[] });
+  const original = socket?.handleFragmentHandshake;
+  if (!DtlsClient || !socket || typeof original !== 'function') throw new Error("werift's DtlsSocket.handleFragmentHandshake is gone");
+  socket.handleFragmentHandshake = function (this: { dtls: { flight: number } }, messages: Handshake[]): Handshake[] {
+    const handshakes = original.call(this, messages);
+    return this instanceof (DtlsClient as unknown as typeof Object) && this.dtls.flight >= 3
+      ? handshakes.filter((h) => h.msg_type !== HELLO_VERIFY_REQUEST)
+      : handshakes;
+  };
+  helloVerifyTolerated = true;
 }
 
 /**

@@ -27,19 +27,19 @@ export interface DetectOutlet {
  */
 export class DetectHost implements StageHost {
   private found?: { boxes: Rect[]; width: number; height: number };
-  /** The picture behind a mask's 'image' effect, from the plugins folder. */
-  private background: BackgroundImage;
+  /** The picture behind a mask's 'image' effect, from the plugins folder (read when a mask first needs it). */
+  private background?: BackgroundImage;
+  private pluginsDir?: string;
   /** This codec worker's line to the model worker, made when a model filter first needs it. */
   private models?: ModelLink;
 
   constructor(
-    private readonly cv: OpenCV,
+    /** OpenCV.js, loaded before a chain with a detect stage is set (see needsOpenCV). */
+    private readonly cv: () => OpenCV,
     private readonly outlet: DetectOutlet,
     /** The one place a filter's DetectorSpec becomes a runner (tests give their own). */
     private readonly makeRunner: (id: string, detector: DetectorSpec, host: RunnerHost) => DetectRunner = runnerFor,
-  ) {
-    this.background = new BackgroundImage(cv, undefined);
-  }
+  ) {}
 
   /** The port to the model worker that the main thread sent, asked for by needModels(). */
   attachModels(port: MessagePort): void {
@@ -56,12 +56,13 @@ export class DetectHost implements StageHost {
 
   /** The plugins folder (its background picture), at the start and after each change in it. */
   setPluginsDir(dir: string | undefined): void {
-    this.background.dispose();
-    this.background = new BackgroundImage(this.cv, dir);
+    this.background?.dispose();
+    this.background = undefined;
+    this.pluginsDir = dir;
   }
 
   detectStage(id: string, detector: DetectorSpec): TransformInstance {
-    const stage = new DetectStage(this.cv, id, this.makeRunner(id, detector, { outlet: this.outlet, models: () => this.modelLink() }), {
+    const stage = new DetectStage(this.cv(), id, this.makeRunner(id, detector, { outlet: this.outlet, models: () => this.modelLink() }), {
       result: (event) => this.outlet.result(event),
       error: (message) => this.outlet.error(message),
       boxes: (found) => (this.found = found),
@@ -71,8 +72,9 @@ export class DetectHost implements StageHost {
   }
 
   private backgroundAt(width: number, height: number): { image?: Mat; trouble?: string } {
-    const image = this.background.at(width, height);
-    return { image, trouble: this.background.trouble };
+    const background = (this.background ??= new BackgroundImage(this.cv(), this.pluginsDir));
+    const image = background.at(width, height);
+    return { image, trouble: background.trouble };
   }
 
   boxes(width: number, height: number): Rect[] {

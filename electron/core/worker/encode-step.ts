@@ -2,7 +2,6 @@ import type { Frame } from 'node-av/lib';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import { SendPolicy } from '../rate/send-policy.js';
-import type { FrameConverter } from './frame-converter.js';
 import { VideoEncoder, type EncodedPicture } from './video-encoder.js';
 
 /** The gap an encoder is told of is at most this (a camera that paused is not a reason for a huge frame). */
@@ -53,13 +52,13 @@ export class EncodeStep {
     this.sent = { width: plan.width, height: plan.height };
   }
 
-  /** Encodes a work-size picture at the size sent; what it cost decides the size of the next ones. */
-  encode(yuv: Frame, converter: FrameConverter, gap: bigint): EncodedPicture | undefined {
+  /** Encodes a picture at the size sent (ChainRunner scales to it); what it cost decides the size of the next ones. */
+  encode(yuv: Frame, gap: bigint): EncodedPicture | undefined {
     // The encoder's clock advances by the gap to the frame before: libvpx gives a frame the bits of
     // the time it covers, so frames skipped for the budget must not make the next one bigger.
     this.encoderPts += gap;
     yuv.pts = this.encoderPts;
-    const encoded = this.encoder.encode(converter.scaled(yuv, this.sent.width, this.sent.height), this.policy.recodeAbove);
+    const encoded = this.encoder.encode(yuv, this.policy.recodeAbove);
     if (encoded) this.policy.encoded(encoded.data.byteLength, encoded.keyframe, encoded.quantiser, encoded.recodedFrom);
     return encoded;
   }

@@ -1,6 +1,7 @@
 import { Frame, SoftwareScaleContext } from 'node-av/lib';
 import { AV_PIX_FMT_BGR24, AV_PIX_FMT_RGBA, AV_PIX_FMT_YUV420P, SWS_BILINEAR } from 'node-av/constants';
 import type { Mat } from '../transforms/opencv.js';
+import { allocYuv } from './frame-scaler.js';
 
 /**
  * YUV420P <-> RGBA with libswscale (contexts made once per size), reading and writing an OpenCV Mat's
@@ -18,11 +19,6 @@ export class FrameConverter {
   /** Each decoded frame is copied here (av_frame_copy) so that its planes are read through Buffers made once. */
   private readonly staging = new Frame();
   private readonly stagingPlanes: Buffer[];
-  /**
-   * `yuv` at the size sent, when that is not the work size: smaller for the link (see LinkScale), or
-   * larger than a chain that works small (cartoon).
-   */
-  private smaller?: { frame: Frame; scaler: SoftwareScaleContext };
   /** Size of the U and V planes (YUV 4:2:0). */
   readonly chromaWidth: number;
   readonly chromaHeight: number;
@@ -141,23 +137,6 @@ export class FrameConverter {
     return this.yuv;
   }
 
-  /** A work-size YUV frame (such as `this.yuv`) at `width` x `height` for the encoder: itself at its own size, else a scaled copy. */
-  scaled(frame: Frame, width: number, height: number): Frame {
-    if (width === this.workWidth && height === this.workHeight) return frame;
-    if (this.smaller?.frame.width !== width || this.smaller.frame.height !== height) {
-      this.freeSmaller();
-      const target = new Frame();
-      allocYuv(target, width, height);
-      const scaler = new SoftwareScaleContext();
-      scaler.getContext(this.workWidth, this.workHeight, AV_PIX_FMT_YUV420P, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR);
-      this.smaller = { frame: target, scaler };
-    }
-    const smaller = FrameConverter.writable(this.smaller.frame);
-    this.smaller.scaler.scaleFrameSync(smaller, frame);
-    smaller.pts = frame.pts;
-    return smaller;
-  }
-
   /** Width and height of plane `i` (0: Y, 1: U, 2: V) at the work size. */
   private planeSize(i: number): [number, number] {
     return i === 0 ? [this.workWidth, this.workHeight] : [this.chromaWidth, this.chromaHeight];
@@ -174,14 +153,7 @@ export class FrameConverter {
     copyPlane(matView(mat), width, this.yuv.data![i], this.yuv.linesize[i], width, height);
   }
 
-  private freeSmaller(): void {
-    this.smaller?.scaler.freeContext();
-    this.smaller?.frame.free();
-    this.smaller = undefined;
-  }
-
   dispose(): void {
-    this.freeSmaller();
     this.bgr?.to.freeContext();
     this.bgr?.from.freeContext();
     this.toRgba.freeContext();
@@ -190,14 +162,6 @@ export class FrameConverter {
     this.yuv.free();
     this.staging.free();
   }
-}
-
-function allocYuv(frame: Frame, width: number, height: number): void {
-  frame.alloc();
-  frame.width = width;
-  frame.height = height;
-  frame.format = AV_PIX_FMT_YUV420P;
-  if (frame.allocBuffer() < 0) throw new Error(`cannot allocate a ${width}x${height} YUV frame`);
 }
 
 function copyPlane(from: Buffer, fromStride: number, to: Buffer, toStride: number, width: number, height: number): void {

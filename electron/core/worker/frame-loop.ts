@@ -1,9 +1,11 @@
 import { loadPlugins } from '../plugins/js-plugins.js';
+import { graphTransform, type GraphPluginSpec } from '../plugins/graph-plugins.js';
 import { pythonTransform, type PythonPluginInfo } from '../python/python-filter.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import type { TransformChain } from '../transforms/chain.js';
-import type { OpenCV } from '../transforms/opencv.js';
 import { setPluginTransforms } from '../transforms/registry.js';
+import { needsOpenCV } from './chain-runner.js';
+import { cvLoaded, loadedCv, openCv } from './opencv-runtime.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { VideoProcessor } from './video-processor.js';
 import { DetectHost } from './detect-host.js';
@@ -16,11 +18,11 @@ import { DetectHost } from './detect-host.js';
 const CATCH_UP_MS = 20;
 
 /**
- * One camera's codec worker, without the thread: messages in (`receive`), messages out (`post`).
+ * One camera in a codec worker, without the thread: messages in (`receive`), messages out (`post`).
  * After each message the queue is drained synchronously (`next`): every queued frame is decoded,
  * only the newest is transformed and encoded, so latency stays bounded when processing is slower
  * than the camera. A chain that answers later (Python) keeps one frame in flight while messages are
- * handled. codec-worker.ts gives it a port; tests drive it directly.
+ * handled. codec-worker.ts gives it the camera's port; tests drive it directly.
  */
 export class FrameLoop {
   private processor?: VideoProcessor;
@@ -34,17 +36,16 @@ export class FrameLoop {
   private pumping = false;
   /** Resolves once the processor exists (plugins may load first). */
   ready: Promise<void> = Promise.resolve();
-  /** Detect stages' runners, and where their results go. */
+  /** This camera's detect stages' runners, and where their results go (a worker's cameras each have their own). */
   private readonly host: DetectHost;
 
   constructor(
-    private readonly cv: OpenCV,
     private readonly post: (message: FromWorker) => void,
     private readonly next: () => ToWorker | undefined = () => undefined,
     /** After 'close': the thread lets go of its port. */
     private readonly onClose: () => void = () => {},
   ) {
-    this.host = new DetectHost(cv, {
+    this.host = new DetectHost(loadedCv, {
       result: (event) => post({ type: 'result', event }),
       error: (message) => post({ type: 'transform-errors', errors: [message] }),
       log: (message) => post({ type: 'log', message }),
@@ -84,6 +85,8 @@ export class FrameLoop {
         return this.reportSize();
       case 'chain':
         this.chain = message.chain;
+        // A chain with OpenCV.js stages waits for the runtime (the old chain runs meanwhile); the newest is set then.
+        if (!this.canRun(message.chain)) return void this.whenCv(() => this.chain && this.processor?.setChain(this.chain));
         this.processor?.setChain(message.chain);
         return this.reportErrors();
       case 'pause':
@@ -91,7 +94,8 @@ export class FrameLoop {
         return this.processor?.pause();
       case 'plugins':
         this.host.setPluginsDir(message.dir);
-        void this.reloadPlugins(message.dir, message.python).then(() => {
+        void this.reloadPlugins(message.dir, message.python, message.graphs).then(() => {
+          if (this.chain && !this.canRun(this.chain)) return void this.whenCv(() => this.processor?.rebuildChain());
           this.processor?.rebuildChain();
           this.reportErrors();
         });
@@ -111,24 +115,53 @@ export class FrameLoop {
     }
   }
 
-  private init({ codec, chain, maxPixels, pluginsDir, python = [] }: Extract<ToWorker, { type: 'init' }>): void {
+  private init({ codec, chain, maxPixels, pluginsDir, python = [], graphs = [] }: Extract<ToWorker, { type: 'init' }>): void {
     this.chain = chain;
     this.host.setPluginsDir(pluginsDir);
     const start = () => {
-      this.processor = new VideoProcessor(this.cv, codec, this.chain, maxPixels, this.host);
+      // A chain that came meanwhile and waits for OpenCV.js is set when it is there (see whenCv).
+      const runnable = this.chain && this.canRun(this.chain) ? this.chain : undefined;
+      this.processor = new VideoProcessor(loadedCv, codec, runnable, maxPixels, this.host);
       if (this.rate) this.processor.setRate(this.rate);
       // Frames that came before the processor existed were lost: start from a keyframe.
       this.post({ type: 'need-keyframe', reason: 'worker ready' });
       this.reportErrors();
     };
-    if (pluginsDir || python.length) this.ready = this.reloadPlugins(pluginsDir, python).then(start, start);
-    else start();
+    const loading =
+      pluginsDir || python.length || graphs.length ? this.reloadPlugins(pluginsDir, python, graphs).catch(() => {}) : undefined;
+    if (!loading && (!this.chain || this.canRun(this.chain))) return start();
+    this.ready = (loading ?? Promise.resolve())
+      .then(() => (this.chain && !this.canRun(this.chain) ? openCv() : undefined))
+      .then(start, (error: unknown) => {
+        this.post({ type: 'error', message: `OpenCV.js did not load: ${messageOf(error)}` });
+        start();
+      });
   }
 
-  private async reloadPlugins(dir: string | undefined, python: PythonPluginInfo[]): Promise<void> {
+  /** This thread can run `chain` now: it needs no OpenCV.js, or OpenCV.js is loaded. */
+  private canRun(chain: TransformChain): boolean {
+    return cvLoaded() || !needsOpenCV(chain);
+  }
+
+  /** Loads OpenCV.js, then `then()` (after whatever else was waiting: plugins, an earlier chain). */
+  private whenCv(then: () => void): Promise<void> {
+    this.ready = this.ready
+      .then(() => openCv())
+      .then(
+        () => {
+          then();
+          this.reportErrors();
+        },
+        (error: unknown) => this.post({ type: 'error', message: `OpenCV.js did not load: ${messageOf(error)}` }),
+      );
+    return this.ready;
+  }
+
+  /** The main thread checked the Python and graph plugins; JS plugins are imported here (their code runs here). */
+  private async reloadPlugins(dir: string | undefined, python: PythonPluginInfo[], graphs: GraphPluginSpec[] = []): Promise<void> {
     const { transforms } = dir ? await loadPlugins(dir) : { transforms: [] };
     const onOutput = (id: string, line: string) => this.post({ type: 'log', message: `python "${id}": ${line}` });
-    setPluginTransforms([...transforms, ...python.map((info) => pythonTransform(info, { onOutput }))]);
+    setPluginTransforms([...transforms, ...python.map((info) => pythonTransform(info, { onOutput })), ...graphs.map(graphTransform)]);
   }
 
   /** Transforms and encodes the newest frame, again while frames came in during an asynchronous transform. */

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { TransformChain } from '../transforms/chain.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
+import type { GraphPluginSpec } from '../plugins/graph-plugins.js';
 import type { PythonPluginInfo } from '../python/python-filter.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { TransformResult } from '../transforms/types.js';
@@ -38,14 +39,25 @@ export interface EncodedFrame {
 
 /** Given to a codec worker when it starts. */
 export interface CodecWorkerData {
-  /** Run each built-in transform once before the first camera (a spare worker, see warm-up.ts). */
+  /** Load OpenCV.js and run each built-in transform once before the first camera (see warm-up.ts). */
   warmUp: boolean;
 }
 
-/** Messages from the session (main thread) to its codec worker. */
+/** To a codec worker thread itself (not to one of its cameras): serve a camera on this port (its ToWorker messages). */
+export type ToCodecWorker = { type: 'attach'; port: MessagePort };
+
+/** Messages from the session (main thread) to its camera's FrameLoop in a codec worker. */
 export type ToWorker =
   /** No chain: the camera's packets are forwarded, the worker starts paused. */
-  | { type: 'init'; codec: VideoCodecName; chain?: TransformChain; maxPixels: number; pluginsDir?: string; python?: PythonPluginInfo[] }
+  | {
+      type: 'init';
+      codec: VideoCodecName;
+      chain?: TransformChain;
+      maxPixels: number;
+      pluginsDir?: string;
+      python?: PythonPluginInfo[];
+      graphs?: GraphPluginSpec[];
+    }
   /** The encoder bitrate follows these (see EncoderRate). */
   | { type: 'rate'; settings: RateSettings }
   | { type: 'frame'; data: Uint8Array; timestamp: number }
@@ -54,7 +66,7 @@ export type ToWorker =
   /** Forwarding took over: decode only, encode nothing. */
   | { type: 'pause' }
   /** The plugins folder changed: re-import every plugin and rebuild the chain. */
-  | { type: 'plugins'; dir: string; python: PythonPluginInfo[] }
+  | { type: 'plugins'; dir: string; python: PythonPluginInfo[]; graphs: GraphPluginSpec[] }
   | { type: 'keyframe' }
   /** A port to the model worker, asked for with 'need-models' (WorkerPool answers). */
   | { type: 'models'; port: MessagePort }

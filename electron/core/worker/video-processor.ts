@@ -1,10 +1,10 @@
 import type { TransformChain } from '../transforms/chain.js';
 import type { OpenCV } from '../transforms/opencv.js';
-import type { StageHost, TransformInput, TransformResult } from '../transforms/types.js';
-import { ChainPlanes, workSize } from './chain-planes.js';
+import type { StageHost } from '../transforms/types.js';
+import { workSize } from './chain-planes.js';
+import { ChainRunner, type ChainOutput, type Size } from './chain-runner.js';
 import type { RateSettings } from '../rate/encoder-rate.js';
 import { EncodeStep } from './encode-step.js';
-import { TransformStages } from './transform-stages.js';
 import { VideoDecoder } from './video-decoder.js';
 import type { VideoCodecName } from '../media/codecs.js';
 import type { EncodedFrame } from './protocol.js';
@@ -16,8 +16,7 @@ interface InFlight {
   gap: bigint;
   width: number;
   height: number;
-  input: TransformInput;
-  planes: ChainPlanes;
+  work: Size;
   transformStart: number;
 }
 
@@ -25,15 +24,17 @@ const CLOCK_RATE = 90000;
 
 /**
  * Decode -> transform -> encode for one camera, in the worker: VideoDecoder keeps the newest decoded
- * frame, the chain runs on the planes it needs (ChainPlanes), EncodeStep encodes at the size and
- * bitrate SendPolicy chooses. Every frame is decoded (inter frames depend on it), only the newest is
- * transformed and encoded: `decode()` many, then `encodeLatest()` once. While a transform answers
- * later (Python), one newer frame waits, and so does a chain change. Paused (forwarding), it encodes nothing.
+ * frame, the chain runs on it (ChainRunner: FFmpeg graphs on its planes, or OpenCV.js on the form a
+ * stage asks for), EncodeStep encodes at the size and bitrate SendPolicy chooses. Every frame is
+ * decoded (inter frames depend on it), only the newest is transformed and encoded: `decode()` many,
+ * then `encodeLatest()` once. While a transform answers later (Python), one newer frame waits, and
+ * so does a chain change. Paused (forwarding), it encodes nothing.
  */
 export class VideoProcessor {
   private readonly decoder: VideoDecoder;
   private readonly encoder: EncodeStep;
-  private planes?: ChainPlanes;
+  /** The size the chain works at (see workSize). */
+  private work: Size = { width: 0, height: 0 };
   /** Paused while the camera's own packets go back: nothing is transformed or encoded. */
   private paused: boolean;
   /** A frame is between transform and encode (waiting for an asynchronous transform). */
@@ -41,24 +42,23 @@ export class VideoProcessor {
   /** A chain set while a frame was in flight: applied when it is done. */
   private pendingChain?: { chain: TransformChain; rebuild: boolean };
   private disposed = false;
-  private readonly stages: TransformStages;
+  private readonly stages: ChainRunner;
   private chain: TransformChain = [];
   /** Frames that did not go out since the last encoded one: replaced by newer, or skipped for the budget. */
   private dropped = 0;
   /** Of those, skipped for the budget. */
   private skipped = 0;
+  /** The camera's last size. */
+  private camera = { width: 0, height: 0 };
 
-  /** No chain: paused from the start (the camera's packets are forwarded). */
-  constructor(
-    private readonly cv: OpenCV,
-    codec: VideoCodecName,
-    chain: TransformChain | undefined,
-    maxPixels: number,
-    host?: StageHost,
-  ) {
+  /**
+   * No chain: paused from the start (the camera's packets are forwarded). `cv`: OpenCV.js, loaded
+   * before a chain that needs it is set (see needsOpenCV). `host`: detect stages and their results.
+   */
+  constructor(cv: () => OpenCV, codec: VideoCodecName, chain: TransformChain | undefined, maxPixels: number, host?: StageHost) {
     this.decoder = new VideoDecoder(codec, maxPixels);
     this.encoder = new EncodeStep(codec, maxPixels);
-    this.stages = new TransformStages(cv, host);
+    this.stages = new ChainRunner(cv, host);
     this.paused = chain === undefined;
     if (chain) this.setChain(chain);
   }
@@ -87,7 +87,7 @@ export class VideoProcessor {
       this.pendingChain = { chain: this.pendingChain?.chain ?? this.chain, rebuild: true };
       return;
     }
-    this.stages.set([]);
+    this.stages.rebuild();
     this.setChain(this.chain);
   }
 
@@ -98,7 +98,7 @@ export class VideoProcessor {
 
   /** Errors from transforms since the last call (each reported once). */
   takeErrors(): string[] {
-    return this.stages.errors.splice(0);
+    return this.stages.takeErrors();
   }
 
   /** The send-side estimate and the user's cap: the encoder follows them (see EncoderRate). */
@@ -142,22 +142,16 @@ export class VideoProcessor {
     }
     const { width, height } = decoded;
     this.ensureSize(width, height);
-    const input = this.stages.input;
-    // Read now: frames decoded while an asynchronous transform works replace `decoded`.
-    const planes = this.planes!;
     const frame: InFlight = {
       pts: decoded.pts,
       gap,
       width,
       height,
-      input,
-      planes,
+      work: this.work,
       transformStart: performance.now(),
     };
-    const time = Number(frame.pts) / CLOCK_RATE;
-    planes.fill(decoded, input);
-    const { workWidth, workHeight } = planes.converter;
-    const results = this.stages.apply(planes.imageFor(input), workWidth, workHeight, time, input === 'yuv' ? planes.chroma : undefined);
+    // Frames decoded while an asynchronous transform works replace `decoded`: the runner reads it before it waits.
+    const results = this.stages.run(decoded, Number(frame.pts) / CLOCK_RATE, this.work, this.encoder.sent);
     if (!(results instanceof Promise)) return this.encodeTransformed(frame, results);
     this.inFlight = true;
     return results
@@ -167,16 +161,15 @@ export class VideoProcessor {
         const pending = this.pendingChain;
         this.pendingChain = undefined;
         if (pending && !this.disposed) {
-          if (pending.rebuild) this.stages.set([]);
+          if (pending.rebuild) this.stages.rebuild();
           this.setChain(pending.chain);
         }
       });
   }
 
-  private encodeTransformed(frame: InFlight, results: Record<string, TransformResult>): EncodedFrame | undefined {
-    const { converter } = frame.planes;
+  private encodeTransformed(frame: InFlight, { frame: toEncode, results }: ChainOutput): EncodedFrame | undefined {
     const encodeStart = performance.now();
-    const encoded = this.encoder.encode(frame.planes.toYuv(frame.input), converter, frame.gap);
+    const encoded = this.encoder.encode(toEncode, frame.gap);
     const end = performance.now();
     if (!encoded) return undefined;
     const replaced = this.decoder.takeReplaced();
@@ -201,8 +194,8 @@ export class VideoProcessor {
       sentWidth: this.encoder.sent.width,
       sentHeight: this.encoder.sent.height,
       scaledFor: this.encoder.policy.scaledFor,
-      workWidth: converter.workWidth,
-      workHeight: converter.workHeight,
+      workWidth: frame.work.width,
+      workHeight: frame.work.height,
     };
     this.dropped = 0;
     this.skipped = 0;
@@ -214,27 +207,20 @@ export class VideoProcessor {
     if (this.disposed) return;
     this.disposed = true;
     this.stages.dispose();
-    this.planes?.dispose();
     this.encoder.dispose();
     this.decoder.dispose();
   }
 
   /**
-   * (Re)builds the size-dependent state (converter, Mats) and the encoder when a size or the
-   * bitrate moves: the camera's size, the size encoded, or the size the chain works at.
+   * Reopens the encoder when the camera's size or the plan moves (size encoded, bitrate), and works
+   * out the size the chain works at (the runner keeps its per-size state itself).
    */
   private ensureSize(width: number, height: number): void {
-    const sizeChanged = this.planes?.converter.width !== width || this.planes.converter.height !== height;
+    const sizeChanged = this.camera.width !== width || this.camera.height !== height;
+    this.camera = { width, height };
     this.encoder.plan(width, height, sizeChanged);
     const chainWidth = this.stages.workWidth;
-    const work = workSize(
-      { width, height },
-      this.encoder.sent,
-      chainWidth === undefined ? undefined : chainWidth * this.encoder.policy.workFactor,
-    );
-    const current = this.planes?.converter;
-    if (!sizeChanged && current!.workWidth === work.width && current!.workHeight === work.height) return;
-    this.planes?.dispose();
-    this.planes = new ChainPlanes(this.cv, width, height, work.width, work.height);
+    const factor = this.encoder.policy.workFactor;
+    this.work = workSize({ width, height }, this.encoder.sent, chainWidth === undefined ? undefined : chainWidth * factor);
   }
 }

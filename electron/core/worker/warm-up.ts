@@ -1,6 +1,7 @@
 import type { Mat, OpenCV } from '../transforms/opencv.js';
 import { isBuiltin, listTransforms } from '../transforms/registry.js';
 import { withDefaults } from '../transforms/types.js';
+import { runsNative } from './chain-runner.js';
 import { TransformStages } from './transform-stages.js';
 
 const WIDTH = 320;
@@ -25,7 +26,8 @@ export async function warmUp(
     new cv.Mat(HEIGHT / 2, WIDTH / 2, cv.CV_8UC1, new cv.Scalar(150)),
   ];
   try {
-    for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity && t.kind !== 'detect')) {
+    // Detect filters run beside the worker, and those that run as FFmpeg graphs have nothing to compile here.
+    for (const transform of listTransforms().filter((t) => isBuiltin(t.id) && !t.identity && t.kind !== 'detect' && !runsNative(t))) {
       await new Promise((resolve) => setImmediate(resolve));
       if (stop()) break;
       const start = performance.now();

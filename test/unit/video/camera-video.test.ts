@@ -55,7 +55,7 @@ function cameraVideo(chain: TransformChain) {
     return packets;
   };
   const worker = (): FakeWorker => {
-    assert.equal(workers.length, 1, 'one codec worker per camera');
+    assert.equal(workers.length, 1, 'one place in a codec worker per camera');
     return workers[0]!;
   };
   return { video, sender, plis, written, send, worker, workers, results };
@@ -197,6 +197,7 @@ describe('CameraVideo (fake transceiver, tracks and codec worker)', () => {
     await sleep(700);
     assert.equal(written.length, sent, 'the rest of the queued frame is dropped');
     assert.equal(plis.length, plisAtClose, 'no keyframe request repeats after close');
-    assert.equal(worker().terminated, false, 'it exited when asked, no forced end');
+    assert.equal(worker().terminated, false, 'the worker let go of the port when asked, no forced close');
+    assert.equal(worker().released, true, "the camera's place in the worker is free");
   });
 });

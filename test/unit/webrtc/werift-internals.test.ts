@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as werift from 'werift';
 import {
   GenericNack,
   MediaStreamTrack,
@@ -20,6 +21,7 @@ import {
   replaceReceiverTwcc,
   senderExtensionId,
   srtcpSessionOf,
+  tolerateRepeatedHelloVerifyRequests,
   type TwccReceiver,
 } from '../../../electron/core/webrtc/werift-internals.js';
 
@@ -175,5 +177,29 @@ describe('werift internals CamLoop relies on', () => {
     };
     assert.equal(await resends(false), 2, 'both resent as they were asked for');
     assert.equal(await resends(true), 0, 'none resent once the list is trimmed');
+  });
+});
+
+describe("werift's DTLS client and a repeated HelloVerifyRequest", () => {
+  const DtlsClient = (werift as unknown as { DtlsClient: { prototype: object } }).DtlsClient;
+  /** A complete (unfragmented) handshake message of a type, as the socket assembles them. */
+  const message = (msg_type: number) => ({ msg_type, fragment_length: 4, length: 4, fragment_offset: 0 });
+  /** The socket's own step from records to handshakes, on a client at `flight` (or on another kind of socket). */
+  const assemble = (flight: number, client = true) => {
+    const socket = Object.create(client ? DtlsClient.prototype : Object.getPrototypeOf(DtlsClient.prototype));
+    Object.assign(socket, { dtls: { flight }, bufferFragmentedHandshakes: [] });
+    return (socket.handleFragmentHandshake([message(3), message(2)]) as { msg_type: number }[]).map((h) => h.msg_type);
+  };
+
+  it("werift's DtlsClient is exported at run time, and its DtlsSocket assembles handshakes in handleFragmentHandshake (where the drop hooks)", () => {
+    assert.equal(typeof Object.getPrototypeOf(DtlsClient.prototype).handleFragmentHandshake, 'function');
+    assert.match(String((werift as unknown as Record<string, unknown>).DtlsClient), /class/);
+  });
+
+  it('is dropped once our ClientHello with its cookie went out, and only then, and only by clients', () => {
+    tolerateRepeatedHelloVerifyRequests();
+    assert.deepEqual(assemble(1), [3, 2], 'the first one goes through');
+    assert.deepEqual(assemble(3), [2], 'a late repeat is dropped');
+    assert.deepEqual(assemble(3, false), [3, 2], 'servers are left alone');
   });
 });

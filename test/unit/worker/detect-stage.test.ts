@@ -186,7 +186,7 @@ describe('a detect stage in the codec worker', () => {
       const runner = new FakeRunner();
       const errors: string[] = [];
       const host = new DetectHost(
-        cv,
+        () => cv,
         { result: () => {}, error: (m) => errors.push(m), log: () => {}, needModels: () => {} },
         () => runner,
       );
@@ -216,7 +216,11 @@ describe('a detect stage in the codec worker', () => {
 
   it('"detect -> pixelate-boxes": the stage after a detect filter pixelates inside the boxes it drew', async () => {
     const runner = new FakeRunner();
-    const host = new DetectHost(cv, { result: () => {}, error: () => {}, log: () => {}, needModels: () => {} }, () => runner);
+    const host = new DetectHost(
+      () => cv,
+      { result: () => {}, error: () => {}, log: () => {}, needModels: () => {} },
+      () => runner,
+    );
     const stages = new TransformStages(cv, host);
     stages.set(
       parseChain([

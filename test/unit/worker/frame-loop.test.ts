@@ -3,9 +3,9 @@ import { before, describe, it } from 'node:test';
 import { Log, type Frame } from 'node-av/lib';
 import { AV_LOG_QUIET } from 'node-av/constants';
 import type { TransformChain } from '../../../electron/core/transforms/chain.js';
-import { loadOpenCV, type OpenCV } from '../../../electron/core/transforms/opencv.js';
 import { setPluginTransforms } from '../../../electron/core/transforms/registry.js';
 import { FrameLoop } from '../../../electron/core/worker/frame-loop.js';
+import { openCv } from '../../../electron/core/worker/opencv-runtime.js';
 import type { EncodedFrame, FromWorker, ToWorker } from '../../../electron/core/worker/protocol.js';
 import { DEFAULT_MAX_PIXELS } from '../../../electron/core/media/picture-size.js';
 import { VideoDecoder } from '../../../electron/core/worker/video-decoder.js';
@@ -22,10 +22,10 @@ const invert: TransformChain = [{ id: 'invert', params: {} }];
 /** A chain that takes 25 ms a frame, more than the whole catch-up allowance. */
 const slow: TransformChain = [{ id: 'slow-test-filter', params: {} }];
 
-let cv: OpenCV;
 let clip: Clip;
 before(async () => {
-  ({ cv } = await loadOpenCV());
+  // Loaded up front, as a worker that already serves a camera with OpenCV.js stages has it: chains are then set at once.
+  await openCv();
   clip = makeVp8Clip(WIDTH, HEIGHT, 16);
   setPluginTransforms([
     {
@@ -50,7 +50,6 @@ function frameLoop() {
   const drained: number[] = [];
   let closed = 0;
   const loop = new FrameLoop(
-    cv,
     // 'drained' is the queue's bookkeeping (WorkerFeed's backlog): kept apart from what the frames produce.
     (message) => (message.type === 'drained' ? drained.push(message.frames) : posted.push(message)),
     () => queue.shift(),

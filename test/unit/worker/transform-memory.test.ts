@@ -42,7 +42,7 @@ it('processing a frame reports little new external memory to V8 (grey, planes an
   const { cv } = await loadOpenCV();
   const clip = makeVp8Clip(640, 480, 40);
   for (const id of ['edges', 'rotate', 'invert']) {
-    const processor = new VideoProcessor(cv, 'vp8', [{ id, params: {} }], DEFAULT_MAX_PIXELS);
+    const processor = new VideoProcessor(() => cv, 'vp8', [{ id, params: {} }], DEFAULT_MAX_PIXELS);
     processor.setRate({ estimate: 2_000_000 });
     let added = 0;
     clip.frames.forEach((frame, i) => {

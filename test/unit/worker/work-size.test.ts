@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import { Frame } from 'node-av/lib';
 import { AV_PIX_FMT_YUV420P } from 'node-av/constants';
 import { FrameConverter } from '../../../electron/core/worker/frame-converter.js';
+import { FrameScaler } from '../../../electron/core/worker/frame-scaler.js';
 import { TransformStages } from '../../../electron/core/worker/transform-stages.js';
 import { workSize } from '../../../electron/core/worker/chain-planes.js';
 import { parseChain } from '../../../electron/core/transforms/chain.js';
@@ -81,11 +82,13 @@ describe('FrameConverter at a smaller work size', () => {
     // The chain's grey result, sent at 640x480: scaled back up.
     const yuv = converter.grayToYuv(luma);
     assert.deepEqual([yuv.width, yuv.height], [320, 240]);
-    const sent = converter.scaled(yuv, 640, 480);
+    const scaler = new FrameScaler();
+    const sent = scaler.scale(yuv, 640, 480);
     assert.deepEqual([sent.width, sent.height], [640, 480]);
     const [sy] = sent.data!;
     assert.deepEqual([sy[240 * sent.linesize[0] + 100], sy[240 * sent.linesize[0] + 540]], [50, 200]);
-    assert.equal(converter.scaled(yuv, 320, 240), yuv, 'at the work size: no copy');
+    assert.equal(scaler.scale(yuv, 320, 240), yuv, 'at the work size: no copy');
+    scaler.dispose();
     for (const mat of [luma, u, v, rgba]) mat.delete();
     converter.dispose();
     decoded.free();
