@@ -162,7 +162,8 @@ export class CodecWorkerClient {
     const { port } = this.lease;
     const closed = new Promise<void>((resolve) => port.once('close', () => resolve()));
     const timeout = setTimeout(() => port.close(), 500);
-    await closed;
+    // A port the pool closed already (the app quits) never says 'close' again.
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     clearTimeout(timeout);
     this.lease.release();
   }
