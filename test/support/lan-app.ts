@@ -44,8 +44,12 @@ export class LanApp {
 
   async stop(): Promise<void> {
     await this.panelBrowser.close().catch(() => {});
-    this.app.app.kill('SIGTERM');
-    await rm(this.configDir, { recursive: true, force: true });
+    const { app } = this.app;
+    const exited = new Promise((resolve) => (app.exitCode !== null || app.signalCode !== null ? resolve(null) : app.once('exit', resolve)));
+    app.kill('SIGTERM');
+    // It saves its settings as it quits: its folder goes once it has exited (5 s at most), retried all the same.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await rm(this.configDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 
