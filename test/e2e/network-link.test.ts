@@ -73,7 +73,12 @@ describe('test network: namespaces and the link impairer', () => {
     const result = await probe(phone, 500, 4, 1200);
     const kbps = (result.received * 1200 * 8) / result.span_s / 1000;
     assert.ok(kbps > 750 && kbps < 1100, `${kbps.toFixed(0)} kbps through a 1000 kbps cap`);
-    assert.ok(percentile(result.rtt_ms, 0.95) < 130, `queueing bounded by 100 ms: p95 ${percentile(result.rtt_ms, 0.95)} ms`);
+    // The median, not the p95: a CI machine that stalls the forwarder for a second (seen once, p95 1,023
+    // ms) moves the tail, while an unbounded queue would put the median near a second as well.
+    const p50 = percentile(result.rtt_ms, 0.5);
+    assert.ok(p50 > 60 && p50 < 130, `queue full and bounded by 100 ms: rtt p50 ${p50} ms`);
+    const counts = await impairer.counts();
+    assert.ok(counts.up.queue_full > 100, `tail drops counted: ${JSON.stringify(counts.up)}`);
   });
 
   it('goes down and comes back', async () => {
