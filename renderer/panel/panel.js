@@ -146,6 +146,7 @@ function guardSummary(g) {
   const parts = [
     [g.packetsDropped, `packets over budget (${(g.bytesDropped / 1e6).toFixed(1)} MB)`],
     [g.oversizedFrames, 'frames too large'],
+    [g.malformedFrames, 'malformed frames'],
     [g.framesShed, 'frames not decoded'],
     [g.decodeErrors, 'undecodable frames'],
     [g.workerRestarts, 'worker restarts'],

@@ -7,7 +7,7 @@ import { HOSTILE_CASES } from '../support/hostile-cases.js';
 import { HostileTrial, rssMb, type TrialRow } from '../support/hostile-trial.js';
 
 /** Short windows (the whole file stays near 2 minutes), each fps over seconds, never single frames. */
-const TIMING = { beforeMs: 500, duringMs: 3000, recoveryLimitMs: 9000, afterMs: 1000 };
+const TIMING = { beforeMs: 500, duringMs: 3000, recoveryLimitMs: 5000, afterMs: 1000 };
 /** What means something went unhandled (a crash, an uncaught exception or rejection, a native abort), not a decoder refusing a frame. */
 const UNHANDLED = /unhandled|uncaught|crash|fatal|abort|segmentation|out of memory|^\s+at /i;
 
@@ -26,7 +26,7 @@ describe('a peer that sends bad media over a valid call, beside a good phone', (
   after(() => trial?.close());
 
   for (const kase of HOSTILE_CASES) {
-    it(`${kase.name}: the good phone keeps >= 0.8x its fps, the hostile call is back within 9 s of good video (a worker that takes no frame for 5 s is replaced), nothing unhandled`, async () => {
+    it(`${kase.name}: the good phone keeps >= 0.8x its fps, the hostile call is back within 5 s of good video, nothing unhandled`, async () => {
       const row = await trial.run(kase, TIMING);
       console.log(`${kase.name}: ${describeRow(row)}`);
       assert.equal(row.hostile.error, undefined, 'the case ran');
@@ -39,6 +39,12 @@ describe('a peer that sends bad media over a valid call, beside a good phone', (
         row.hostile.recoveryMs !== undefined,
         `the hostile call got no frame made from good video within ${TIMING.recoveryLimitMs / 1000} s`,
       );
+      if (kase.name.startsWith('random')) {
+        // Garbage is refused where it is read (malformed) or decoded (undecodable), and costs no worker.
+        const guard = row.session?.guard;
+        assert.ok(guard && guard.malformedFrames + guard.decodeErrors > 0, `counted: ${JSON.stringify(guard)}`);
+        assert.equal(guard.workerRestarts, 0, 'no codec worker was replaced');
+      }
       assert.deepEqual(
         row.logLines.filter((line) => UNHANDLED.test(line)),
         [],

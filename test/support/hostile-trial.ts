@@ -1,3 +1,4 @@
+import type { GuardCounts } from '../../electron/core/base/guard-counts.js';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -38,6 +39,7 @@ export interface TrialRow {
 export interface SessionSnapshot {
   connectionState: string;
   errors: string[];
+  guard?: GuardCounts;
   stats?: {
     framesIn: number;
     framesOut: number;

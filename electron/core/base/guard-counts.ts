@@ -11,6 +11,8 @@ export interface GuardCounts {
   framesShed: number;
   /** Camera frames refused for a picture over the pixel limit (--max-pixels). */
   oversizedFrames: number;
+  /** Camera frames whose packets hold no valid payload (e.g. an H.264 aggregate whose sizes overrun it). */
+  malformedFrames: number;
   /** Frames the decoder could not decode (a keyframe was asked for). */
   decodeErrors: number;
   /** Codec workers replaced after they failed or stopped answering. */
@@ -27,6 +29,7 @@ export function newGuardCounts(): GuardCounts {
     bytesDropped: 0,
     framesShed: 0,
     oversizedFrames: 0,
+    malformedFrames: 0,
     decodeErrors: 0,
     workerRestarts: 0,
     keyframeRequestsMerged: 0,

@@ -9,7 +9,7 @@ export interface VideoSample {
   readonly time?: number;
 }
 
-/** A frame put together from the camera's RTP packets. */
+/** A frame put together from the camera's RTP packets; its `data` is empty when they hold no valid payload (a peer's garbage). */
 export interface AssembledFrame extends VideoSample {
   /** The frame's RTP packets in order, for forwarding it untouched. */
   readonly packets: RtpPacket[];

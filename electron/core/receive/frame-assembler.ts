@@ -104,7 +104,16 @@ class RtpFrame implements AssembledFrame {
     this.keyframe = VIDEO_CODECS[codec].isKeyframe(packets);
   }
 
+  /** Empty when the packets do not hold a valid payload: werift's depacketizer throws on, e.g., a STAP-A whose NAL sizes overrun it. */
   get data(): Buffer {
-    return (this.payload ??= dePacketizeRtpPackets(VIDEO_CODECS[this.codec].depacketizer, this.packets).data);
+    return (this.payload ??= payloadOf(this.codec, this.packets));
+  }
+}
+
+function payloadOf(codec: VideoCodecName, packets: RtpPacket[]): Buffer {
+  try {
+    return dePacketizeRtpPackets(VIDEO_CODECS[codec].depacketizer, packets).data;
+  } catch {
+    return Buffer.alloc(0);
   }
 }

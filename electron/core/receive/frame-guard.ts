@@ -27,6 +27,7 @@ export class FrameGuard {
   ) {}
 
   admit(frame: AssembledFrame): boolean {
+    if (frame.keyframe && frame.data.byteLength === 0) return this.malformed();
     if (frame.keyframe) this.checkSize(frame.data);
     if (this.oversized) {
       this.counts.oversizedFrames++;
@@ -43,6 +44,14 @@ export class FrameGuard {
     this.counts.framesShed++;
     if (!this.waitingForKeyframe) this.events.askKeyframe();
     this.waitingForKeyframe = true;
+  }
+
+  /** A frame whose packets hold no valid payload (read only where it is needed: a forwarded frame is never put together). */
+  malformed(): false {
+    this.counts.malformedFrames++;
+    if (!this.waitingForKeyframe) this.events.askKeyframe();
+    this.waitingForKeyframe = true;
+    return false;
   }
 
   /** The decoder starts afresh (a new worker): it needs a keyframe first. */

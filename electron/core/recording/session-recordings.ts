@@ -40,7 +40,7 @@ export class SessionRecordings {
 
   /** A frame from the camera; its data is read only while recording. */
   cameraVideo(frame: VideoSample): void {
-    this.camera?.writeVideo(frame.data, frame.timestamp, frame.keyframe);
+    if (this.camera && frame.data.byteLength) this.camera.writeVideo(frame.data, frame.timestamp, frame.keyframe);
   }
 
   cameraAudio(payload: Buffer, timestamp: number): void {

@@ -126,7 +126,9 @@ export class CameraVideo {
       this.worker.pause();
     }
     if (this.forwarding.now) this.output.forwarded(frame);
-    if (feedWorker && !this.worker.push(frame)) this.guard.shed();
+    if (!feedWorker) return;
+    if (frame.data.byteLength === 0) this.guard.malformed();
+    else if (!this.worker.push(frame)) this.guard.shed();
   }
 
   private onProcessedFrame(frame: ProcessedFrame): void {

@@ -119,11 +119,12 @@ export class CodecWorkerClient {
   }
 
   push(frame: AssembledFrame): void {
+    // One copy into a buffer of its own, then transferred (not cloned) to the worker; made before the
+    // frame is counted as waiting, so a frame that cannot be read is never counted as one the worker owes.
+    const data = new Uint8Array(frame.data);
     this.stats.framesIn++;
     if (this.pushed === this.taken) this.waitingSince = performance.now();
     this.pushed++;
-    // One copy into a buffer of its own, then transferred (not cloned) to the worker.
-    const data = new Uint8Array(frame.data);
     this.sizes.push(data.byteLength);
     this.waitingBytes += data.byteLength;
     this.post({ type: 'frame', data, timestamp: frame.timestamp }, [data.buffer]);

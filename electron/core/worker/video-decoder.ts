@@ -31,6 +31,8 @@ export class VideoDecoder {
 
   /** Feeds one encoded frame. Returns false when it could not be decoded (the caller asks for a keyframe). */
   decode(data: Uint8Array, timestamp: number): boolean {
+    // Never an empty packet: with no data, FFmpeg reads it as "drain", after which it refuses every packet.
+    if (data.byteLength === 0) return false;
     const start = performance.now();
     this.packet.unref();
     this.packet.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);

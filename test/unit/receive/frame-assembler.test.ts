@@ -121,6 +121,22 @@ describe('FrameAssembler', () => {
     );
   });
 
+  it("a frame whose packets hold no valid payload reads as empty, not as an exception in the camera's packet handler", () => {
+    // A STAP-A whose first NAL claims 11,422 bytes in a 6-byte packet: werift's depacketizer throws on it.
+    const overrun = Buffer.from([0x78, 0x2c, 0x9e, 0x65, 0x88, 0x84]);
+    const packet = new RtpPacket(new RtpHeader({ sequenceNumber: 7, timestamp: 9, marker: true, payloadType: 102 }), overrun);
+    assert.throws(() => dePacketizeRtpPackets('MPEG4/ISO/AVC', [packet]), /exceeds buffer/);
+    const assembler = new FrameAssembler('h264');
+    const idr = new RtpPacket(
+      new RtpHeader({ sequenceNumber: 6, timestamp: 5, marker: true, payloadType: 102 }),
+      Buffer.from([0x65, 0x88, 0x84]),
+    );
+    const { frames } = feed(assembler, [idr, packet]);
+    assert.equal(frames.length, 2);
+    assert.equal(frames[1].data.byteLength, 0);
+    assert.equal(frames[0].data.byteLength > 0, true, 'the good frame before it is whole');
+  });
+
   it('puts the payload together as werift does', () => {
     const frames = vp8Frames(3);
     const { frames: out } = feed(new FrameAssembler('vp8'), frames.flat());

@@ -56,6 +56,19 @@ it('refuses a picture over the pixel limit from its keyframe to the next keyfram
   assert.equal(guard.admit(frameOf(clip.frames[1], false)), true);
 });
 
+it('a malformed frame is counted, asks for a keyframe once, and the stream resumes at the next keyframe', () => {
+  const clip = makeClip('vp8', 320, 240, 2, 300_000);
+  const counts = newGuardCounts();
+  let asked = 0;
+  const guard = new FrameGuard('vp8', 1920 * 1088, counts, { refused: () => {}, askKeyframe: () => asked++ });
+  assert.equal(guard.admit(frameOf(clip.frames[0], true)), true);
+  assert.equal(guard.malformed(), false, 'an inter frame with no payload');
+  assert.equal(guard.admit(frameOf(clip.frames[1], false)), false, 'the frames after it wait for a keyframe');
+  assert.equal(guard.admit(frameOf(Buffer.alloc(0), true)), false, 'a keyframe with no payload is no keyframe');
+  assert.deepEqual([counts.malformedFrames, asked], [2, 1]);
+  assert.equal(guard.admit(frameOf(clip.frames[0], true)), true, 'a whole keyframe resumes');
+});
+
 it('sheds frames past MAX_FRAMES_PER_SECOND, asks for a keyframe once, and resumes at one', () => {
   const clip = makeClip('vp8', 320, 240, 2, 300_000);
   const counts = newGuardCounts();
