@@ -27,6 +27,20 @@ function countRequests(page: Page, method: string, path: RegExp): { count: numbe
   return counter;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The pages' next QUIET_MS pass in a moment, with `check` holding: their clock (Playwright's, installed
+ * before the call ended, so every timer they set since is on it) runs forward, firing each timer due;
+ * then a real second for any request those timers started.
+ */
+async function staysQuiet(pages: Page[], check: () => void): Promise<void> {
+  check();
+  await Promise.all(pages.map((page) => page.clock.runFor(QUIET_MS)));
+  await sleep(1000);
+  check();
+}
+
 /** The player page of `camera` (a session id or a phone's device id), playing. */
 async function openPlayer(url: string, camera: string, viewerToken = server.access.viewerToken): Promise<Page> {
   const page = await browser.newPage();
@@ -47,6 +61,8 @@ describe('a call ends when the host ends it', () => {
     const offers = countRequests(phone, 'POST', /^\/offer$/);
     const plays = countRequests(player, 'POST', /^\/whep\//);
     try {
+      // Time still flows as it did; only now the test can run it forward (staysQuiet).
+      await Promise.all([phone, player].map((page) => page.clock.install()));
       await panel.click('.camera .disconnect');
       await phone.waitForFunction(() => document.body.dataset.state === 'ended', null, { timeout: 5000 });
       assert.deepEqual(await pageState(phone), { state: 'ended', status: 'Ended by CamLoop' });
@@ -56,13 +72,11 @@ describe('a call ends when the host ends it', () => {
       assert.equal((await pageState(player)).status, 'Ended by CamLoop');
       assert.ok(await player.isVisible('#again'), 'a Play again button');
 
-      const quietUntil = Date.now() + QUIET_MS;
-      while (Date.now() < quietUntil) {
+      await staysQuiet([phone, player], () => {
         assert.equal(offers.count, 0, 'the phone called back');
         assert.equal(plays.count, 0, 'the player called back');
         assert.equal(server.sessions.list().length, 0);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+      });
       assert.equal((await pageState(phone)).state, 'ended');
       assert.equal((await pageState(player)).state, 'ended');
 
