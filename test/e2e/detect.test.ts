@@ -61,8 +61,9 @@ describe('detect filters in a call (Python, Debian python3-opencv)', { timeout: 
     const start = Date.now();
     const detectFps = await fpsBack(page, 6000);
     const rate = ((stream.events.length - counted) * 1000) / (Date.now() - start);
+    // What this guards against is a slideshow (one frame in flight: ~6 fps); 0.8 leaves room for a shared machine.
     assert.ok(
-      detectFps >= 0.9 * invertFps,
+      detectFps >= 0.8 * invertFps,
       `video back at ${detectFps.toFixed(1)} fps with the model, ${invertFps.toFixed(1)} with invert`,
     );
     assert.ok(
