@@ -1,6 +1,7 @@
 import { MediaStreamTrack, RTCPeerConnection, useVP8, Vp8Packetizer, type RTCDataChannel } from 'werift';
 import type { Clip } from './clip.js';
 import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/media-config.js';
+import { onPeerKeyframeRequest } from '../../electron/core/webrtc/peer-keyframe-requests.js';
 
 export interface PeerStats {
   framesSent: number;
@@ -53,7 +54,12 @@ export class BrowserlessPeer {
   /** The last packet of each frame sent lately (payload, base64): an echo gives them back as they were. */
   private readonly sentLast = new Set<string>();
   private readonly sentAt = new Map<number, number>();
-  private readonly pc = new RTCPeerConnection({ codecs: { video: [useVP8()] }, headerExtensions: { video: [useSourceTimestamp()] } });
+  // max-bundle: one transport for the video and the control channel (with 'balanced' werift gathers one per m-line and keeps the unused one's sockets open after close()).
+  private readonly pc = new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    codecs: { video: [useVP8()] },
+    headerExtensions: { video: [useSourceTimestamp()] },
+  });
   private readonly track = new MediaStreamTrack({ kind: 'video' });
   private readonly transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
   private timer?: NodeJS.Timeout;
@@ -93,8 +99,9 @@ export class BrowserlessPeer {
     this.sourceTimestampId = this.transceiver.headerExtensions.find((e) => e.uri === SOURCE_TIMESTAMP_URI)?.id;
     await connected;
     if (this.control) this.followControl(this.control);
+    // Read at the transport: werift's router hands a PLI to our receiver, not to sender.onPictureLossIndication.
     if (this.options.answerPli ?? true)
-      this.transceiver.sender.onPictureLossIndication.subscribe(() => {
+      onPeerKeyframeRequest(this.transceiver.sender, () => {
         if (performance.now() - this.keyframeAt < PLI_QUIET_MS) return;
         this.next = 0;
         this.stats.keyframesAsked++;
@@ -184,8 +191,8 @@ export class BrowserlessPeer {
     let due = started;
     this.timer = setInterval(() => {
       const now = performance.now();
-      // Far behind (this process stalled): go on from now rather than send a second's frames at once.
-      if (now - due > 1000) due = now;
+      // Behind (this process stalled): the frames missed are skipped, as a camera's are, not sent in a burst.
+      if (now - due > 100) due = now;
       while (due <= now) {
         // RTP time is capture time (90 kHz): at fewer frames a second, the same frames further apart.
         this.sendFrame(packetizer, Math.round((due - started) * 90) >>> 0);

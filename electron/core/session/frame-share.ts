@@ -4,9 +4,11 @@ import { CAMERA_FPS, shareOf, type LoadReading } from './load-meter.js';
 const HEADROOM = 1.2;
 /** Never ask for fewer: under this a camera's picture is a slide show, and admission refuses more cameras first. */
 export const MIN_SEND_FPS = 3;
-/** How far the smoothed capacity moves towards a new reading each update: fast down (frames got dearer), slower up. */
-const DOWN = 0.5;
-const UP = 0.3;
+/**
+ * How far the smoothed capacity moves towards a new reading each update (the reading averages 5 s
+ * already). Not slower up: on a machine that others keep busy the headroom is how the share grows back.
+ */
+const SMOOTHING = 0.5;
 
 /** The frame rate to ask of a camera whose share is `shareFps` (null: no limit, it may send all it has). */
 export function sendFpsFor(shareFps: number): number | null {
@@ -35,7 +37,7 @@ export class FrameShare {
     }
     const target = shareOf(this.reading(), cameras).capacityFps;
     const last = this.capacity ?? target;
-    this.capacity = last + (target - last) * (target < last ? DOWN : UP);
+    this.capacity = last + (target - last) * SMOOTHING;
     return sendFpsFor(Math.min(CAMERA_FPS, this.capacity / cameras));
   }
 }
