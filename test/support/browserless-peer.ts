@@ -54,7 +54,8 @@ export class BrowserlessPeer {
   /** The last packet of each frame sent lately (payload, base64): an echo gives them back as they were. */
   private readonly sentLast = new Set<string>();
   private readonly sentAt = new Map<number, number>();
-  // max-bundle: one transport for the video and the control channel (with 'balanced' werift gathers one per m-line and keeps the unused one's sockets open after close()).
+  // max-bundle: one transport for the video and the control channel (by default werift gathers one
+  // per m-line, and the unused one's sockets stay open after close(): the process never exits).
   private readonly pc = new RTCPeerConnection({
     bundlePolicy: 'max-bundle',
     codecs: { video: [useVP8()] },
