@@ -175,7 +175,9 @@ function update(info) {
   const why = s.scaledFor === 'cpu' ? 'filter too slow for full size on this machine' : 'link too slow for full size';
   const scaled = s.sentWidth && !info.forwarding && s.sentWidth !== s.width ? ` at ${s.sentWidth}×${s.sentHeight} (${why})` : '';
   const encoder = s.encoderBitrate ? ` · encoder ${mbps(s.encoderBitrate)}${scaled}` : '';
-  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped ?? 0}${s.skipped ? ` (${s.skipped} over the link)` : ''}${guardSummary(info.guard)}`;
+  // The machine is shared by more cameras than it can serve at their full rate: each is asked to send its share.
+  const asked = info.sendFps === null ? '' : ` (asked for ${info.sendFps} fps: its share of this machine)`;
+  entry.stats.textContent = `in ${fpsIn.toFixed(1)} fps ${mbps(info.network.receivedBps)}${asked} · out ${fpsOut.toFixed(1)} fps ${mbps(info.network.sentBps)}${rtt}${link}${encoder} · ${info.forwarding ? 'forwarding untouched' : `processing ${ms.toFixed(1)} ms/frame`} · dropped ${s.dropped ?? 0}${s.skipped ? ` (${s.skipped} over the link)` : ''}${guardSummary(info.guard)}`;
   showResults(entry.results, info, transforms);
   entry.errors.textContent = info.errors.at(-1) ?? '';
   showRecording(entry, info.recording);

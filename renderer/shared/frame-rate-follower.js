@@ -8,7 +8,9 @@
  * lowered to what it processed; after 5 s without drops it is raised again by a fifth. Frames the
  * server would drop cost it a decode each, and cost this phone an encode and battery. A new bitrate
  * cap (set in the panel) or a new size of the picture coming back, like a new filter, starts again
- * from the full frame rate. Fed the server's session info about once a second.
+ * from the full frame rate. The server also says what this camera's share of its machine is
+ * (`sendFps`: with many cameras each one's worker is rarely busy while the machine is full): the
+ * camera sends at the lower of the two. Fed the server's session info about once a second.
  */
 export class FrameRateFollower {
   /**
@@ -32,6 +34,10 @@ export class FrameRateFollower {
   reset() {
     /** @type {number | null} the frame rate asked of the camera (null: its own) */
     this.max = null;
+    /** @type {number | null} what this page's own rule asks for, and what the server does (null: no limit) */
+    this.own = null;
+    /** @type {number | null} */
+    this.share = null;
     /** @type {{at: number, framesOut: number, dropped: number} | null} */
     this.last = null;
     this.over = 0;
@@ -42,9 +48,14 @@ export class FrameRateFollower {
   }
 
   /**
-   * @param {Pick<import('./api-types').SessionInfo, 'bitrate' | 'forwarding' | 'stats'>} info
+   * @param {Pick<import('./api-types').SessionInfo, 'bitrate' | 'forwarding' | 'stats' | 'sendFps'>} info
    */
   follow(info) {
+    const share = info.sendFps ?? null;
+    if (share !== this.share) {
+      this.share = share;
+      this.update();
+    }
     const cap = info.bitrate?.max ?? null;
     const s = info.stats;
     // A new cap, or a new size of what the server sends (it fitted its picture to the link): start again.
@@ -69,12 +80,20 @@ export class FrameRateFollower {
     if (dropped > 0.2 * (processed + dropped) && busy > 0.6) [this.over, this.under] = [this.over + 1, 0];
     else [this.over, this.under] = [0, this.under + 1];
     if (this.over >= 3) this.set(Math.max(5, Math.round(processed * 1.1)));
-    else if (this.under >= 5 && this.max !== null) this.set(this.max * 1.2 >= 30 ? null : Math.round(this.max * 1.2));
+    else if (this.under >= 5 && this.own !== null) this.set(this.own * 1.2 >= 30 ? null : Math.round(this.own * 1.2));
   }
 
-  /** @param {number | null} fps the frame rate to send at from now (null: the camera's own); counting starts again */
+  /** @param {number | null} fps the frame rate this page's rule asks for from now (null: the camera's own); counting starts again */
   set(fps) {
     [this.over, this.under, this.last] = [0, 0, null];
+    this.own = fps;
+    this.update();
+  }
+
+  /** Applies the lower of the page's rule and the server's share, when it changed. */
+  update() {
+    const { own, share } = this;
+    const fps = own === null ? share : share === null ? own : Math.min(own, share);
     if (!this.active || this.max === fps) return;
     this.max = fps;
     this.apply(fps);

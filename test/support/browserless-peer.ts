@@ -1,6 +1,7 @@
-import { MediaStreamTrack, RTCPeerConnection, useVP8, Vp8Packetizer } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, useVP8, Vp8Packetizer, type RTCDataChannel } from 'werift';
 import type { Clip } from './clip.js';
 import { SOURCE_TIMESTAMP_URI, useSourceTimestamp } from '../../electron/core/webrtc/media-config.js';
+import { onPeerKeyframeRequest } from '../../electron/core/webrtc/peer-keyframe-requests.js';
 
 export interface PeerStats {
   framesSent: number;
@@ -14,28 +15,73 @@ export interface PeerStats {
   latencies: number[];
   /** Returned frames whose last packet is byte for byte one we sent: forwarded, not processed. */
   echoed: number;
+  /** The frame rate the server asks for (its session info's sendFps; null: no limit, or not asked). */
+  sendFps: number | null;
+  /** Keyframes sent because the server asked (PLI). */
+  keyframesAsked: number;
 }
 
+export interface BrowserlessOptions {
+  /**
+   * Like the camera page: opens its `control` channel, polls the session info each second and
+   * sends at the frame rate it asks for (sendFps), at most 30. Off: 30 fps whatever happens.
+   */
+  followSendFps?: boolean;
+  /** Like a browser's encoder: a keyframe request (PLI) is answered with the clip's keyframe, at most every 300 ms. */
+  answerPli?: boolean;
+}
+
+/** The rate the clip is paced at, as a camera's. */
+const CAMERA_FPS = 30;
+/** Chrome ignores a keyframe request this soon after the last keyframe. */
+const PLI_QUIET_MS = 300;
+
 /**
- * A phone without a browser: a werift peer that offers sendrecv VP8, sends a pre-encoded clip at
- * 30 fps in a loop, and counts the processed frames that come back (RTP marker bits).
+ * A phone without a browser: a werift peer that offers sendrecv VP8, sends a pre-encoded clip in a
+ * loop at 30 fps (or less, as the server asks: see BrowserlessOptions), and counts the processed
+ * frames that come back (RTP marker bits).
  */
 export class BrowserlessPeer {
-  readonly stats: PeerStats = { framesSent: 0, framesReceived: 0, arrivals: [], latencies: [], echoed: 0 };
+  readonly stats: PeerStats = {
+    framesSent: 0,
+    framesReceived: 0,
+    arrivals: [],
+    latencies: [],
+    echoed: 0,
+    sendFps: null,
+    keyframesAsked: 0,
+  };
   /** The last packet of each frame sent lately (payload, base64): an echo gives them back as they were. */
   private readonly sentLast = new Set<string>();
   private readonly sentAt = new Map<number, number>();
-  private readonly pc = new RTCPeerConnection({ codecs: { video: [useVP8()] }, headerExtensions: { video: [useSourceTimestamp()] } });
+  // max-bundle: one transport for the video and the control channel (by default werift gathers one
+  // per m-line, and the unused one's sockets stay open after close(): the process never exits).
+  private readonly pc = new RTCPeerConnection({
+    bundlePolicy: 'max-bundle',
+    codecs: { video: [useVP8()] },
+    headerExtensions: { video: [useSourceTimestamp()] },
+  });
   private readonly track = new MediaStreamTrack({ kind: 'video' });
   private readonly transceiver = this.pc.addTransceiver(this.track, { direction: 'sendrecv' });
   private timer?: NodeJS.Timeout;
+  private poll?: NodeJS.Timeout;
+  private readonly control?: RTCDataChannel;
+  /** The clip's next frame to send (0: its keyframe), and when the last keyframe went. */
+  private next = 0;
+  private keyframeAt = -Infinity;
   /** The id the server answered for its source-timestamp extension (none: it keeps the camera's timestamps). */
   private sourceTimestampId?: number;
 
   /** The server's id and secret of our call (from its answer). */
   session?: { id: string; secret: string };
 
-  constructor(private readonly clip: Clip) {}
+  constructor(
+    private readonly clip: Clip,
+    private readonly options: BrowserlessOptions = {},
+  ) {
+    // Before the offer, as the page does: the channel is negotiated with it.
+    if (options.followSendFps ?? true) this.control = this.pc.createDataChannel('control');
+  }
 
   async connect(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<void> {
     this.transceiver.onTrack.subscribe((incoming) => this.count(incoming));
@@ -53,7 +99,36 @@ export class BrowserlessPeer {
     await this.pc.setRemoteDescription(answer);
     this.sourceTimestampId = this.transceiver.headerExtensions.find((e) => e.uri === SOURCE_TIMESTAMP_URI)?.id;
     await connected;
+    if (this.control) this.followControl(this.control);
+    // Read at the transport: werift's router hands a PLI to our receiver, not to sender.onPictureLossIndication.
+    if (this.options.answerPli ?? true)
+      onPeerKeyframeRequest(this.transceiver.sender, () => {
+        if (performance.now() - this.keyframeAt < PLI_QUIET_MS) return;
+        this.next = 0;
+        this.stats.keyframesAsked++;
+      });
     this.startSending(this.transceiver.sender.codec?.payloadType ?? 96);
+  }
+
+  /** Polls the session info each second, as the page does, and keeps what it asks for. */
+  private followControl(control: RTCDataChannel): void {
+    control.onMessage.subscribe((message) => {
+      try {
+        const data = JSON.parse(String(message)) as { type?: string; info?: { sendFps?: number | null } };
+        if (data.type === 'info') this.stats.sendFps = data.info?.sendFps ?? null;
+      } catch {
+        // Not the camera page's protocol (aiortc's example server answers only pings).
+      }
+    });
+    const ask = () => control.readyState === 'open' && control.send('{}');
+    if (control.readyState === 'open') ask();
+    else control.stateChanged.subscribe((state) => state === 'open' && ask());
+    this.poll = setInterval(ask, 1000);
+  }
+
+  /** The frame rate the clip is paced at now. */
+  get fps(): number {
+    return Math.min(CAMERA_FPS, this.stats.sendFps ?? CAMERA_FPS);
   }
 
   /**
@@ -87,6 +162,7 @@ export class BrowserlessPeer {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.poll);
     await this.pc.close();
   }
 
@@ -113,21 +189,29 @@ export class BrowserlessPeer {
   private startSending(payloadType: number): void {
     const packetizer = new Vp8Packetizer({ payloadType });
     const started = performance.now();
-    let sent = 0;
+    let due = started;
     this.timer = setInterval(() => {
-      const due = Math.floor(((performance.now() - started) * 30) / 1000);
-      while (sent <= due) {
-        const data = this.clip.frames[sent % this.clip.frames.length];
-        const timestamp = (sent * 3000) >>> 0;
-        this.sentAt.set(timestamp, performance.now());
-        this.sentAt.delete((timestamp - 300 * 3000) >>> 0);
-        const packets = packetizer.packetize(data, timestamp);
-        for (const packet of packets) this.track.writeRtp(packet);
-        this.sentLast.add(packets.at(-1)!.payload.toString('base64'));
-        if (this.sentLast.size > 600) this.sentLast.delete(this.sentLast.values().next().value!);
-        sent++;
-        this.stats.framesSent++;
+      const now = performance.now();
+      // Behind (this process stalled): the frames missed are skipped, as a camera's are, not sent in a burst.
+      if (now - due > 100) due = now;
+      while (due <= now) {
+        // RTP time is capture time (90 kHz): at fewer frames a second, the same frames further apart.
+        this.sendFrame(packetizer, Math.round((due - started) * 90) >>> 0);
+        due += 1000 / this.fps;
       }
     }, 5);
+  }
+
+  private sendFrame(packetizer: Vp8Packetizer, timestamp: number): void {
+    const index = this.next % this.clip.frames.length;
+    this.next = index + 1;
+    if (index === 0) this.keyframeAt = performance.now();
+    this.sentAt.set(timestamp, performance.now());
+    if (this.sentAt.size > 300) this.sentAt.delete(this.sentAt.keys().next().value!);
+    const packets = packetizer.packetize(this.clip.frames[index]!, timestamp);
+    for (const packet of packets) this.track.writeRtp(packet);
+    this.sentLast.add(packets.at(-1)!.payload.toString('base64'));
+    if (this.sentLast.size > 600) this.sentLast.delete(this.sentLast.values().next().value!);
+    this.stats.framesSent++;
   }
 }

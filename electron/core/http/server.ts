@@ -29,6 +29,7 @@ import { handleSessionIce } from './session-ice.js';
 import { sameToken } from '../base/tokens.js';
 import { SettingsStore } from '../base/settings-store.js';
 import { SessionFeed } from '../session/session-feed.js';
+import { FrameShare } from '../session/frame-share.js';
 import { CameraMemory } from '../session/camera-memory.js';
 import { handleSettings, recordingsDir, type SettingsContext } from './settings-api.js';
 
@@ -92,7 +93,7 @@ export async function startServer(options: ServerOptions): Promise<CamLoopServer
   // Links handed out (the QR code, viewer links) keep working across restarts.
   const access = new AccessControl(settings.settings);
   await settings.update({ pairingToken: access.pairingToken, viewerToken: access.viewerToken });
-  const feed = new SessionFeed(sessions);
+  const feed = new SessionFeed(sessions, new FrameShare(() => admission.reading));
   const memory = new CameraMemory(settings);
   const modelTrouble = ({ detector }: Transform) => (detector?.runtime === 'model' ? pool.models.troubles.get(detector.task) : undefined);
   const iceServers = options.iceServers ?? new IceServers();

@@ -71,6 +71,11 @@ export class Admission {
     this.meter.start();
   }
 
+  /** The load as measured (FrameShare shares the same measurements). */
+  get reading(): LoadReading | undefined {
+    return this.meter.reading;
+  }
+
   get info(): AdmissionInfo {
     const cameras = this.sessions.list().length;
     return {

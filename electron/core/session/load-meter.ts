@@ -23,7 +23,7 @@ export interface Share {
 /** Before anything is measured: a 640x480 camera with edges costs ~10 ms of CPU per returned frame here (decode, filter, encode, RTP). */
 const PRIOR_MS_PER_FRAME = 10;
 /** What a camera sends at most, and the share of the machine kept for everything else. */
-const CAMERA_FPS = 30;
+export const CAMERA_FPS = 30;
 const USABLE = 0.9;
 /** At least this share of the machine is counted as CamLoop's, however busy other programs keep it for a moment. */
 const FLOOR = 0.25;

@@ -1,5 +1,6 @@
 import { ProcessLoad, type AppLoad } from '../base/process-load.js';
 import { RateMeter } from './call-rates.js';
+import type { FrameShare } from './frame-share.js';
 import type { CallRates, SessionInfo } from './session-info.js';
 import type { Sessions } from './sessions.js';
 
@@ -20,8 +21,8 @@ export interface FeedSnapshot {
 /**
  * One stream of session events and stats for the panel (and any API client): each camera's info
  * the moment it is added or changed (its filter, by anyone), its removal, and once a second every
- * camera's info with its figures (RateMeter) and the app's load. The last minute of figures is kept
- * for listeners that join late.
+ * camera's info with its figures (RateMeter), the frame rate it is asked for (FrameShare) and the
+ * app's load. The last minute of figures is kept for listeners that join late.
  */
 export class SessionFeed {
   private readonly listeners = new Set<(event: FeedEvent) => void>();
@@ -32,6 +33,7 @@ export class SessionFeed {
 
   constructor(
     private readonly sessions: Sessions,
+    private readonly share?: FrameShare,
     intervalMs = 1000,
   ) {
     sessions.onAdd((session) => {
@@ -68,12 +70,17 @@ export class SessionFeed {
   private tick(): void {
     const app = this.load.sample();
     keep(this.appHistory, app);
+    const processing = [];
     for (const session of this.sessions.list()) {
       const meter = this.meters.get(session.id);
       if (!meter) continue;
       session.rates = meter.meter.sample(session.info(), app.at);
       keep(meter.history, session.rates);
+      // Cameras whose frames are decoded share the machine; forwarded ones cost next to nothing.
+      if (session.rates.fpsIn > 0 && session.rates.msPerFrame !== null) processing.push(session);
     }
+    const sendFps = this.share?.update(processing.length) ?? null;
+    for (const session of this.sessions.list()) session.sendFps = processing.includes(session) ? sendFps : null;
     this.emit({ type: 'stats', app, sessions: this.sessions.list().map((session) => session.info()) });
   }
 

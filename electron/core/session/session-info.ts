@@ -81,6 +81,11 @@ export interface SessionInfo {
   device: CameraDevice | null;
   /** The last second's figures (see RateMeter); null before the first second. */
   rates: CallRates | null;
+  /**
+   * The frame rate this camera should send at most: its share of what the machine can process (see
+   * FrameShare); null when it may send all it has (its share is more, or its frames are not processed).
+   */
+  sendFps: number | null;
   /** What the session's guards refused or repaired (a peer sending too much, too large or broken video). */
   guard: GuardCounts;
 }

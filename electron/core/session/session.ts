@@ -38,8 +38,9 @@ export class Session {
   readonly log: Logger;
   /** The phone camera it is, when the camera page says (its facing follows the page's flips). */
   readonly device?: CameraDevice;
-  /** The last second's figures, set by the SessionFeed. */
+  /** The last second's figures, and the frame rate the camera is asked for at most (FrameShare): set by the SessionFeed. */
   rates: CallRates | null = null;
+  sendFps: number | null = null;
   endReason?: EndReason;
   readonly ice: PeerIce;
   /** Given in the first answer only: the page that has it may restart (or replace) this call. */
@@ -110,11 +111,8 @@ export class Session {
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     const media = offer.videoCodecs.length > 0 || offer.audioCodecs.length > 0;
     const quietMs = media ? (this.options.departureMs ?? MEDIA_QUIET_MS) : DATA_ONLY_QUIET_MS;
-    this.watch = new PeerWatch(
-      this.pc,
-      { log: this.log, connectTimeoutMs: this.options.connectTimeoutMs, quietMs },
-      () => void this.close(),
-    );
+    const watching = { log: this.log, connectTimeoutMs: this.options.connectTimeoutMs, quietMs };
+    this.watch = new PeerWatch(this.pc, watching, () => void this.close());
     await waitForGathering(this.pc);
     const sdp = putCandidatesFirst(this.pc.localDescription!.sdp, this.options.localAddress);
     return announceReceiveBitrate(sdp, receiveBitrateFor(this.maxPixels));
@@ -156,6 +154,7 @@ export class Session {
       stats: video?.stats,
       device: this.device ?? null,
       rates: this.rates,
+      sendFps: this.sendFps,
       guard: this.guard,
     };
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 interface Info {
+  sendFps?: number | null;
   bitrate?: { max?: number | null } | null;
   forwarding?: boolean;
   stats?: { framesOut: number; dropped: number; sentWidth?: number; timings?: { decodeMs: number; transformMs: number; encodeMs: number } };
@@ -103,6 +104,27 @@ describe("the camera page's frame-rate follower", () => {
     assert.equal(applied.at(-1), 5);
     follower.follow({ ...capped, stats: { framesOut: 0, dropped: 0, sentWidth: 320 } });
     assert.equal(applied.at(-1), null, 'a new size back');
+  });
+
+  it("sends no more than the server's share of its machine, and the lower of the share and its own rule", () => {
+    const { applied, seconds } = call();
+    seconds(1, 30, 0);
+    applied.length = 0;
+    // A saturated machine: this camera's worker is not busy (shared by many), its own rule never acts.
+    seconds(3, 6, 0, { sendFps: 7 });
+    assert.deepEqual(applied, [7], 'the share, at once, and only once');
+    seconds(2, 6, 0, { sendFps: 9 });
+    seconds(1, 6, 0, { sendFps: null });
+    assert.deepEqual(applied, [7, 9, null], 'a new share, then no limit');
+    // Its own rule (a slow filter) asks for 13; the server's share is lower, then higher.
+    seconds(4, 12, 18, { sendFps: null }, { decodeMs: 2, transformMs: 60, encodeMs: 20 });
+    assert.equal(applied.at(-1), 13);
+    seconds(1, 12, 0, { sendFps: 8 });
+    assert.equal(applied.at(-1), 8);
+    // Its own rule raises its own figure (13 -> 16) after 5 s without drops, whatever the share holds it to.
+    seconds(5, 8, 0, { sendFps: 8 });
+    seconds(1, 8, 0, { sendFps: 20 });
+    assert.equal(applied.at(-1), 16, 'the own rule still holds under a higher share');
   });
 
   it('applies nothing before a call, and nothing twice', () => {
