@@ -27,7 +27,7 @@ const { values } = parseArgs({
     fixed: { type: 'boolean', default: false },
   },
 });
-const phoneOptions = values.fixed ? { followSendFps: false, answerPli: false } : {};
+const phoneOptions = values.fixed ? {} : { followSendFps: true, answerPli: true };
 
 const pct = (v: number[], p: number) => percentile(v, p) ?? 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -24,10 +24,10 @@ export interface PeerStats {
 export interface BrowserlessOptions {
   /**
    * Like the camera page: opens its `control` channel, polls the session info each second and
-   * sends at the frame rate it asks for (sendFps), at most 30. Off: 30 fps whatever happens.
+   * sends at the frame rate it asks for (sendFps), at most 30. Off (the default): 30 fps whatever happens.
    */
   followSendFps?: boolean;
-  /** Like a browser's encoder: a keyframe request (PLI) is answered with the clip's keyframe, at most every 300 ms. */
+  /** Like a browser's encoder: a keyframe request (PLI) is answered with the clip's keyframe, at most every 300 ms. Off by default. */
   answerPli?: boolean;
 }
 
@@ -80,7 +80,7 @@ export class BrowserlessPeer {
     private readonly options: BrowserlessOptions = {},
   ) {
     // Before the offer, as the page does: the channel is negotiated with it.
-    if (options.followSendFps ?? true) this.control = this.pc.createDataChannel('control');
+    if (options.followSendFps) this.control = this.pc.createDataChannel('control');
   }
 
   async connect(serverUrl: string, transform: string, headers: Record<string, string> = {}): Promise<void> {
@@ -101,7 +101,7 @@ export class BrowserlessPeer {
     await connected;
     if (this.control) this.followControl(this.control);
     // Read at the transport: werift's router hands a PLI to our receiver, not to sender.onPictureLossIndication.
-    if (this.options.answerPli ?? true)
+    if (this.options.answerPli)
       onPeerKeyframeRequest(this.transceiver.sender, () => {
         if (performance.now() - this.keyframeAt < PLI_QUIET_MS) return;
         this.next = 0;

@@ -14,7 +14,7 @@ export const MAX_FRAMES_PER_SECOND = 120;
  * keyframe (`askKeyframe`), as inter frames need the ones before them.
  */
 export class FrameGuard {
-  private readonly budget = new TokenBucket(MAX_FRAMES_PER_SECOND);
+  private readonly budget: TokenBucket;
   private oversized = false;
   private waitingForKeyframe = false;
   private told = '';
@@ -24,7 +24,10 @@ export class FrameGuard {
     private readonly maxPixels: number,
     private readonly counts: GuardCounts,
     private readonly events: { refused(message: string): void; askKeyframe(): void },
-  ) {}
+    now?: () => number,
+  ) {
+    this.budget = new TokenBucket(MAX_FRAMES_PER_SECOND, now);
+  }
 
   admit(frame: AssembledFrame): boolean {
     if (frame.keyframe && frame.data.byteLength === 0) return this.malformed();
